@@ -1,0 +1,47 @@
+# hokoku — two entry points for a fresh machine: `make demo` and `make test`.
+PY      ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+DEMO_IN ?= fixtures/r3_portrait.pdf
+DEMO_OUT?= out/demo
+# Debian packages: LibreOffice + IPAex fonts (Word→PDF fixtures, draft round trip),
+# poppler-utils (pdftoppm previews), chromium (HTML view test).
+SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-ipaexfont poppler-utils chromium
+
+.PHONY: install demo test test-all bench fixtures system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/hokoku ingest $(DEMO_IN) -o $(DEMO_OUT)
+	@echo "demo outputs in $(DEMO_OUT)/"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+test-all: $(STAMP)
+	$(BIN)/python -m pytest -q -m "slow or not slow"
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+fixtures: $(STAMP)
+	$(BIN)/python -m fixtures.generate
+
+# Installs the Debian packages some tests and generators need (root, Debian).
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf $(VENV) out build *.egg-info .pytest_cache

@@ -1,0 +1,3 @@
+from hokoku.cli import main
+
+raise SystemExit(main())

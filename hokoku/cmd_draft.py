@@ -1,0 +1,17 @@
+"""hokoku draft (not yet implemented)."""
+from __future__ import annotations
+
+import sys
+
+NAME = "draft"
+HELP = "draft (not yet implemented)"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("inputs", nargs="*")
+    p.add_argument("-o", "--output")
+
+
+def run(args) -> int:
+    print("hokoku draft: not yet implemented", file=sys.stderr)
+    return 2
