@@ -1,0 +1,100 @@
+"""Text normalisation shared by extraction, fixtures' ground truth and NLP.
+
+The contract wants text "as printed" except for a few well-defined repairs:
+full-width ASCII letters/digits → ASCII (ＳＤＧｓ→SDGs), CJK radical look-alikes
+some PDF makers emit (⼩→小 by NFKC, ⻑→長 by table, since NFKC leaves the
+CJK Radicals Supplement alone), one wave dash, and no stray spaces next to
+Japanese characters. Everything else (（）, ①, ※, ～) is kept as printed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CJK Radicals Supplement (U+2E80–U+2EFF) has no NFKC mapping; these are the
+# look-alikes seen in Japanese PDFs, mapped to the unified ideograph.
+RADICAL_SUPPLEMENT = {
+    "⺁": "厂", "⺃": "乚", "⺅": "亻", "⺉": "刂", "⺊": "卜", "⺋": "㔾", "⺌": "⺌",
+    "⺍": "⺍", "⺎": "兀", "⺏": "尣", "⺐": "尢", "⺑": "𡯂", "⺒": "巳", "⺓": "幺",
+    "⺔": "彑", "⺖": "忄", "⺗": "㣺", "⺘": "扌", "⺙": "攵", "⺛": "旡", "⺜": "日",
+    "⺝": "月", "⺞": "歺", "⺟": "母", "⺠": "民", "⺡": "氵", "⺢": "氺", "⺣": "灬",
+    "⺤": "爫", "⺥": "爫", "⺦": "丬", "⺧": "牜", "⺨": "犭", "⺩": "王", "⺪": "疋",
+    "⺫": "罒", "⺬": "示", "⺭": "礻", "⺮": "⺮", "⺯": "糸", "⺰": "纟", "⺱": "罓",
+    "⺲": "罒", "⺳": "网", "⺴": "罓", "⺵": "罓", "⺶": "⺶", "⺷": "⺷", "⺸": "⺸",
+    "⺹": "耂", "⺺": "肀", "⺻": "聿", "⺼": "月", "⺽": "臼", "⺾": "艹", "⺿": "艹",
+    "⻀": "艹", "⻁": "虎", "⻂": "衤", "⻃": "西", "⻄": "西", "⻅": "见", "⻆": "角",
+    "⻇": "⻇", "⻈": "讠", "⻉": "贝", "⻊": "⻊", "⻋": "车", "⻌": "辶", "⻍": "辶",
+    "⻎": "辶", "⻏": "阝", "⻐": "钅", "⻑": "長", "⻒": "镸", "⻓": "长", "⻔": "门",
+    "⻕": "⻕", "⻖": "阝", "⻗": "雨", "⻘": "青", "⻙": "韦", "⻚": "页", "⻛": "风",
+    "⻜": "飞", "⻝": "食", "⻞": "𩙿", "⻟": "飠", "⻠": "饣", "⻡": "⻡", "⻢": "马",
+    "⻣": "骨", "⻤": "鬼", "⻥": "鱼", "⻦": "鸟", "⻧": "卤", "⻨": "麦", "⻩": "黄",
+    "⻪": "黾", "⻫": "斉", "⻬": "齐", "⻭": "歯", "⻮": "齿", "⻯": "竜", "⻰": "龙",
+    "⻱": "龜", "⻲": "亀", "⻳": "龟",
+}
+
+WAVE_DASHES = "〜～"  # U+301C, U+FF5E: unified to the first variant below
+WAVE_DASH = "～"
+
+_FULLWIDTH_ALNUM = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+_KANGXI = re.compile(r"[\u2F00-\u2FDF]")
+_WAVE = re.compile(f"[{WAVE_DASHES}]")
+_SPACES = re.compile(r"[ \t\u3000\u00a0]+")
+# Japanese characters (kana, kanji, CJK punctuation, full-width forms).
+JP = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SPACE_NEXT_TO_JP = re.compile(rf"(?<=[{JP}])\s+|\s+(?=[{JP}])")
+_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200d\ufeff]")
+
+
+def normalize_chars(s: str) -> str:
+    """Repair characters only (no whitespace changes)."""
+    s = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), s)
+    s = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), s)
+    s = "".join(RADICAL_SUPPLEMENT.get(c, c) for c in s)
+    s = _WAVE.sub(WAVE_DASH, s)
+    return _CONTROL.sub("", s)
+
+
+def normalize_text(s: str) -> str:
+    """Normalise one paragraph: characters repaired, line breaks joined,
+    whitespace collapsed, no spaces next to Japanese characters."""
+    s = normalize_chars(s)
+    s = _SPACES.sub(" ", s.replace("\r", "\n"))
+    s = re.sub(r"\s*\n\s*", "\n", s).strip()
+    s = _SPACE_NEXT_TO_JP.sub("", s)
+    # remaining newlines join ASCII words
+    return re.sub(r"\s*\n\s*", " ", s).strip()
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join the printed lines of one paragraph."""
+    return normalize_text("\n".join(lines))
+
+
+BULLETS = "・･-‐−－○◯●◎■□◆◇▪▫•"
+_BULLET_RE = re.compile(rf"^\s*[{re.escape(BULLETS)}]\s*")
+
+CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①..⑳
+CIRCLED.update({chr(0x3251 + i): i + 21 for i in range(15)})  # ㉑..㉟
+_CIRCLED_RUN = re.compile(r"^\s*([" + "".join(CIRCLED) + r"](?:[、・,]?[" + "".join(CIRCLED) + r"])*)\s*")
+
+
+def strip_bullet(s: str) -> str:
+    """Remove one leading bullet mark (・, -, ○, ● …)."""
+    return _BULLET_RE.sub("", s, count=1)
+
+
+def circled_to_int(c: str) -> int | None:
+    return CIRCLED.get(c)
+
+
+def split_numbered(s: str) -> tuple[list[int], str]:
+    """'①②③ text' → ([1, 2, 3], 'text'); text without a leading circled number → ([], text).
+
+    A run is circled numbers printed together (①②③, ①・②); '⑥ ⑤同様…' is item 6
+    whose text begins with ⑤, so whitespace ends the run."""
+    s = strip_bullet(s)
+    m = _CIRCLED_RUN.match(s)
+    if not m:
+        return [], s.strip()
+    nums = [CIRCLED[c] for c in m.group(1) if c in CIRCLED]
+    return nums, s[m.end():].strip()
