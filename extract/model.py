@@ -75,6 +75,7 @@ class Project:
     plan: list[str] = field(default_factory=list)
     activities: list[str] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
+    supplement: list[str] = field(default_factory=list)  # 主な成果・活動指標に関する補足事項
     results: list[str] = field(default_factory=list)
     achievements: list[str] = field(default_factory=list)
     challenges: list[str] = field(default_factory=list)
