@@ -1,1 +1,61 @@
-"""extract."""
+"""extract: report PDF → report model (extract.model.Report).
+
+Entry point: `parse_report(path)`. Layers: layout (pages → lines, tables in
+reading order), paragraphs, tables, structure (sections → projects).
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Callable
+
+from .errors import InputError
+from .model import Report, Source
+from .settings import ExtractSettings
+
+__all__ = ["parse_report", "ExtractSettings", "Report"]
+
+NOT_A_REPORT = "not a report of this kind: no PDCA sections (事業計画 Plan, 主な検証意見 Check …) were found"
+GARBLED = "text layer is garbled on page(s) {pages} ({why}); the PDF's fonts lack a usable Unicode map"
+
+
+def parse_report(
+    path: str | Path,
+    settings: ExtractSettings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    patterns_file: str | Path | None = None,
+) -> Report:
+    """Parse one report PDF. Raises InputError (one line naming the file and the problem)."""
+    from .inputcheck import garbled_pages, open_pdf, require_text_layer
+    from .layout import body_font_size, layout_document
+    from .patterns import load_patterns
+    from .structure import build_structure
+
+    s = settings or ExtractSettings()
+    pats = load_patterns(patterns_file)
+    path = Path(path)
+    with open_pdf(path) as pdf:
+        require_text_layer(pdf, path)
+        pages = layout_document(pdf, s, progress)
+        n_pages = len(pdf.pages)
+    if s.check_garbled:
+        bad = garbled_pages([p.text for p in pages])
+        if bad:
+            raise InputError(path, GARBLED.format(pages=", ".join(str(n) for n, _ in bad[:10]), why=bad[0][1]))
+    parsed = build_structure(pages, pats, s, body_font_size(pages))
+    if not parsed.projects or not any(p.plan or p.check for p in parsed.projects):
+        raise InputError(path, NOT_A_REPORT)
+    return Report(
+        source=Source(file=path.name, sha256=_sha256(path), pages=n_pages),
+        report=parsed.info,
+        article_opinions=parsed.article_opinions,
+        projects=parsed.projects,
+    )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,395 @@
+"""Layout layer: PDF pages → lines and tables in reading order.
+
+Works from pdfplumber's chars and ruling edges, not from any one file's
+coordinates: lines are clustered from chars, a page is split into two panels
+when an empty vertical gutter separates its text, running headers/footers are
+found by repetition across pages, and printed page numbers are read from the
+margins.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pdfplumber
+
+from .normalize import normalize_chars
+from .settings import ExtractSettings
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+_HEAVY_FONT = re.compile(r"Bold|Gothic|Goth|KakuGo|Kaku|Heavy|Black|Demi|Semi|W[5-9]|ゴシック", re.I)
+PAGE_NUMBER = re.compile(r"^[-－―‐—–−\s]*(?:P\.?|p\.?|ページ)?\s*([0-9０-９]{1,4})\s*(?:/\s*[0-9]+)?[-－―‐—–−\s]*$")
+
+
+@dataclass
+class Line:
+    """One visual line of text (a segment of a row; panels are separate lines)."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    heavy: bool
+    page: int  # PDF page index from 1
+    col_left: float = 0.0
+    col_right: float = 0.0
+    column: str = "single"  # single | left | right | cell
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
+
+
+@dataclass
+class Cell:
+    bbox: BBox
+    lines: list[Line]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(ln.text for ln in self.lines)
+
+
+@dataclass
+class TableRegion:
+    """A ruled table on one page; `rows` hold None where a merged cell continues."""
+
+    page: int
+    bbox: BBox
+    rows: list[list[Cell | None]]
+    column: str = "single"
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+    @property
+    def x0(self) -> float:
+        return self.bbox[0]
+
+    def col_edges(self) -> list[float]:
+        xs = sorted({round(c.bbox[0]) for r in self.rows for c in r if c} | {round(self.bbox[2])})
+        return xs
+
+
+@dataclass
+class PageLayout:
+    index: int  # from 1
+    width: float
+    height: float
+    items: list[Line | TableRegion] = field(default_factory=list)
+    margin_lines: list[Line] = field(default_factory=list)
+    images: list[BBox] = field(default_factory=list)
+    printed: int | None = None
+    running: list[str] = field(default_factory=list)  # running header/footer texts
+    char_count: int = 0
+    text: str = ""  # all text of the page, for garbled-text checks
+
+
+# ---------------------------------------------------------------- lines
+
+
+def _is_heavy(fontname: str) -> bool:
+    return bool(_HEAVY_FONT.search(fontname or ""))
+
+
+def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[Line]:
+    """Cluster chars into rows by vertical overlap, then split rows into segments at wide gaps."""
+    chars = [c for c in chars if c.get("upright", True) and c["text"]]
+    if not any(c["text"].strip() for c in chars):
+        return []
+    chars.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+    rows: list[list[dict]] = []
+    for c in chars:
+        if rows:
+            row = rows[-1]
+            rtop = min(x["top"] for x in row[-8:])
+            rbot = max(x["bottom"] for x in row[-8:])
+            overlap = min(rbot, c["bottom"]) - max(rtop, c["top"])
+            smaller = min(rbot - rtop, c["bottom"] - c["top"]) or 1.0
+            if overlap / smaller >= s.line_overlap:
+                row.append(c)
+                continue
+        rows.append([c])
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+        seg: list[dict] = [row[0]]
+        for prev, c in zip(row, row[1:]):
+            size = max(prev.get("size", 10), c.get("size", 10))
+            if c["x0"] - prev["x1"] > s.segment_gap * size:
+                lines.append(_make_line(seg, page_no, s))
+                seg = []
+            seg.append(c)
+        lines.append(_make_line(seg, page_no, s))
+    return [ln for ln in lines if ln is not None]
+
+
+def _make_line(chars: list[dict], page_no: int, s: ExtractSettings) -> Line | None:
+    """A line from its chars; printed spaces are kept, wide gaps become spaces."""
+    chars = [c for c in chars if c["text"].strip() or c is not chars[0] and c is not chars[-1]]
+    while chars and not chars[-1]["text"].strip():
+        chars.pop()
+    while chars and not chars[0]["text"].strip():
+        chars.pop(0)
+    if not chars:
+        return None
+    parts: list[str] = []
+    for i, c in enumerate(chars):
+        if i and c["x0"] - chars[i - 1]["x1"] > s.space_gap * c.get("size", 10):
+            parts.append(" ")
+        parts.append(c["text"])
+    sizes = [round(c.get("size", 10), 1) for c in chars]
+    size = Counter(sizes).most_common(1)[0][0]
+    heavy = sum(_is_heavy(c.get("fontname", "")) for c in chars) > len(chars) / 2
+    return Line(
+        text="".join(parts),
+        x0=min(c["x0"] for c in chars),
+        top=min(c["top"] for c in chars),
+        x1=max(c["x1"] for c in chars),
+        bottom=max(c["bottom"] for c in chars),
+        size=size,
+        heavy=heavy,
+        page=page_no,
+    )
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _inside(c: dict, bbox: BBox, pad: float = 1.0) -> bool:
+    cx = (c["x0"] + c["x1"]) / 2
+    cy = (c["top"] + c["bottom"]) / 2
+    return bbox[0] - pad <= cx <= bbox[2] + pad and bbox[1] - pad <= cy <= bbox[3] + pad
+
+
+def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegion]:
+    """Ruled tables (lattice) plus tables drawn with horizontal rules only."""
+    if len(page.edges) < s.min_table_edges:
+        return []
+    found = list(page.find_tables(s.table_settings))
+    bboxes = [t.bbox for t in found]
+    # horizontal-rule-only tables: stacks of ≥3 horizontal edges of equal extent outside lattice tables
+    groups: dict[tuple[int, int], list[dict]] = {}
+    for e in page.horizontal_edges:
+        if e["x1"] - e["x0"] < 40 or any(_inside({"x0": e["x0"] + 1, "x1": e["x1"] - 1, "top": e["top"], "bottom": e["top"]}, b, 2) for b in bboxes):
+            continue
+        groups.setdefault((round(e["x0"] / 4), round(e["x1"] / 4)), []).append(e)
+    for edges in groups.values():
+        tops = sorted({round(e["top"], 1) for e in edges})
+        if len(tops) < 3:
+            continue
+        bbox = (min(e["x0"] for e in edges), tops[0], max(e["x1"] for e in edges), tops[-1])
+        try:
+            sub = page.crop(bbox, strict=False).find_tables(s.rules_only_settings)
+        except ValueError:
+            continue
+        found.extend(t for t in sub if len(t.rows) >= 2)
+    regions = []
+    for t in found:
+        rows: list[list[Cell | None]] = []
+        for r in t.rows:
+            cells: list[Cell | None] = []
+            for cb in r.cells:
+                if cb is None:
+                    cells.append(None)
+                    continue
+                inner = [c for c in page.chars if _inside(c, cb, 0)]
+                lines = chars_to_lines(inner, page_no, s)
+                for ln in lines:
+                    ln.col_left, ln.col_right, ln.column = cb[0], cb[2], "cell"
+                cells.append(Cell(bbox=cb, lines=lines))
+            rows.append(cells)
+        if rows and any(c for r in rows for c in r):
+            regions.append(TableRegion(page=page_no, bbox=t.bbox, rows=rows))
+    regions.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    return _drop_nested(regions)
+
+
+def _drop_nested(regions: list[TableRegion]) -> list[TableRegion]:
+    out: list[TableRegion] = []
+    for r in regions:
+        if any(o.bbox[0] - 2 <= r.bbox[0] and o.bbox[1] - 2 <= r.bbox[1] and r.bbox[2] <= o.bbox[2] + 2 and r.bbox[3] <= o.bbox[3] + 2 for o in out):
+            continue
+        out.append(r)
+    return out
+
+
+# ---------------------------------------------------------------- columns
+
+
+def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettings) -> tuple[float, float] | None:
+    if len(items) < 6:
+        return None
+    lo, hi = int(width * s.gutter_search[0]), int(width * s.gutter_search[1])
+    cover = [0] * (int(width) + 2)
+    for it in items:
+        x0, _, x1, _ = it.bbox
+        for x in range(max(0, int(x0)), min(len(cover), int(x1) + 1)):
+            cover[x] += 1
+    best: tuple[int, int] | None = None
+    start = None
+    for x in range(lo, hi + 1):
+        if cover[x] == 0:
+            start = x if start is None else start
+        elif start is not None:
+            if best is None or x - start > best[1] - best[0]:
+                best = (start, x)
+            start = None
+    if start is not None and (best is None or hi + 1 - start > best[1] - best[0]):
+        best = (start, hi + 1)
+    if not best or best[1] - best[0] < s.gutter_min_width:
+        return None
+    left = sum(1 for it in items if it.bbox[2] <= best[0])
+    right = sum(1 for it in items if it.bbox[0] >= best[1])
+    n = len(items)
+    if left < s.gutter_min_share * n or right < s.gutter_min_share * n:
+        return None
+    return float(best[0]), float(best[1])
+
+
+def reading_order(items: list[Line | TableRegion], width: float, s: ExtractSettings) -> list[Line | TableRegion]:
+    """Single column: top to bottom. Two panels: per horizontal band, left panel then right."""
+    items = sorted(items, key=lambda it: (round(it.top, 0), it.x0))
+    gutter = _find_gutter(items, width, s)
+    if not gutter:
+        return items
+    g0, g1 = gutter
+    out: list[Line | TableRegion] = []
+    left: list = []
+    right: list = []
+
+    def flush() -> None:
+        out.extend(left)
+        out.extend(right)
+        left.clear()
+        right.clear()
+
+    for it in items:
+        x0, _, x1, _ = it.bbox
+        if x1 <= g0 + 0.5:
+            it.column = "left"
+            left.append(it)
+        elif x0 >= g1 - 0.5:
+            it.column = "right"
+            right.append(it)
+        else:
+            flush()
+            out.append(it)
+    flush()
+    return out
+
+
+# ---------------------------------------------------------------- pages
+
+
+def layout_page(page, page_no: int, s: ExtractSettings) -> PageLayout:
+    width, height = float(page.width), float(page.height)
+    pl = PageLayout(index=page_no, width=width, height=height)
+    chars = page.chars
+    pl.char_count = len(chars)
+    pl.text = "".join(c["text"] for c in chars)
+    tables = find_table_regions(page, page_no, s)
+    flow_chars = [c for c in chars if not any(_inside(c, t.bbox) for t in tables)]
+    lines = chars_to_lines(flow_chars, page_no, s)
+    for ln in lines:
+        ln.text = normalize_chars(ln.text)
+    for t in tables:
+        for r in t.rows:
+            for c in r:
+                for ln in c.lines if c else ():
+                    ln.text = normalize_chars(ln.text)
+    pl.images = [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
+    lines = [ln for ln in lines if not _is_figure_text(ln, pl.images, s)]
+    zone = s.margin_zone * height
+    body: list[Line] = []
+    for ln in lines:
+        (pl.margin_lines if ln.bottom < zone or ln.top > height - zone else body).append(ln)
+    pl.items = reading_order([*body, *tables], width, s)
+    return pl
+
+
+def _is_figure_text(ln: Line, images: list[BBox], s: ExtractSettings) -> bool:
+    """Text drawn on an image, or a short caption just below one."""
+    for x0, top, x1, bottom in images:
+        cx = (ln.x0 + ln.x1) / 2
+        if not (x0 - 2 <= cx <= x1 + 2):
+            continue
+        if ln.top >= top - 1 and ln.bottom <= bottom + 1:
+            return True
+        if 0 <= ln.top - bottom <= s.caption_lines * ln.size and len(ln.text) <= s.caption_max_chars:
+            return True
+    return False
+
+
+def _margin_key(text: str) -> str:
+    return re.sub(r"[0-9０-９\s]+", "", text)
+
+
+def mark_margins(pages: list[PageLayout], s: ExtractSettings) -> None:
+    """Read printed page numbers; find running headers/footers repeated across pages."""
+    counts: Counter[str] = Counter()
+    for p in pages:
+        for key in {_margin_key(ln.text) for ln in p.margin_lines if _margin_key(ln.text)}:
+            counts[key] += 1
+    need = max(s.repeat_min_pages, int(s.repeat_share * len(pages)))
+    for p in pages:
+        numbers = []
+        for ln in p.margin_lines:
+            m = PAGE_NUMBER.match(ln.text)
+            if m:
+                numbers.append((ln.top, int(normalize_chars(m.group(1)))))
+            elif counts[_margin_key(ln.text)] >= need or len(pages) < s.repeat_min_pages:
+                p.running.append(ln.text)
+            else:
+                # a margin line that does not repeat is content (e.g. a title near the top)
+                p.items.insert(_insert_pos(p.items, ln), ln)
+        if numbers:
+            p.printed = max(numbers)[1]  # the lowest one on the page
+
+
+def _insert_pos(items: list, ln: Line) -> int:
+    for i, it in enumerate(items):
+        if it.top > ln.top and getattr(it, "column", "single") in ("single", ln.column):
+            return i
+    return len(items)
+
+
+def assign_columns(pages: list[PageLayout]) -> None:
+    """Each line's column bounds, estimated over the whole document per page width and panel."""
+    edges: dict[tuple[int, str], list[tuple[float, float]]] = {}
+    for p in pages:
+        for it in p.items:
+            if isinstance(it, Line):
+                edges.setdefault((round(p.width), it.column), []).append((it.x0, it.x1))
+    bounds = {}
+    for key, xs in edges.items():
+        rights = sorted(x1 for _, x1 in xs)
+        lefts = sorted(x0 for x0, _ in xs)
+        bounds[key] = (lefts[int(len(lefts) * 0.05)], rights[int(len(rights) * 0.95)])
+    for p in pages:
+        for it in p.items:
+            if isinstance(it, Line):
+                it.col_left, it.col_right = bounds[(round(p.width), it.column)]
+
+
+def body_font_size(pages: list[PageLayout]) -> float:
+    sizes = [it.size for p in pages for it in p.items if isinstance(it, Line) for _ in it.text]
+    return statistics.mode(sizes) if sizes else 10.0
+
+
+def layout_document(pdf: pdfplumber.PDF, s: ExtractSettings, progress=None) -> list[PageLayout]:
+    pages = []
+    for i, page in enumerate(pdf.pages, start=1):
+        pages.append(layout_page(page, i, s))
+        page.flush_cache()
+        if progress:
+            progress(i, len(pdf.pages))
+    mark_margins(pages, s)
+    assign_columns(pages)
+    return pages

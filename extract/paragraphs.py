@@ -1,0 +1,121 @@
+"""Lines → paragraphs: join wrapped lines (also across page breaks), keep items apart.
+
+A Japanese paragraph wraps at the column's right edge, so a line that stops
+short ends its paragraph; a line opening with a bullet, a circled number or a
+bracket starts a new one; headings are always paragraphs of their own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .layout import Line, TableRegion
+from .normalize import join_lines
+from .patterns import LINE_MARKERS, Patterns
+from .settings import ExtractSettings
+
+
+@dataclass
+class Para:
+    lines: list[Line]
+    heading: str | None = None  # section key when the paragraph is a heading
+
+    @property
+    def text(self) -> str:
+        return join_lines([ln.text for ln in self.lines])
+
+    @property
+    def raw(self) -> str:
+        return "\n".join(ln.text for ln in self.lines)
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+    @property
+    def bbox(self) -> list[float]:
+        first = [ln for ln in self.lines if ln.page == self.page]
+        return [round(v, 1) for v in (min(ln.x0 for ln in first), min(ln.top for ln in first),
+                                      max(ln.x1 for ln in first), max(ln.bottom for ln in first))]
+
+    @property
+    def size(self) -> float:
+        return self.lines[0].size
+
+    @property
+    def heavy(self) -> bool:
+        return self.lines[0].heavy
+
+
+def starts_item(text: str) -> bool:
+    return bool(LINE_MARKERS.match(text.lstrip()))
+
+
+def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings) -> bool:
+    if starts_item(cur.text):
+        return False
+    if abs(prev.size - cur.size) > s.same_size_tol or prev.heavy != cur.heavy:
+        return False
+    if prev.x1 < prev.col_right - s.line_end_slack * prev.size:
+        return False  # the previous line stopped short: its paragraph ended
+    if same_page:
+        if prev.column != cur.column:
+            return False
+        gap = cur.top - prev.bottom
+        return -0.5 * cur.size <= gap <= s.para_gap * cur.size
+    return True
+
+
+def build_paragraphs(
+    stream: list[Line | TableRegion | None], pats: Patterns, s: ExtractSettings
+) -> list[Para | TableRegion]:
+    """`stream` holds every page's items in reading order, with None between pages."""
+    out: list[Para | TableRegion] = []
+    prev: Line | None = None
+    page_break = False
+    for it in stream:
+        if it is None:
+            page_break = True
+            continue
+        if isinstance(it, TableRegion):
+            out.append(it)
+            prev = None
+            page_break = False
+            continue
+        if pats.is_tag_only(it.text):
+            continue  # a PDCA badge printed on its own
+        key = pats.heading(it.text)
+        cur_para = out[-1] if out and isinstance(out[-1], Para) else None
+        if (
+            key is None
+            and prev is not None
+            and cur_para is not None
+            and cur_para.heading is None
+            and _continues(prev, it, not page_break, s)
+        ):
+            cur_para.lines.append(it)
+        else:
+            out.append(Para([it], heading=key))
+        prev = it if key is None else None
+        page_break = False
+    return out
+
+
+def cell_paragraphs(lines: list[Line], s: ExtractSettings) -> list[str]:
+    """Paragraphs inside one table cell (bullets and wrapped lines)."""
+    if not lines:
+        return []
+    right = max(ln.x1 for ln in lines) if len(lines) > 1 else lines[0].x1
+    paras: list[list[Line]] = []
+    prev: Line | None = None
+    for ln in lines:
+        if (
+            prev is not None
+            and not starts_item(ln.text)
+            and prev.x1 >= right - s.line_end_slack * prev.size
+            and abs(prev.size - ln.size) <= s.same_size_tol
+        ):
+            paras[-1].append(ln)
+        else:
+            paras.append([ln])
+        prev = ln
+    return [t for t in (join_lines([ln.text for ln in p]) for p in paras) if t]

@@ -1,0 +1,73 @@
+"""Every layout heuristic of the extractor as a named setting with a default."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ExtractSettings:
+    # --- lines -------------------------------------------------------------
+    line_overlap: float = 0.5
+    """Two chars are on one line when their vertical extents overlap by this share of the smaller."""
+    space_gap: float = 0.25
+    """A horizontal gap wider than this × font size between chars becomes a space."""
+    segment_gap: float = 2.5
+    """A gap wider than this × font size splits one visual line into separate segments (columns)."""
+
+    # --- columns (two-panel layouts) ---------------------------------------
+    gutter_search: tuple[float, float] = (0.3, 0.7)
+    """Where (share of page width) a gutter between two panels may lie."""
+    gutter_min_width: float = 8.0
+    """Minimum width in points of an empty vertical band to count as a gutter."""
+    gutter_min_share: float = 0.2
+    """Each side of a gutter must hold at least this share of the page's text segments."""
+
+    # --- running headers, footers, page numbers ----------------------------
+    margin_zone: float = 0.08
+    """Top and bottom share of the page height where running headers/footers live."""
+    repeat_share: float = 0.25
+    """A margin line (digits ignored) repeated on this share of pages is a running header/footer."""
+    repeat_min_pages: int = 3
+
+    # --- paragraphs --------------------------------------------------------
+    line_end_slack: float = 2.0
+    """A line ending within this × font size of its column's right edge continues on the next line."""
+    para_gap: float = 1.0
+    """A vertical gap larger than this × font size between lines ends a paragraph."""
+    same_size_tol: float = 0.6
+    """Lines of one paragraph differ in font size by at most this many points."""
+
+    # --- figures -----------------------------------------------------------
+    caption_lines: float = 3.0
+    """Lines within this × font size below an image, inside its x-range, are its caption."""
+    caption_max_chars: int = 50
+
+    # --- tables ------------------------------------------------------------
+    table_settings: dict = field(default_factory=lambda: {
+        "vertical_strategy": "lines",
+        "horizontal_strategy": "lines",
+        "snap_tolerance": 3,
+        "join_tolerance": 3,
+        "intersection_tolerance": 3,
+    })
+    rules_only_settings: dict = field(default_factory=lambda: {
+        "vertical_strategy": "text",
+        "horizontal_strategy": "lines",
+        "snap_tolerance": 3,
+        "text_x_tolerance": 2,
+        "min_words_vertical": 2,
+    })
+    """For tables drawn with horizontal rules only (no vertical lines)."""
+    min_table_edges: int = 4
+    """Pages with fewer ruling edges are not searched for tables (speed)."""
+    continuation_x_tol: float = 6.0
+    """Tables on consecutive pages whose column edges match within this many points are one table."""
+
+    # --- titles ------------------------------------------------------------
+    title_max_chars: int = 60
+    """A project title is one short line; longer lines are never titles."""
+    title_size_delta: float = 0.5
+    """Title lines are at least body size + this (points), unless alone on a band."""
+
+    # --- garbled text ------------------------------------------------------
+    check_garbled: bool = True

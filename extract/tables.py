@@ -1,0 +1,236 @@
+"""Table layer: join tables continued across pages, read cells, classify, parse KPI tables."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .era import to_western
+from .layout import Cell, Line, TableRegion
+from .model import Indicator, IndicatorValue, Provenance, Table
+from .normalize import normalize_text
+from .paragraphs import cell_paragraphs
+from .patterns import Patterns
+from .settings import ExtractSettings
+
+
+@dataclass
+class Grid:
+    """A logical table (possibly spanning pages): cells as paragraph lists, merged cells filled."""
+
+    rows: list[list[list[str]]]
+    regions: list[TableRegion]
+    cells: list[list[Cell | None]] = field(default_factory=list)
+
+    @property
+    def page(self) -> int:
+        return self.regions[0].page
+
+    @property
+    def bbox(self) -> list[float]:
+        return [round(v, 1) for v in self.regions[0].bbox]
+
+    def text_rows(self) -> list[list[str]]:
+        return [["\n".join(c) for c in r] for r in self.rows]
+
+    def quality(self) -> float:
+        """Share of non-empty cells times column consistency (1.0 = every row as wide as the widest)."""
+        if not self.rows:
+            return 0.0
+        width = max(len(r) for r in self.rows)
+        filled = sum(1 for r in self.rows for c in r if c) / max(1, sum(len(r) for r in self.rows))
+        consistent = sum(1 for r in self.rows if len(r) == width) / len(self.rows)
+        return round(filled * consistent, 3)
+
+
+def join_continued(items: list, s: ExtractSettings) -> list:
+    """Merge a table that opens a page into the table that closed the previous page
+    when their columns line up; drop a repeated header row; join a row split by the break."""
+    out: list = []
+    for it in items:
+        prev = out[-1] if out else None
+        if (
+            isinstance(it, TableRegion)
+            and isinstance(prev, list)  # a group of regions already
+            and prev[-1].page == it.page - 1
+            and _same_columns(prev[-1], it, s)
+        ):
+            prev.append(it)
+            continue
+        out.append([it] if isinstance(it, TableRegion) else it)
+    return out
+
+
+def _same_columns(a: TableRegion, b: TableRegion, s: ExtractSettings) -> bool:
+    ea, eb = a.col_edges(), b.col_edges()
+    return len(ea) == len(eb) and all(abs(x - y) <= s.continuation_x_tol for x, y in zip(ea, eb))
+
+
+def _row_text(row: list[Cell | None]) -> list[str]:
+    return [normalize_text(c.text) if c else "" for c in row]
+
+
+def to_grid(regions: list[TableRegion], s: ExtractSettings) -> Grid:
+    rows: list[list[Cell | None]] = []
+    for n, reg in enumerate(regions):
+        body = reg.rows
+        if n and rows and _row_text(body[0]) == _row_text(rows[0]):
+            body = body[1:]  # header repeated on the new page
+        elif n and rows and body and _is_split_row(body[0]):
+            rows[-1] = _merge_rows(rows[-1], body[0])
+            body = body[1:]
+        rows.extend(body)
+    grid_rows: list[list[list[str]]] = []
+    for r in rows:
+        grid_rows.append([cell_paragraphs(c.lines, s) if c else [] for c in r])
+    _fill_merged(rows, grid_rows)
+    return Grid(rows=grid_rows, regions=regions, cells=rows)
+
+
+def _is_split_row(row: list[Cell | None]) -> bool:
+    """The first row on a new page continues the last row when its first cell is empty."""
+    return bool(row) and (row[0] is None or not row[0].lines) and any(c and c.lines for c in row[1:])
+
+
+def _merge_rows(a: list[Cell | None], b: list[Cell | None]) -> list[Cell | None]:
+    merged: list[Cell | None] = []
+    for ca, cb in zip(a, b):
+        if ca is None:
+            merged.append(cb)
+        elif cb is None:
+            merged.append(ca)
+        else:
+            merged.append(Cell(bbox=ca.bbox, lines=ca.lines + cb.lines))
+    return merged
+
+
+def _fill_merged(cells: list[list[Cell | None]], grid: list[list[list[str]]]) -> None:
+    """A vertically merged cell (pdfplumber gives None below it) repeats its value down."""
+    for j in range(max((len(r) for r in grid), default=0)):
+        above: list[str] = []
+        for i, r in enumerate(cells):
+            if j >= len(r):
+                continue
+            if r[j] is None and i:
+                grid[i][j] = above
+            else:
+                above = grid[i][j]
+
+
+# ---------------------------------------------------------------- classify
+
+
+def classify(grid: Grid, pats: Patterns) -> str:
+    """kpi | article_opinions | project_list | overview | other"""
+    head = " ".join(" ".join(c) for r in grid.rows[:2] for c in r)
+    if _kpi_layout(grid, pats):
+        return "kpi"
+    t = pats.tables
+    if any(w in head for w in t["article_column"]) and any(w in head for w in t["article_opinions"]):
+        return "article_opinions"
+    if any(w in head for w in t["project_list"]):
+        return "project_list"
+    if any(w in head for w in t["overview"]) and any(w in head for w in t["overview_results"]):
+        return "overview"
+    return "other"
+
+
+def _year(text: str, pats: Patterns) -> int | None:
+    m = pats.kpi_year.search(normalize_text(text))
+    if not m:
+        return None
+    if m.group("western"):
+        return int(m.group("western"))
+    if m.group("plain"):
+        return int(m.group("plain"))
+    era = {"R": "令和", "H": "平成"}.get(m.group("era"), m.group("era"))
+    y = m.group("eyear")
+    return to_western(era, 1 if y == "元" else int(y))
+
+
+def _kpi_layout(grid: Grid, pats: Patterns) -> tuple[str, int] | None:
+    """('rows', header_row) when years run across and 目標/実績 down; ('cols', …) when transposed."""
+    for i, r in enumerate(grid.rows[:3]):
+        texts = ["\n".join(c) for c in r]
+        years = [_year(t, pats) for t in texts[1:]]
+        labels = [normalize_text("\n".join(rr[0])) if rr else "" for rr in grid.rows[i + 1:]]
+        if years and any(years) and labels and all(
+            pats.kpi_target.search(lb) or pats.kpi_actual.search(lb) for lb in labels if lb
+        ) and any(labels):
+            return ("rows", i)
+        if texts and any(pats.kpi_target.search(normalize_text(t)) or pats.kpi_actual.search(normalize_text(t)) for t in texts[1:]):
+            col_years = [_year("\n".join(rr[0]), pats) if rr else None for rr in grid.rows[i + 1:]]
+            if col_years and all(col_years):
+                return ("cols", i)
+    return None
+
+
+def parse_number(text: str, pats: Patterns) -> float | int | None:
+    t = normalize_text(text).replace(",", "").replace("，", "")
+    if t in pats.null_values:
+        return None
+    m = re.fullmatch(r"([-−]?[0-9]+(?:\.[0-9]+)?)\s*(?:[%％件回人社者団体校か所ヵ所箇所]*)", t)
+    if not m:
+        return None
+    v = float(m.group(1).replace("−", "-"))
+    return int(v) if v.is_integer() and "." not in m.group(1) else v
+
+
+def parse_kpi(grid: Grid, name: str, pats: Patterns, reference: bool = False) -> Indicator:
+    """A KPI table → Indicator with one value per fiscal year (target/actual kept as text too)."""
+    orient, h = _kpi_layout(grid, pats)  # type: ignore[misc]
+    entries: dict[int, IndicatorValue] = {}
+    unit: str | None = None
+
+    def put(year: int, label: str, text: str, cell: Cell | None) -> None:
+        nonlocal unit
+        mu = pats.kpi_unit.search(label)
+        if mu and unit is None:
+            unit = mu.group("unit").strip()
+        v = entries.setdefault(year, IndicatorValue(fiscal_year=year))
+        text = normalize_text(text)
+        prov = Provenance(page=cell.lines[0].page if cell and cell.lines else grid.page,
+                          bbox=[round(x, 1) for x in cell.bbox] if cell else None,
+                          raw=cell.text if cell else None)
+        if pats.kpi_target.search(label):
+            v.target, v.target_text = parse_number(text, pats), text
+        elif pats.kpi_actual.search(label):
+            v.actual, v.actual_text = parse_number(text, pats), text
+        v.provenance = v.provenance or prov
+
+    header = ["\n".join(c) for c in grid.rows[h]]
+    for i, r in enumerate(grid.rows[h + 1:], start=h + 1):
+        label = normalize_text("\n".join(r[0])) if r else ""
+        for j, cell_text in enumerate(r[1:], start=1):
+            text = "\n".join(cell_text)
+            cell = grid.cells[i][j] if j < len(grid.cells[i]) else None
+            if orient == "rows":
+                year = _year(header[j], pats) if j < len(header) else None
+                if year:
+                    put(year, label, text, cell)
+            else:
+                year = _year(label, pats)
+                if year and j < len(header):
+                    put(year, normalize_text(header[j]), text, cell)
+    return Indicator(
+        name=name,
+        unit=unit,
+        values=[entries[y] for y in sorted(entries)],
+        reference=reference,
+        provenance=Provenance(page=grid.page, bbox=grid.bbox, raw=None),
+    )
+
+
+def to_table(grid: Grid, title: str | None, kind: str) -> Table:
+    rows = grid.text_rows()
+    return Table(
+        title=title,
+        header=rows[0] if rows else [],
+        rows=rows[1:],
+        kind=kind,
+        quality=grid.quality(),
+        provenance=Provenance(page=grid.page, bbox=grid.bbox, raw=None),
+    )
+
+
+def lines_of(grid: Grid) -> list[Line]:
+    return [ln for r in grid.cells for c in r if c for ln in c.lines]

@@ -1,0 +1,23 @@
+"""hokoku debug: draw the detected lines, headings and tables of one page as PNG."""
+from __future__ import annotations
+
+import sys
+
+NAME = "debug"
+HELP = "draw what the extractor detected on a page (lines, headings, tables, margins) as a PNG"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("pdf", help="report PDF")
+    p.add_argument("--page", type=int, required=True, help="PDF page index, from 1")
+    p.add_argument("-o", "--output", required=True, help="PNG file to write")
+    p.add_argument("--resolution", type=int, default=100, help="dpi (default 100)")
+
+
+def run(args) -> int:
+    from extract.debug import COLOURS, draw_page
+
+    out = draw_page(args.pdf, args.page, args.output, resolution=args.resolution)
+    legend = ", ".join(f"{k}={'#%02x%02x%02x' % v}" for k, v in COLOURS.items())
+    print(f"hokoku debug: wrote {out} ({legend})", file=sys.stderr)
+    return 0
