@@ -172,11 +172,12 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
     """Ruled tables (lattice) plus tables drawn with horizontal rules only."""
     if len(page.edges) < s.min_table_edges:
         return []
-    found = list(page.find_tables(s.table_settings))
+    found = [t for t in page.find_tables(s.table_settings) if _is_grid(t, s)]
     bboxes = [t.bbox for t in found]
-    # horizontal-rule-only tables: stacks of ≥3 horizontal edges of equal extent outside lattice tables
+    # horizontal-rule-only tables: stacks of ≥3 ruled lines (not box edges) of equal extent
     groups: dict[tuple[int, int], list[dict]] = {}
-    for e in page.horizontal_edges:
+    rules = [ln for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 1]
+    for e in rules:
         if e["x1"] - e["x0"] < 40 or any(_inside({"x0": e["x0"] + 1, "x1": e["x1"] - 1, "top": e["top"], "bottom": e["top"]}, b, 2) for b in bboxes):
             continue
         groups.setdefault((round(e["x0"] / 4), round(e["x1"] / 4)), []).append(e)
@@ -189,7 +190,7 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
             sub = page.crop(bbox, strict=False).find_tables(s.rules_only_settings)
         except ValueError:
             continue
-        found.extend(t for t in sub if len(t.rows) >= 2)
+        found.extend(t for t in sub if _is_grid(t, s))
     regions = []
     for t in found:
         rows: list[list[Cell | None]] = []
@@ -209,6 +210,12 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
             regions.append(TableRegion(page=page_no, bbox=t.bbox, rows=rows))
     regions.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return _drop_nested(regions)
+
+
+def _is_grid(t, s: ExtractSettings) -> bool:
+    """A real table has at least two rows and two columns; one-column 'tables' are boxes and
+    bands drawn around headings or text, whose text belongs to the flow."""
+    return len(t.rows) >= s.min_table_rows and max(len(r.cells) for r in t.rows) >= s.min_table_cols
 
 
 def _drop_nested(regions: list[TableRegion]) -> list[TableRegion]:
@@ -305,7 +312,8 @@ def layout_page(page, page_no: int, s: ExtractSettings) -> PageLayout:
                 for ln in c.lines if c else ():
                     ln.text = normalize_chars(ln.text)
     pl.images = [(im["x0"], im["top"], im["x1"], im["bottom"]) for im in page.images]
-    lines = [ln for ln in lines if not _is_figure_text(ln, pl.images, s)]
+    figure = _figure_text(lines, pl.images, s)
+    lines = [ln for i, ln in enumerate(lines) if i not in figure]
     zone = s.margin_zone * height
     body: list[Line] = []
     for ln in lines:
@@ -314,17 +322,34 @@ def layout_page(page, page_no: int, s: ExtractSettings) -> PageLayout:
     return pl
 
 
-def _is_figure_text(ln: Line, images: list[BBox], s: ExtractSettings) -> bool:
-    """Text drawn on an image, or a short caption just below one."""
+def _figure_text(lines: list[Line], images: list[BBox], s: ExtractSettings) -> set[int]:
+    """Indices of lines drawn on an image or forming its caption: short lines centred
+    under it, each close below the image or the caption line above."""
+    drop: set[int] = set()
+    sizes = Counter(ln.size for ln in lines for _ in ln.text)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
     for x0, top, x1, bottom in images:
-        cx = (ln.x0 + ln.x1) / 2
-        if not (x0 - 2 <= cx <= x1 + 2):
-            continue
-        if ln.top >= top - 1 and ln.bottom <= bottom + 1:
-            return True
-        if 0 <= ln.top - bottom <= s.caption_lines * ln.size and len(ln.text) <= s.caption_max_chars:
-            return True
-    return False
+        centre = (x0 + x1) / 2
+        last = bottom
+        first = True
+        for i, ln in sorted(enumerate(lines), key=lambda t: t[1].top):
+            cx = (ln.x0 + ln.x1) / 2
+            if ln.top >= top - 1 and ln.bottom <= bottom + 1 and x0 - 2 <= cx <= x1 + 2:
+                drop.add(i)
+                continue
+            if ln.top < bottom - 1:
+                continue
+            reach = (s.caption_lines if first else s.caption_gap) * ln.size
+            if ln.top - last > reach:
+                break
+            small = ln.size < body - s.same_size_tol
+            if (abs(cx - centre) <= s.caption_centre_tol * ln.size and len(ln.text) <= s.caption_max_chars
+                    and (small or ln.x1 - ln.x0 <= s.caption_max_width * (x1 - x0) + 2 * ln.size)):
+                drop.add(i)
+                last, first = ln.bottom, False
+            elif ln.top - last <= reach:
+                break
+    return drop
 
 
 def _margin_key(text: str) -> str:

@@ -32,6 +32,8 @@ RADICAL_SUPPLEMENT = {
     "⻱": "龜", "⻲": "亀", "⻳": "龟",
 }
 
+# Dash look-alikes some CID encodings emit, mapped to the dash the author typed.
+DASHES = {"\u2012": "\u2013"}  # FIGURE DASH → EN DASH
 WAVE_DASHES = "〜～"  # U+301C, U+FF5E: unified to the first variant below
 WAVE_DASH = "～"
 
@@ -41,7 +43,11 @@ _WAVE = re.compile(f"[{WAVE_DASHES}]")
 _SPACES = re.compile(r"[ \t\u3000\u00a0]+")
 # Japanese characters (kana, kanji, CJK punctuation, full-width forms).
 JP = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SPACE_NEXT_TO_JP = re.compile(rf"(?<=[{JP}])\s+|\s+(?=[{JP}])")
+# A space is dropped between two Japanese characters, or between a Japanese character and
+# ASCII text (a layout gap, not a printed space); one next to ① or other symbols is kept.
+_ASCII = r"!-~"
+_SPACE_NEXT_TO_JP = re.compile(rf"(?<=[{JP}])\s+(?=[{JP}{_ASCII}])|(?<=[{_ASCII}])\s+(?=[{JP}])")
+_SPACE_IN_BRACKETS = re.compile(r"(?<=[(\[（「『【])\s+|\s+(?=[)\]）」』】])")
 _CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200d\ufeff]")
 
 
@@ -51,6 +57,7 @@ def normalize_chars(s: str) -> str:
     s = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), s)
     s = "".join(RADICAL_SUPPLEMENT.get(c, c) for c in s)
     s = _WAVE.sub(WAVE_DASH, s)
+    s = "".join(DASHES.get(c, c) for c in s)
     return _CONTROL.sub("", s)
 
 
@@ -61,6 +68,7 @@ def normalize_text(s: str) -> str:
     s = _SPACES.sub(" ", s.replace("\r", "\n"))
     s = re.sub(r"\s*\n\s*", "\n", s).strip()
     s = _SPACE_NEXT_TO_JP.sub("", s)
+    s = _SPACE_IN_BRACKETS.sub("", s)
     # remaining newlines join ASCII words
     return re.sub(r"\s*\n\s*", " ", s).strip()
 

@@ -6,6 +6,7 @@ bracket starts a new one; headings are always paragraphs of their own.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .layout import Line, TableRegion
@@ -50,13 +51,25 @@ def starts_item(text: str) -> bool:
     return bool(LINE_MARKERS.match(text.lstrip()))
 
 
+_LEADING_WORD = re.compile(r"^[!-~]+")
+ASCII_WIDTH = 0.6  # rough width of an ASCII glyph, in font sizes
+
+
+def _leading_word_width(ln: Line) -> float:
+    """Estimated width of an ASCII word opening the line: a line wrapped before a word
+    that did not fit stops short of the edge and still continues."""
+    m = _LEADING_WORD.match(ln.text)
+    return len(m.group()) * ASCII_WIDTH * ln.size if m else 0.0
+
+
 def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings) -> bool:
     if starts_item(cur.text):
         return False
     if abs(prev.size - cur.size) > s.same_size_tol or prev.heavy != cur.heavy:
         return False
-    if prev.x1 < prev.col_right - s.line_end_slack * prev.size:
-        return False  # the previous line stopped short: its paragraph ended
+    room = prev.col_right - prev.x1
+    if room > s.line_end_slack * prev.size and room > _leading_word_width(cur) + s.line_end_slack * prev.size:
+        return False  # the previous line stopped short, not for want of room: its paragraph ended
     if same_page:
         if prev.column != cur.column:
             return False
@@ -105,14 +118,17 @@ def cell_paragraphs(lines: list[Line], s: ExtractSettings) -> list[str]:
     if not lines:
         return []
     right = max(ln.x1 for ln in lines) if len(lines) > 1 else lines[0].x1
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
+    pitch = min(gaps) if gaps else 0.0
     paras: list[list[Line]] = []
     prev: Line | None = None
     for ln in lines:
         if (
             prev is not None
             and not starts_item(ln.text)
-            and prev.x1 >= right - s.line_end_slack * prev.size
+            and prev.x1 >= right - s.line_end_slack * prev.size - _leading_word_width(ln)
             and abs(prev.size - ln.size) <= s.same_size_tol
+            and ln.top - prev.bottom <= pitch + s.cell_para_gap * ln.size
         ):
             paras[-1].append(ln)
         else:

@@ -34,13 +34,22 @@ class ExtractSettings:
     """A line ending within this × font size of its column's right edge continues on the next line."""
     para_gap: float = 1.0
     """A vertical gap larger than this × font size between lines ends a paragraph."""
+    cell_para_gap: float = 0.3
+    """In a table cell, a gap this × font size wider than the cell's line pitch starts a paragraph."""
     same_size_tol: float = 0.6
     """Lines of one paragraph differ in font size by at most this many points."""
 
     # --- figures -----------------------------------------------------------
     caption_lines: float = 3.0
-    """Lines within this × font size below an image, inside its x-range, are its caption."""
+    """The first caption line starts within this × font size below its image."""
     caption_max_chars: int = 50
+    caption_max_width: float = 2.0
+    """A caption in body-size type is at most this × its image's width (body text spans the
+    column); one in smaller type than the page's body text may be wider."""
+    caption_gap: float = 1.0
+    """Further caption lines follow within this × font size of the one above."""
+    caption_centre_tol: float = 1.5
+    """A caption's centre lies within this × font size of its image's centre."""
 
     # --- tables ------------------------------------------------------------
     table_settings: dict = field(default_factory=lambda: {
@@ -60,6 +69,9 @@ class ExtractSettings:
     """For tables drawn with horizontal rules only (no vertical lines)."""
     min_table_edges: int = 4
     """Pages with fewer ruling edges are not searched for tables (speed)."""
+    min_table_rows: int = 2
+    min_table_cols: int = 2
+    """Smaller ruled shapes are boxes around text (headings, notes), not tables."""
     continuation_x_tol: float = 6.0
     """Tables on consecutive pages whose column edges match within this many points are one table."""
 

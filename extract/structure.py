@@ -56,7 +56,8 @@ def _stream(pages: list[PageLayout], s: ExtractSettings) -> list[Line | TableReg
         for it in p.items:
             if isinstance(it, TableRegion):
                 last = _last_real(out)
-                if first and isinstance(last, list) and last[-1].page == it.page - 1 and _same_columns(last[-1], it, s):
+                if first and isinstance(last, list) and last[-1].page == it.page - 1 \
+                        and _same_columns(last[-1], it, s) and not _starts_new_table(last[0], it):
                     last.append(it)
                 else:
                     out.append([it])
@@ -65,6 +66,19 @@ def _stream(pages: list[PageLayout], s: ExtractSettings) -> list[Line | TableReg
             first = False
         out.append(None)
     return out
+
+
+def _title_row(region: TableRegion) -> str | None:
+    """Text of a first row that is one merged cell (a table's own title), else None."""
+    row = region.rows[0] if region.rows else []
+    cells = [c for c in row if c is not None and c.lines]
+    return cells[0].text if len(cells) == 1 and len(row) > 1 else None
+
+
+def _starts_new_table(first: TableRegion, nxt: TableRegion) -> bool:
+    """A table opening a page with its own, different title row is not a continuation."""
+    a, b = _title_row(first), _title_row(nxt)
+    return b is not None and a != b
 
 
 def _last_real(items: list):
@@ -92,8 +106,12 @@ class _Builder:
 
     # -------------------------------------------------------------- helpers
 
+    def _article_heading(self, p: Para) -> int | None:
+        m = self.pats.article.match(re.sub(r"\s+", " ", p.text))
+        return int(m.group("no")) if m and not starts_with_marker(p.text) else None
+
     def _titleish(self, p: Para) -> bool:
-        if p.heading or len(p.lines) != 1:
+        if p.heading or len(p.lines) != 1 or self._article_heading(p) is not None:
             return False
         t = p.text
         if not t or len(t) > self.s.title_max_chars or strip_bullet(t) != t:
@@ -152,6 +170,7 @@ class _Builder:
             title.insert(0, p)
             j -= 1
         if not title and i and isinstance(items[i - 1], Para) and not items[i - 1].heading \
+                and self._article_heading(items[i - 1]) is None \
                 and len(items[i - 1].lines) == 1 and len(items[i - 1].text) <= self.s.title_max_chars:
             title = [items[i - 1]]
         for p in title:
@@ -182,11 +201,9 @@ class _Builder:
     def _para(self, p: Para, items: list, i: int) -> None:
         key = p.heading
         text = p.text
-        if key is None:
-            m = self.pats.article.match(re.sub(r"\s+", " ", text))
-            if m and not starts_with_marker(text):
-                self.article = int(m.group("no"))
-                return
+        if key is None and self._article_heading(p) is not None:
+            self.article = self._article_heading(p)
+            return
         if key:
             self.headings += 1
             if key == "other_part":

@@ -73,9 +73,11 @@ def to_grid(regions: list[TableRegion], s: ExtractSettings) -> Grid:
     rows: list[list[Cell | None]] = []
     for n, reg in enumerate(regions):
         body = reg.rows
-        if n and rows and _row_text(body[0]) == _row_text(rows[0]):
-            body = body[1:]  # header repeated on the new page
-        elif n and rows and body and _is_split_row(body[0]):
+        k = 0
+        while n and k < len(body) and k < len(rows) and _row_text(body[k]) == _row_text(rows[k]):
+            k += 1  # header rows repeated on the new page
+        body = body[k:]
+        if n and rows and body and not k and _is_split_row(body[0]):
             rows[-1] = _merge_rows(rows[-1], body[0])
             body = body[1:]
         rows.extend(body)
@@ -118,10 +120,12 @@ def _fill_merged(cells: list[list[Cell | None]], grid: list[list[list[str]]]) ->
 
 # ---------------------------------------------------------------- classify
 
+HEADER_ROWS = 3  # a title row and a note row may stand above the header
+
 
 def classify(grid: Grid, pats: Patterns) -> str:
     """kpi | article_opinions | project_list | overview | other"""
-    head = " ".join(" ".join(c) for r in grid.rows[:2] for c in r)
+    head = " ".join(" ".join(c) for r in grid.rows[:HEADER_ROWS] for c in r)
     if _kpi_layout(grid, pats):
         return "kpi"
     t = pats.tables
