@@ -26,7 +26,7 @@ def parse_report(
     patterns_file: str | Path | None = None,
 ) -> Report:
     """Parse one report PDF. Raises InputError (one line naming the file and the problem)."""
-    from .inputcheck import garbled_pages, open_pdf, require_text_layer
+    from .inputcheck import corrupt, garbled_pages, open_pdf, require_text_layer
     from .layout import body_font_size, layout_document
     from .patterns import load_patterns
     from .structure import build_structure
@@ -35,8 +35,13 @@ def parse_report(
     pats = load_patterns(patterns_file)
     path = Path(path)
     with open_pdf(path) as pdf:
-        require_text_layer(pdf, path)
-        pages = layout_document(pdf, s, progress)
+        try:
+            require_text_layer(pdf, path)
+            pages = layout_document(pdf, s, progress)
+        except InputError:
+            raise
+        except Exception as e:  # a damaged object met while reading pages
+            raise corrupt(path, e) from None
         n_pages = len(pdf.pages)
     if s.check_garbled:
         bad = garbled_pages([p.text for p in pages])

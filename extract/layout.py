@@ -87,6 +87,7 @@ class PageLayout:
     images: list[BBox] = field(default_factory=list)
     printed: int | None = None
     running: list[str] = field(default_factory=list)  # running header/footer texts
+    gutter: tuple[float, float] | None = None
     char_count: int = 0
     text: str = ""  # all text of the page, for garbled-text checks
 
@@ -174,24 +175,7 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
         return []
     found = [t for t in page.find_tables(s.table_settings) if _is_grid(t, s)]
     bboxes = [t.bbox for t in found]
-    # horizontal-rule-only tables: stacks of ≥3 ruled lines (not box edges) of equal extent
-    groups: dict[tuple[int, int], list[dict]] = {}
-    rules = [ln for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 1]
-    for e in rules:
-        if e["x1"] - e["x0"] < 40 or any(_inside({"x0": e["x0"] + 1, "x1": e["x1"] - 1, "top": e["top"], "bottom": e["top"]}, b, 2) for b in bboxes):
-            continue
-        groups.setdefault((round(e["x0"] / 4), round(e["x1"] / 4)), []).append(e)
-    for edges in groups.values():
-        tops = sorted({round(e["top"], 1) for e in edges})
-        if len(tops) < 3:
-            continue
-        bbox = (min(e["x0"] for e in edges), tops[0], max(e["x1"] for e in edges), tops[-1])
-        try:
-            sub = page.crop(bbox, strict=False).find_tables(s.rules_only_settings)
-        except ValueError:
-            continue
-        found.extend(t for t in sub if _is_grid(t, s))
-    regions = []
+    regions = _rule_tables(page, page_no, bboxes, s)
     for t in found:
         rows: list[list[Cell | None]] = []
         for r in t.rows:
@@ -210,6 +194,58 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
             regions.append(TableRegion(page=page_no, bbox=t.bbox, rows=rows))
     regions.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return _drop_nested(regions)
+
+
+def _rule_tables(page, page_no: int, taken: list[BBox], s: ExtractSettings) -> list[TableRegion]:
+    """Tables drawn with horizontal rules only. Rules of one extent stacked down the page
+    bound row bands; a band holding a single wide text segment (a caption or an indicator
+    name between two tables) separates tables; columns come from where the segments of the
+    widest row start."""
+    groups: dict[tuple[int, int], list[float]] = {}
+    for e in page.lines:
+        if abs(e["top"] - e["bottom"]) >= 1 or e["x1"] - e["x0"] < s.rule_min_length:
+            continue
+        if any(b[0] - 2 <= e["x0"] and e["x1"] <= b[2] + 2 and b[1] - 2 <= e["top"] <= b[3] + 2 for b in taken):
+            continue
+        groups.setdefault((round(e["x0"] / 4), round(e["x1"] / 4)), []).append(e["top"])
+    out: list[TableRegion] = []
+    for (gx0, gx1), tops in groups.items():
+        tops = sorted(set(round(t, 1) for t in tops))
+        x0, x1 = gx0 * 4 - 2, gx1 * 4 + 2
+        bands = []
+        for top, bottom in zip(tops, tops[1:]):
+            chars = [c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top < (c["top"] + c["bottom"]) / 2 < bottom]
+            bands.append((top, bottom, chars_to_lines(chars, page_no, s)))
+        run: list = []
+        for band in bands + [None]:
+            segs = band[2] if band else []
+            wide_single = band is not None and len(segs) == 1 and segs[0].x1 - segs[0].x0 > 0.5 * (x1 - x0)
+            if band is None or not segs or wide_single:
+                if len(run) >= s.min_table_rows:
+                    table = _bands_to_table(run, x0, x1, page_no, s)
+                    if table:
+                        out.append(table)
+                run = []
+                continue
+            run.append(band)
+    return out
+
+
+def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, s: ExtractSettings) -> TableRegion | None:
+    widest = max(bands, key=lambda b: len(b[2]))[2]
+    starts = sorted(ln.x0 for ln in widest)
+    if len(starts) < s.min_table_cols:
+        return None
+    bounds = [x0] + [(a + b) / 2 for a, b in zip([ln.x1 for ln in sorted(widest, key=lambda l: l.x0)], starts[1:])] + [x1]
+    rows: list[list[Cell | None]] = []
+    for top, bottom, segs in bands:
+        cells = [Cell(bbox=(bounds[k], top, bounds[k + 1], bottom), lines=[]) for k in range(len(bounds) - 1)]
+        for ln in segs:
+            k = max(i for i in range(len(bounds) - 1) if bounds[i] <= ln.x0 + 1) if ln.x0 + 1 >= bounds[0] else 0
+            ln.col_left, ln.col_right, ln.column = cells[k].bbox[0], cells[k].bbox[2], "cell"
+            cells[k].lines.append(ln)
+        rows.append(cells)
+    return TableRegion(page=page_no, bbox=(x0, bands[0][0], x1, bands[-1][1]), rows=rows)
 
 
 def _is_grid(t, s: ExtractSettings) -> bool:
@@ -260,10 +296,9 @@ def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettin
     return float(best[0]), float(best[1])
 
 
-def reading_order(items: list[Line | TableRegion], width: float, s: ExtractSettings) -> list[Line | TableRegion]:
+def reading_order(items: list[Line | TableRegion], gutter: tuple[float, float] | None) -> list[Line | TableRegion]:
     """Single column: top to bottom. Two panels: per horizontal band, left panel then right."""
     items = sorted(items, key=lambda it: (round(it.top, 0), it.x0))
-    gutter = _find_gutter(items, width, s)
     if not gutter:
         return items
     g0, g1 = gutter
@@ -277,17 +312,18 @@ def reading_order(items: list[Line | TableRegion], width: float, s: ExtractSetti
         left.clear()
         right.clear()
 
+    mid = (g0 + g1) / 2
     for it in items:
         x0, _, x1, _ = it.bbox
-        if x1 <= g0 + 0.5:
-            it.column = "left"
-            left.append(it)
-        elif x0 >= g1 - 0.5:
-            it.column = "right"
-            right.append(it)
-        else:
+        if x0 < g0 and x1 > g1:  # spans both panels: ends a band
             flush()
             out.append(it)
+        elif (x0 + x1) / 2 < mid:
+            it.column = "left"
+            left.append(it)
+        else:
+            it.column = "right"
+            right.append(it)
     flush()
     return out
 
@@ -318,8 +354,30 @@ def layout_page(page, page_no: int, s: ExtractSettings) -> PageLayout:
     body: list[Line] = []
     for ln in lines:
         (pl.margin_lines if ln.bottom < zone or ln.top > height - zone else body).append(ln)
-    pl.items = reading_order([*body, *tables], width, s)
+    pl.items = [*body, *tables]
+    pl.gutter = _find_gutter(pl.items, width, s)
     return pl
+
+
+def order_pages(pages: list[PageLayout], s: ExtractSettings) -> None:
+    """Put each page's items in reading order. A page of a two-panel document whose own
+    text does not reveal the gutter (one panel nearly empty) uses the document's gutter
+    for pages of its width, unless something on it crosses that gutter."""
+    by_width: dict[int, list[tuple[float, float]]] = {}
+    for p in pages:
+        by_width.setdefault(round(p.width), [])
+        if p.gutter:
+            by_width[round(p.width)].append(p.gutter)
+    for p in pages:
+        gutter = p.gutter
+        found = by_width[round(p.width)]
+        same_width = sum(1 for q in pages if round(q.width) == round(p.width))
+        if gutter is None and found and len(found) >= s.gutter_doc_share * same_width:
+            g0 = statistics.median(g[0] for g in found)
+            g1 = statistics.median(g[1] for g in found)
+            if not any(it.bbox[0] < g0 and it.bbox[2] > g1 for it in p.items):
+                gutter = (g0, g1)
+        p.items = reading_order(p.items, gutter)
 
 
 def _figure_text(lines: list[Line], images: list[BBox], s: ExtractSettings) -> set[int]:
@@ -415,6 +473,7 @@ def layout_document(pdf: pdfplumber.PDF, s: ExtractSettings, progress=None) -> l
         page.flush_cache()
         if progress:
             progress(i, len(pdf.pages))
+    order_pages(pages, s)
     mark_margins(pages, s)
     assign_columns(pages)
     return pages

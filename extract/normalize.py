@@ -69,13 +69,17 @@ def normalize_text(s: str) -> str:
     s = re.sub(r"\s*\n\s*", "\n", s).strip()
     s = _SPACE_NEXT_TO_JP.sub("", s)
     s = _SPACE_IN_BRACKETS.sub("", s)
+    s = re.sub(r"(?<=[0-9,.])\n(?=[0-9])", "", s)  # a number wrapped at the line end
     # remaining newlines join ASCII words
     return re.sub(r"\s*\n\s*", " ", s).strip()
 
 
 def join_lines(lines: list[str]) -> str:
-    """Join the printed lines of one paragraph."""
-    return normalize_text("\n".join(lines))
+    """Join the printed lines of one paragraph. A line opening with a circled number inside a
+    paragraph (a wrapped title such as 「…事業 / ②…事業」) was preceded by a space."""
+    text = "\n".join(lines)
+    text = re.sub(r"\n(?=[\u2460-\u2473])", " \n", text)
+    return normalize_text(text)
 
 
 BULLETS = "・･-‐−－○◯●◎■□◆◇▪▫•"

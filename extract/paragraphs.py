@@ -96,6 +96,8 @@ def build_paragraphs(
             continue
         if pats.is_tag_only(it.text):
             continue  # a PDCA badge printed on its own
+        if prev is not None and prev.column == "left" and it.column == "right" and it.top < prev.top:
+            page_break = True  # the text flows on at the top of the right panel
         key = pats.heading(it.text)
         cur_para = out[-1] if out and isinstance(out[-1], Para) else None
         if (

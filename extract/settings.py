@@ -22,6 +22,10 @@ class ExtractSettings:
     gutter_min_share: float = 0.2
     """Each side of a gutter must hold at least this share of the page's text segments."""
 
+    gutter_doc_share: float = 0.3
+    """When this share of a document's pages (of one width) show a gutter, pages that do not
+    show one themselves are read as panels too."""
+
     # --- running headers, footers, page numbers ----------------------------
     margin_zone: float = 0.08
     """Top and bottom share of the page height where running headers/footers live."""
@@ -59,14 +63,8 @@ class ExtractSettings:
         "join_tolerance": 3,
         "intersection_tolerance": 3,
     })
-    rules_only_settings: dict = field(default_factory=lambda: {
-        "vertical_strategy": "text",
-        "horizontal_strategy": "lines",
-        "snap_tolerance": 3,
-        "text_x_tolerance": 2,
-        "min_words_vertical": 2,
-    })
-    """For tables drawn with horizontal rules only (no vertical lines)."""
+    rule_min_length: float = 40.0
+    """Horizontal rules shorter than this (points) do not bound table rows."""
     min_table_edges: int = 4
     """Pages with fewer ruling edges are not searched for tables (speed)."""
     min_table_rows: int = 2
@@ -78,6 +76,8 @@ class ExtractSettings:
     # --- titles ------------------------------------------------------------
     title_max_chars: int = 60
     """A project title is one short line; longer lines are never titles."""
+    title_max_lines: int = 3
+    """A title in larger type may wrap over this many lines (narrow panels)."""
     title_size_delta: float = 0.5
     """Title lines are at least body size + this (points), unless alone on a band."""
 

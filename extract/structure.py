@@ -53,10 +53,14 @@ def _stream(pages: list[PageLayout], s: ExtractSettings) -> list[Line | TableReg
     out: list = []
     for p in pages:
         first = True
+        column = None
         for it in p.items:
+            if column == "left" and it.column == "right":
+                first = True  # the flow goes on at the top of the right panel
+            column = it.column
             if isinstance(it, TableRegion):
                 last = _last_real(out)
-                if first and isinstance(last, list) and last[-1].page == it.page - 1 \
+                if first and isinstance(last, list) and last[-1].page in (it.page, it.page - 1) \
                         and _same_columns(last[-1], it, s) and not _starts_new_table(last[0], it):
                     last.append(it)
                 else:
@@ -111,12 +115,16 @@ class _Builder:
         return int(m.group("no")) if m and not starts_with_marker(p.text) else None
 
     def _titleish(self, p: Para) -> bool:
-        if p.heading or len(p.lines) != 1 or self._article_heading(p) is not None:
+        """One short line, or a title-sized paragraph wrapped over a few lines."""
+        if p.heading or self._article_heading(p) is not None:
+            return False
+        big = p.size >= self.body + self.s.title_size_delta
+        if len(p.lines) > (self.s.title_max_lines if big else 1):
             return False
         t = p.text
         if not t or len(t) > self.s.title_max_chars or strip_bullet(t) != t:
             return False
-        return p.size >= self.body + self.s.title_size_delta or p.heavy
+        return big or p.heavy
 
     def _page_of(self, page: int) -> int:
         return self.printed.get(page) or page
@@ -173,7 +181,7 @@ class _Builder:
                 and self._article_heading(items[i - 1]) is None \
                 and len(items[i - 1].lines) == 1 and len(items[i - 1].text) <= self.s.title_max_chars:
             title = [items[i - 1]]
-        for p in title:
+        for p in reversed(title):  # filed last first
             self._unfile(p)
         return title
 

@@ -61,7 +61,8 @@ def join_continued(items: list, s: ExtractSettings) -> list:
 
 
 def _same_columns(a: TableRegion, b: TableRegion, s: ExtractSettings) -> bool:
-    ea, eb = a.col_edges(), b.col_edges()
+    ea = [x - a.bbox[0] for x in a.col_edges()]  # relative: a table may go on in another panel
+    eb = [x - b.bbox[0] for x in b.col_edges()]
     return len(ea) == len(eb) and all(abs(x - y) <= s.continuation_x_tol for x, y in zip(ea, eb))
 
 

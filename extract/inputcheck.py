@@ -1,0 +1,123 @@
+"""Input checks: say plainly why a file cannot be read, before any parsing.
+
+Each problem is one InputError naming the file: missing, not a PDF, encrypted,
+truncated or corrupt, empty, image-only (no text layer), garbled text layer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from .errors import InputError
+
+PDF_MAGIC = b"%PDF-"
+MAGIC_WINDOW = 1024  # the header may follow a few junk bytes
+
+MISSING = "file not found"
+NOT_A_FILE = "not a file"
+NOT_PDF = "not a PDF file (no %PDF header{hint})"
+ENCRYPTED = "the PDF is encrypted (password protected); save an unprotected copy and try again"
+TRUNCATED = "the PDF is truncated or corrupt ({detail})"
+EMPTY = "the PDF has no pages"
+IMAGE_ONLY = "the PDF has no text layer (scanned or image-only pages); OCR is not performed"
+
+_KNOWN_TYPES = {b"PK\x03\x04": "a ZIP/Office file", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
+                b"{": "JSON or text", b"<": "HTML/XML"}
+
+
+@dataclass(frozen=True)
+class GarbleSettings:
+    cid_share: float = 0.02
+    """Share of '(cid:N)' glyph placeholders in a page's text above which it is garbled."""
+    pua_share: float = 0.05
+    """Share of private-use characters above which a page is garbled."""
+    readable_share: float = 0.6
+    """Minimum share of Japanese or ASCII characters on a page with text."""
+    min_chars: int = 40
+    """Pages with fewer characters are not judged."""
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+_READABLE = re.compile(r"[\u0020-\u007e\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+                       r"\u2460-\u24ff\u2e80-\u2fdf\u2010-\u2027\u00a0-\u00ff\u2190-\u22ff\u25a0-\u25ff\s]")
+
+
+def open_pdf(path: str | Path) -> pdfplumber.PDF:
+    """Open a PDF for reading or raise InputError saying why it cannot be read."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, MISSING)
+    if not path.is_file():
+        raise InputError(path, NOT_A_FILE)
+    with path.open("rb") as f:
+        head = f.read(MAGIC_WINDOW)
+    if PDF_MAGIC not in head:
+        kind = next((v for k, v in _KNOWN_TYPES.items() if head.lstrip().startswith(k)), None)
+        raise InputError(path, NOT_PDF.format(hint=f"; it looks like {kind}" if kind else ""))
+    try:
+        pdf = pdfplumber.open(path)
+        n = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise InputError(path, ENCRYPTED) from None
+    except Exception as e:  # pdfminer raises many kinds on damaged files
+        raise corrupt(path, e) from None
+    if _is_encrypted(pdf):
+        pdf.close()
+        raise InputError(path, ENCRYPTED)
+    if n == 0:
+        pdf.close()
+        raise InputError(path, EMPTY)
+    return pdf
+
+
+def _is_encrypted(pdf: pdfplumber.PDF) -> bool:
+    """pdfminer opens PDFs encrypted with an empty user password; they are still protected."""
+    try:
+        return bool(pdf.doc.encryption)
+    except AttributeError:
+        return False
+
+
+def corrupt(path: str | Path, e: Exception) -> InputError:
+    """The InputError for a parser exception met while reading a damaged PDF."""
+    if isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(e).lower():
+        return InputError(path, ENCRYPTED)
+    return InputError(path, TRUNCATED.format(detail=_short(e)))
+
+
+def _short(e: Exception) -> str:
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    return msg[:120]
+
+
+def require_text_layer(pdf: pdfplumber.PDF, path: str | Path) -> None:
+    """Raise InputError when no page has any text (scans, image-only exports)."""
+    for page in pdf.pages:
+        if page.chars:
+            return
+    raise InputError(path, IMAGE_ONLY)
+
+
+def garbled_pages(pages_text: list[str], settings: GarbleSettings | None = None) -> list[tuple[int, str]]:
+    """(page number from 1, reason) for pages whose text cannot be trusted."""
+    s = settings or GarbleSettings()
+    bad = []
+    for n, text in enumerate(pages_text, start=1):
+        if len(text) < s.min_chars:
+            continue
+        cid = len(_CID.findall(text))
+        if cid and cid * 8 / len(text) > s.cid_share:
+            bad.append((n, "(cid:N) glyphs without Unicode"))
+            continue
+        pua = sum(1 for c in text if "\ue000" <= c <= "\uf8ff")
+        if pua / len(text) > s.pua_share:
+            bad.append((n, "private-use characters"))
+            continue
+        readable = len(_READABLE.findall(text))
+        if readable / len(text) < s.readable_share:
+            bad.append((n, "mostly neither Japanese nor ASCII"))
+    return bad
