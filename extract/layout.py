@@ -221,7 +221,7 @@ def _rule_tables(page, page_no: int, taken: list[BBox], s: ExtractSettings) -> l
             segs = band[2] if band else []
             wide_single = band is not None and len(segs) == 1 and segs[0].x1 - segs[0].x0 > 0.5 * (x1 - x0)
             if band is None or not segs or wide_single:
-                if len(run) >= s.min_table_rows:
+                if len(run) >= max(2, s.min_table_rows):
                     table = _bands_to_table(run, x0, x1, page_no, s)
                     if table:
                         out.append(table)

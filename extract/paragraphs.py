@@ -51,18 +51,34 @@ def starts_item(text: str) -> bool:
     return bool(LINE_MARKERS.match(text.lstrip()))
 
 
-_LEADING_WORD = re.compile(r"^[!-~]+")
+_LEADING_WORD = re.compile(r"^[「『（(]?[!-~０-９（）［］]+")
 ASCII_WIDTH = 0.6  # rough width of an ASCII glyph, in font sizes
 
 
 def _leading_word_width(ln: Line) -> float:
-    """Estimated width of an ASCII word opening the line: a line wrapped before a word
-    that did not fit stops short of the edge and still continues."""
+    """Estimated width of the unbreakable run (ASCII word, number with brackets) opening the
+    line: a line wrapped before a run that did not fit stops short of the edge yet continues."""
     m = _LEADING_WORD.match(ln.text)
-    return len(m.group()) * ASCII_WIDTH * ln.size if m else 0.0
+    if not m:
+        return 0.0
+    return sum(ASCII_WIDTH if c < "\u0080" else 1.0 for c in m.group()) * ln.size
 
 
-def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings) -> bool:
+def line_pitch(stream: list) -> float:
+    """The usual gap between consecutive lines of a paragraph in this document (points)."""
+    gaps: dict[float, int] = {}
+    prev = None
+    for it in stream:
+        if isinstance(it, Line) and isinstance(prev, Line) and it.page == prev.page and it.column == prev.column \
+                and abs(it.size - prev.size) < 0.1:
+            g = round((it.top - prev.bottom) * 2) / 2
+            if 0 <= g < 2 * it.size:
+                gaps[g] = gaps.get(g, 0) + 1
+        prev = it
+    return max(gaps, key=gaps.get) if gaps else 0.0
+
+
+def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch: float = 1e9) -> bool:
     if starts_item(cur.text):
         return False
     if abs(prev.size - cur.size) > s.same_size_tol or prev.heavy != cur.heavy:
@@ -74,7 +90,7 @@ def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings) -> bo
         if prev.column != cur.column:
             return False
         gap = cur.top - prev.bottom
-        return -0.5 * cur.size <= gap <= s.para_gap * cur.size
+        return -0.5 * cur.size <= gap <= min(s.para_gap * cur.size, pitch + s.para_gap_extra * cur.size)
     return True
 
 
@@ -85,6 +101,7 @@ def build_paragraphs(
     out: list[Para | TableRegion] = []
     prev: Line | None = None
     page_break = False
+    pitch = line_pitch(stream)
     for it in stream:
         if it is None:
             page_break = True
@@ -105,7 +122,7 @@ def build_paragraphs(
             and prev is not None
             and cur_para is not None
             and cur_para.heading is None
-            and _continues(prev, it, not page_break, s)
+            and _continues(prev, it, not page_break, s, pitch)
         ):
             cur_para.lines.append(it)
         else:
@@ -120,7 +137,7 @@ def cell_paragraphs(lines: list[Line], s: ExtractSettings) -> list[str]:
     if not lines:
         return []
     right = max(ln.x1 for ln in lines) if len(lines) > 1 else lines[0].x1
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:])]
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top >= a.bottom - 1]
     pitch = min(gaps) if gaps else 0.0
     paras: list[list[Line]] = []
     prev: Line | None = None
@@ -130,7 +147,7 @@ def cell_paragraphs(lines: list[Line], s: ExtractSettings) -> list[str]:
             and not starts_item(ln.text)
             and prev.x1 >= right - s.line_end_slack * prev.size - _leading_word_width(ln)
             and abs(prev.size - ln.size) <= s.same_size_tol
-            and ln.top - prev.bottom <= pitch + s.cell_para_gap * ln.size
+            and (ln.page != prev.page or ln.top - prev.bottom <= pitch + s.cell_para_gap * ln.size)
         ):
             paras[-1].append(ln)
         else:

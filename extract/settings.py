@@ -34,6 +34,8 @@ class ExtractSettings:
     repeat_min_pages: int = 3
 
     # --- paragraphs --------------------------------------------------------
+    para_gap_extra: float = 0.2
+    """A gap wider than the document's usual line pitch by this × font size ends a paragraph."""
     line_end_slack: float = 2.0
     """A line ending within this × font size of its column's right edge continues on the next line."""
     para_gap: float = 1.0
@@ -67,9 +69,10 @@ class ExtractSettings:
     """Horizontal rules shorter than this (points) do not bound table rows."""
     min_table_edges: int = 4
     """Pages with fewer ruling edges are not searched for tables (speed)."""
-    min_table_rows: int = 2
+    min_table_rows: int = 1
     min_table_cols: int = 2
-    """Smaller ruled shapes are boxes around text (headings, notes), not tables."""
+    """Smaller ruled shapes are boxes around text (headings, notes), not tables; a one-row
+    table is kept (the tail of a row split by a page break)."""
     continuation_x_tol: float = 6.0
     """Tables on consecutive pages whose column edges match within this many points are one table."""
 

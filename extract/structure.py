@@ -75,8 +75,8 @@ def _stream(pages: list[PageLayout], s: ExtractSettings) -> list[Line | TableReg
 def _title_row(region: TableRegion) -> str | None:
     """Text of a first row that is one merged cell (a table's own title), else None."""
     row = region.rows[0] if region.rows else []
-    cells = [c for c in row if c is not None and c.lines]
-    return cells[0].text if len(cells) == 1 and len(row) > 1 else None
+    cells = [c for c in row if c is not None]  # pdfplumber gives None where a merged cell spans
+    return cells[0].text if len(cells) == 1 and len(row) > 1 and cells[0].lines else None
 
 
 def _starts_new_table(first: TableRegion, nxt: TableRegion) -> bool:

@@ -8,7 +8,7 @@ from .era import to_western
 from .layout import Cell, Line, TableRegion
 from .model import Indicator, IndicatorValue, Provenance, Table
 from .normalize import normalize_text
-from .paragraphs import cell_paragraphs
+from .paragraphs import cell_paragraphs, starts_item
 from .patterns import Patterns
 from .settings import ExtractSettings
 
@@ -78,7 +78,7 @@ def to_grid(regions: list[TableRegion], s: ExtractSettings) -> Grid:
         while n and k < len(body) and k < len(rows) and _row_text(body[k]) == _row_text(rows[k]):
             k += 1  # header rows repeated on the new page
         body = body[k:]
-        if n and rows and body and not k and _is_split_row(body[0]):
+        if n and rows and body and not k and _is_split_row(rows[-1], body[0], s):
             rows[-1] = _merge_rows(rows[-1], body[0])
             body = body[1:]
         rows.extend(body)
@@ -89,9 +89,21 @@ def to_grid(regions: list[TableRegion], s: ExtractSettings) -> Grid:
     return Grid(rows=grid_rows, regions=regions, cells=rows)
 
 
-def _is_split_row(row: list[Cell | None]) -> bool:
-    """The first row on a new page continues the last row when its first cell is empty."""
-    return bool(row) and (row[0] is None or not row[0].lines) and any(c and c.lines for c in row[1:])
+def _is_split_row(last: list[Cell | None], row: list[Cell | None], s: ExtractSettings) -> bool:
+    """The first row on a new page continues the last row of the previous page when its first
+    cell is empty, or when a cell's text runs on: the cell above ended on a full line and this
+    one does not open a new item."""
+    if not row:
+        return False
+    if (row[0] is None or not row[0].lines) and any(c and c.lines for c in row[1:]):
+        return True
+    for above, below in zip(last, row):
+        if not (above and len(above.lines) >= 2 and below and below.lines):
+            continue  # a one-line cell shows no right edge to judge by
+        end = above.lines[-1]
+        if end.x1 >= max(ln.x1 for ln in above.lines) - s.line_end_slack * end.size and not starts_item(below.lines[0].text):
+            return True
+    return False
 
 
 def _merge_rows(a: list[Cell | None], b: list[Cell | None]) -> list[Cell | None]:
