@@ -84,9 +84,28 @@ def _is_encrypted(pdf: pdfplumber.PDF) -> bool:
 
 def corrupt(path: str | Path, e: Exception) -> InputError:
     """The InputError for a parser exception met while reading a damaged PDF."""
-    if isinstance(e, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(e).lower():
+    if _is_password_error(e):
         return InputError(path, ENCRYPTED)
-    return InputError(path, TRUNCATED.format(detail=_short(e)))
+    return InputError(path, TRUNCATED.format(detail=_short(_root(e))))
+
+
+def _chain(e: BaseException):
+    """The exception, its wrapped arguments and causes (pdfplumber wraps pdfminer's errors)."""
+    seen = 0
+    while e is not None and seen < 10:
+        yield e
+        inner = next((a for a in e.args if isinstance(a, BaseException)), None)
+        e = inner or e.__cause__ or e.__context__
+        seen += 1
+
+
+def _root(e: BaseException) -> BaseException:
+    return list(_chain(e))[-1]
+
+
+def _is_password_error(e: BaseException) -> bool:
+    return any(isinstance(x, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in str(x).lower()
+               for x in _chain(e))
 
 
 def _short(e: Exception) -> str:
