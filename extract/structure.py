@@ -10,6 +10,7 @@ After the その他の事業 heading, each two-column 概要/実績 table (or ti
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .layout import Line, PageLayout, TableRegion
@@ -107,6 +108,8 @@ class _Builder:
         self.pending_name: tuple[str, bool] | None = None  # (indicator name, is reference)
         self.last_title_line: str | None = None  # ○/【】 line before a table
         self.headings = 0
+        self.page_uses: dict[int, Counter] = {}
+        self.done = False  # reference material after the projects has begun
 
     # -------------------------------------------------------------- helpers
 
@@ -132,8 +135,19 @@ class _Builder:
     def _touch(self, page: int) -> None:
         if self.cur is not None:
             pg = self._page_of(page)
+            self.page_uses.setdefault(id(self.cur), Counter())[pg] += 1
             if pg not in self.cur.pages:
                 self.cur.pages.append(pg)
+
+    def _untouch(self, page: int) -> None:
+        """A paragraph taken back from the open project no longer puts it on its page."""
+        if self.cur is None:
+            return
+        pg = self._page_of(page)
+        uses = self.page_uses.setdefault(id(self.cur), Counter())
+        uses[pg] -= 1
+        if uses[pg] <= 0 and pg in self.cur.pages:
+            self.cur.pages.remove(pg)
 
     def _new_project(self, title: list[Para], kind: str) -> Project:
         name = normalize_text(" ".join(p.text for p in title)) if title else ""
@@ -189,6 +203,7 @@ class _Builder:
         """Remove a paragraph that turned out to be the next project's title from the open project."""
         if self.cur is None:
             return
+        self._untouch(p.page)
         t = self._item_text(p)
         for fname in set(LIST_FIELDS.values()):
             lst = getattr(self.cur, fname)
@@ -214,6 +229,14 @@ class _Builder:
             return
         if key:
             self.headings += 1
+            if key == "appendix":
+                self.cur = None
+                self.section = None
+                self.in_other = False
+                self.done = bool(self.projects)
+                return
+            if self.done:
+                return
             if key == "other_part":
                 if self.projects:
                     self.in_other = True
