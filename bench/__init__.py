@@ -1,0 +1,1 @@
+"""Benchmarks (speed, memory) — results are printed, never asserted in tests."""
