@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "hokoku.cmd_themes",
     "hokoku.cmd_draft",
     "hokoku.cmd_trends",
+    "hokoku.cmd_eval_themes",
     "hokoku.cmd_debug",
 ]
 

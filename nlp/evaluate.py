@@ -1,0 +1,56 @@
+"""Precision/recall/F1 per theme, micro and macro F1, confusions, against a labels CSV."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Item:
+    id: str
+    text: str
+    gold: set[str]
+    split: str
+
+
+@dataclass
+class Scores:
+    per_theme: dict[str, dict[str, float]] = field(default_factory=dict)
+    micro_f1: float = 0.0
+    macro_f1: float = 0.0
+    missed: dict[str, list[str]] = field(default_factory=dict)
+    spurious: dict[str, list[str]] = field(default_factory=dict)
+    n: int = 0
+
+
+def read_labels(path: str | Path) -> list[Item]:
+    with Path(path).open(encoding="utf-8-sig", newline="") as f:
+        return [Item(r["id"], r["text"], set(r["themes"].split()), r.get("split", "")) for r in csv.DictReader(f)]
+
+
+def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score(items: list[Item], predicted: list[set[str]], themes: list[str]) -> Scores:
+    out = Scores(n=len(items))
+    TP = FP = FN = 0
+    f1s = []
+    for t in themes:
+        tp = sum(1 for it, pr in zip(items, predicted) if t in it.gold and t in pr)
+        fp = sum(1 for it, pr in zip(items, predicted) if t not in it.gold and t in pr)
+        fn = sum(1 for it, pr in zip(items, predicted) if t in it.gold and t not in pr)
+        TP, FP, FN = TP + tp, FP + fp, FN + fn
+        p, r, f = _f1(tp, fp, fn)
+        support = tp + fn
+        out.per_theme[t] = {"precision": round(p, 3), "recall": round(r, 3), "f1": round(f, 3), "support": support}
+        if support:
+            f1s.append(f)
+        out.missed[t] = [it.id for it, pr in zip(items, predicted) if t in it.gold and t not in pr]
+        out.spurious[t] = [it.id for it, pr in zip(items, predicted) if t not in it.gold and t in pr]
+    out.micro_f1 = round(_f1(TP, FP, FN)[2], 3)
+    out.macro_f1 = round(sum(f1s) / len(f1s), 3) if f1s else 0.0
+    return out

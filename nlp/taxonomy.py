@@ -1,0 +1,192 @@
+"""The theme taxonomy: a TOML data file users edit (themes, terms, rules), loaded and checked."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from extract.errors import HokokuError
+
+
+class TaxonomyError(HokokuError):
+    """The taxonomy file cannot be used; the message says where."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    strong_weight: float = 0.9
+    weak_weight: float = 0.35
+    vector_weight: float = 0.35
+    threshold: float = 0.5
+    vector_threshold: float = 0.78
+    vector_min_chars: int = 3
+    negators: tuple[str, ...] = ()
+
+
+@dataclass
+class Theme:
+    id: str
+    label: str
+    definition: str = ""
+    terms: list[str] = field(default_factory=list)
+    weak: list[str] = field(default_factory=list)
+    rules: list["Rule"] = field(default_factory=list)
+    not_in: list[re.Pattern] = field(default_factory=list)
+    seeds: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Taxonomy:
+    themes: list[Theme]
+    settings: Settings
+    source: str
+
+    def labels(self) -> dict[str, str]:
+        return {t.id: t.label for t in self.themes}
+
+
+# ------------------------------------------------------------------ rules
+# expr := or ; or := and ('|' and)* ; and := unary ('&' unary)* ;
+# unary := '!' unary | '(' expr ')' | near(term, term, N) | term
+
+_TOKEN = re.compile(r"\s*(near\(|[()&|!,]|[^\s()&|!,]+)")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A parsed coding rule; `eval(has, near)` with callbacks for term presence and proximity."""
+
+    text: str
+    tree: tuple
+
+    def terms(self) -> list[str]:
+        out: list[str] = []
+
+        def walk(node):
+            if node[0] == "term":
+                out.append(node[1])
+            elif node[0] == "near":
+                out.extend(node[1:3])
+            else:
+                for child in node[1:]:
+                    walk(child)
+
+        walk(self.tree)
+        return out
+
+    def eval(self, has, near) -> bool:
+        def ev(node) -> bool:
+            kind = node[0]
+            if kind == "term":
+                return has(node[1])
+            if kind == "near":
+                return near(node[1], node[2], node[3])
+            if kind == "not":
+                return not ev(node[1])
+            if kind == "and":
+                return all(ev(c) for c in node[1:])
+            return any(ev(c) for c in node[1:])
+
+        return ev(self.tree)
+
+
+def parse_rule(text: str) -> Rule:
+    tokens = [t for t in _TOKEN.findall(text) if t.strip()]
+    pos = 0
+
+    def peek():
+        return tokens[pos] if pos < len(tokens) else None
+
+    def take(expected=None):
+        nonlocal pos
+        tok = peek()
+        if tok is None or (expected and tok != expected):
+            raise TaxonomyError(f"rule {text!r}: expected {expected or 'a term'} at token {pos + 1}")
+        pos += 1
+        return tok
+
+    def expr():
+        node = ["or", conj()]
+        while peek() == "|":
+            take("|")
+            node.append(conj())
+        return tuple(node) if len(node) > 2 else node[1]
+
+    def conj():
+        node = ["and", unary()]
+        while peek() == "&":
+            take("&")
+            node.append(unary())
+        return tuple(node) if len(node) > 2 else node[1]
+
+    def unary():
+        tok = peek()
+        if tok == "!":
+            take("!")
+            return ("not", unary())
+        if tok == "(":
+            take("(")
+            node = expr()
+            take(")")
+            return node
+        if tok == "near(":
+            take("near(")
+            a = take()
+            take(",")
+            b = take()
+            take(",")
+            n = take()
+            take(")")
+            if not n.isdigit():
+                raise TaxonomyError(f"rule {text!r}: near() needs a whole number of bunsetsu, got {n!r}")
+            return ("near", a, b, int(n))
+        if tok in (None, ")", "&", "|", ","):
+            raise TaxonomyError(f"rule {text!r}: expected a term at token {pos + 1}")
+        return ("term", take())
+
+    tree = expr()
+    if peek() is not None:
+        raise TaxonomyError(f"rule {text!r}: unexpected {peek()!r}")
+    return Rule(text=text, tree=tree)
+
+
+# ------------------------------------------------------------------ loading
+
+
+def default_path() -> Path:
+    return Path(str(resources.files("nlp").joinpath("themes.toml")))
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Load the taxonomy (the packaged one by default). Errors name the file and the theme."""
+    path = Path(path) if path else default_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TaxonomyError(f"{path}: taxonomy file not found") from None
+    except tomllib.TOMLDecodeError as e:
+        raise TaxonomyError(f"{path}: not valid TOML ({e})") from None
+    s = data.get("settings", {})
+    settings = Settings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in s.items() if k in Settings.__dataclass_fields__})
+    themes: list[Theme] = []
+    seen: set[str] = set()
+    for i, t in enumerate(data.get("theme", []), start=1):
+        if "id" not in t or "label" not in t:
+            raise TaxonomyError(f"{path}: theme #{i} needs an id and a label")
+        if t["id"] in seen:
+            raise TaxonomyError(f"{path}: theme id {t['id']!r} appears twice")
+        seen.add(t["id"])
+        try:
+            not_in = [re.compile(p) for p in t.get("not_in", [])]
+        except re.error as e:
+            raise TaxonomyError(f"{path}: theme {t['id']!r}: bad not_in pattern ({e})") from None
+        themes.append(Theme(
+            id=t["id"], label=t["label"], definition=t.get("definition", ""),
+            terms=list(t.get("terms", [])), weak=list(t.get("weak", [])),
+            rules=[parse_rule(r) for r in t.get("rules", [])], not_in=not_in, seeds=list(t.get("seeds", [])),
+        ))
+    if not themes:
+        raise TaxonomyError(f"{path}: no [[theme]] entries")
+    return Taxonomy(themes=themes, settings=settings, source=str(path))

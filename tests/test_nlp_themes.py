@@ -1,0 +1,130 @@
+"""Theme classification: worked examples, lemma/variant matching, other senses, user themes, evaluation."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nlp import classify_reports, classify_texts, load_taxonomy
+from nlp.evaluate import read_labels, score
+from nlp.taxonomy import TaxonomyError, parse_rule
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def tax():
+    return load_taxonomy()
+
+
+def one(text, tax):
+    return classify_texts([text], tax)[0]
+
+
+def test_worked_example_succession(tax):
+    r = one("K-NICにおいて創業者の支援を行っていることから、事業承継の施策と連携し、廃業予定者と開業希望者を結びつけることができると良いのではないかと。", tax)
+    assert set(r.themes) == {"startup", "succession", "collaboration"}
+    assert {"事業承継", "廃業"} <= set(r.evidence["succession"])
+    assert {"連携", "結びつけ"} <= set(r.evidence["collaboration"])
+
+
+def test_worked_example_shopping_streets(tax):
+    r = one("商店街振興にあたっては、デジタル化の推進とともに、SDGs とまちづくりを連動させたPRを行うことが必要ではないか。", tax)
+    assert set(r.themes) == {"regional", "dx", "sdgs", "outreach"}
+    assert "SDGs" in r.evidence["sdgs"] and "PR" in r.evidence["outreach"] and "商店街" in r.evidence["regional"]
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("大学と連携し、研究を進める。", "collaboration"),          # inflection
+    ("大学と連携する取組を進める。", "collaboration"),
+    ("事業承継施策を拡充すべきである。", "succession"),        # compound
+    ("デジタル化推進の取組が必要である。", "dx"),
+    ("ＳＤＧｓの視点を取り入れてほしい。", "sdgs"),            # full-width variant
+    ("ＩＴの活用を進めるべきである。", "dx"),
+    ("企業間をつなぐコーディネーターが必要である。", "collaboration"),
+    ("企業間をつなぐコーディネータが必要である。", "collaboration"),
+])
+def test_lemmas_compounds_variants(text, theme, tax):
+    assert theme in one(text, tax).themes
+
+
+@pytest.mark.parametrize("text, not_theme", [
+    ("大学生がアクセスしやすい環境を整えることが重要である。", "sdgs"),
+    ("技術力のある企業を市内に留めるべきである。", "rnd"),
+    ("補助金を活用している企業が事例報告を行うことで、取組の効果を共有するのも有効ではないか。", "finance"),
+    ("市のITEM事業とは別である。", "dx"),
+])
+def test_words_in_another_sense(text, not_theme, tax):
+    assert not_theme not in one(text, tax).themes
+
+
+def test_negated_mention(tax):
+    assert "dx" not in one("この事業においてはオンライン化は不要である。", tax).themes
+    # 「…で問題が無いわけではなく」 still talks about online delivery
+    assert "dx" in one("オンラインのみの対応で問題が無いわけではなく、リアルでの対応も必要になってくる。", tax).themes
+
+
+def test_paraphrase_without_the_obvious_keyword(tax):
+    assert "succession" in one("後を継ぐ人がいないために店を閉じる事業者が多い。", tax).themes
+    assert "dx" in one("紙の申請をなくし、手続きを簡単にしてほしい。", tax).themes
+
+
+def test_user_added_theme(tmp_path, tax):
+    text = Path(load_taxonomy().source).read_text(encoding="utf-8")
+    text += '\n[[theme]]\nid = "invoice"\nlabel = "インボイス対応"\nterms = ["インボイス", "適格請求書"]\nrules = ["near(消費税, 対応, 2)"]\n'
+    f = tmp_path / "my_themes.toml"
+    f.write_text(text, encoding="utf-8")
+    mine = load_taxonomy(f)
+    r = classify_texts(["インボイス制度への対応に悩む小規模事業者が多い。"], mine)[0]
+    assert "invoice" in r.themes and r.evidence["invoice"] == ["インボイス"]
+    assert mine.labels()["invoice"] == "インボイス対応"
+
+
+def test_rule_syntax_and_errors():
+    rule = parse_rule("(紙 & !電子) | near(手続, 完結, 2)")
+    assert rule.eval(lambda t: t == "紙", lambda a, b, n: False)
+    assert not rule.eval(lambda t: t in ("紙", "電子"), lambda a, b, n: False)
+    with pytest.raises(TaxonomyError):
+        parse_rule("紙 & ")
+
+
+def test_every_theme_has_evidence_in_the_text(expected, tax):
+    records = classify_reports([("r3_expected.json", expected)], tax)
+    assert len(records) == 72
+    for r in records:
+        for t in r["themes"]:
+            assert r["evidence"][t] and all(e in r["text"] for e in r["evidence"][t]), (r["text"], t)
+
+
+def test_heldout_scores_meet_the_bar(tax):
+    items = [i for i in read_labels(DATA / "themes_labeled.csv") if i.split == "heldout"]
+    ids = [t.id for t in tax.themes]
+    ours = score(items, [set(r.themes) for r in classify_texts([i.text for i in items], tax)], ids)
+    base = score(items, [set(r.themes) for r in classify_texts([i.text for i in items], tax, baseline=True)], ids)
+    assert ours.micro_f1 >= 0.95 and ours.macro_f1 >= 0.95  # reached: 0.964 / 0.975
+    assert ours.micro_f1 > base.micro_f1
+    assert all(v["f1"] >= 0.75 for v in ours.per_theme.values() if v["support"] >= 4)
+
+
+def test_new_comments_generalise(tax):
+    items = read_labels(DATA / "themes_new_comments.csv")
+    ours = score(items, [set(r.themes) for r in classify_texts([i.text for i in items], tax)], [t.id for t in tax.themes])
+    assert ours.micro_f1 >= 0.9  # reached: 0.966
+
+
+def test_cli_json_and_csv(tmp_path, expected):
+    rep = tmp_path / "report.json"
+    rep.write_text(json.dumps(expected, ensure_ascii=False), encoding="utf-8")
+    for out in ("t.json", "t.csv"):
+        r = subprocess.run([sys.executable, "-m", "hokoku", "themes", str(rep), "-o", str(tmp_path / out),
+                            "--matrix", str(tmp_path / "m.csv")], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    records = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
+    first = records[0]
+    assert set(first) == {"fiscal_year", "source", "project", "article", "kind", "no", "text", "themes", "evidence", "scores"}
+    assert first["fiscal_year"] == 2021 and first["kind"] == "check" and first["project"] == "起業化総合支援事業"
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "succession" in (tmp_path / "m.csv").read_text(encoding="utf-8-sig").splitlines()[0]
