@@ -1,0 +1,83 @@
+"""The default Word template and the style names a user's template must provide.
+
+`python -m outputs.draft.template` rebuilds outputs/templates/default.docx: A4, Japanese
+East Asian fonts (w:eastAsia), real heading styles (navigation pane, table of contents),
+a KPI table style, a header and a footer with the page number.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from extract.errors import HokokuError
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "default.docx"
+BODY_FONT = "游明朝"
+HEAD_FONT = "游ゴシック"
+FALLBACK_FONT = "IPAexMincho"  # what LibreOffice uses when the Yu fonts are absent
+REQUIRED_STYLES = {
+    "Title": WD_STYLE_TYPE.PARAGRAPH,
+    "Heading 1": WD_STYLE_TYPE.PARAGRAPH,
+    "Heading 2": WD_STYLE_TYPE.PARAGRAPH,
+    "Heading 3": WD_STYLE_TYPE.PARAGRAPH,
+    "List Bullet": WD_STYLE_TYPE.PARAGRAPH,
+    "Normal": WD_STYLE_TYPE.PARAGRAPH,
+    "KPI Table": WD_STYLE_TYPE.TABLE,
+}
+
+
+class TemplateError(HokokuError):
+    """A template cannot be used; the message names the file and the missing style."""
+
+
+def set_east_asian(style, font: str) -> None:
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), font)
+    fonts.set(qn("w:ascii"), font)
+    fonts.set(qn("w:hAnsi"), font)
+
+
+def check_template(doc, path: str | Path) -> None:
+    names = {s.name: s.type for s in doc.styles}
+    for name, kind in REQUIRED_STYLES.items():
+        if name not in names:
+            raise TemplateError(f"{path}: the template has no style named {name!r} (required: {', '.join(REQUIRED_STYLES)})")
+        if names[name] != kind:
+            raise TemplateError(f"{path}: style {name!r} must be a {'table' if kind == WD_STYLE_TYPE.TABLE else 'paragraph'} style")
+
+
+def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.left_margin = sec.right_margin = Mm(20)
+    sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(10.5)
+    set_east_asian(normal, BODY_FONT)
+    for name, size in (("Title", 20), ("Heading 1", 15), ("Heading 2", 13), ("Heading 3", 11)):
+        st = doc.styles[name]
+        st.font.size = Pt(size)
+        st.font.bold = True
+        st.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
+        set_east_asian(st, HEAD_FONT)
+    set_east_asian(doc.styles["List Bullet"], BODY_FONT)
+    kpi = doc.styles.add_style("KPI Table", WD_STYLE_TYPE.TABLE)
+    kpi.base_style = doc.styles["Table Grid"]
+    kpi.font.size = Pt(9.5)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    print(build_default_template())
