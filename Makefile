@@ -21,7 +21,13 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/hokoku ingest $(DEMO_IN) -o $(DEMO_OUT)
-	@echo "demo outputs in $(DEMO_OUT)/"
+	$(BIN)/hokoku themes $(DEMO_OUT)/r3_portrait/report.json -o $(DEMO_OUT)/themes.json --matrix $(DEMO_OUT)/themes_matrix.xlsx
+	$(BIN)/hokoku draft $(DEMO_OUT)/r3_portrait/report.json -o $(DEMO_OUT)/draft_next_year.docx --with-themes $(DEMO_OUT)/themes.json
+	@echo ""
+	@echo "demo outputs in $(DEMO_OUT)/:"
+	@echo "  r3_portrait/report.json, report.xlsx, *.csv, *.parquet   parsed report (hokoku ingest)"
+	@echo "  themes.json, themes_matrix.xlsx                         comment themes (hokoku themes)"
+	@echo "  draft_next_year.docx                                    next year's Word draft (hokoku draft)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

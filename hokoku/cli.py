@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "hokoku.cmd_draft",
     "hokoku.cmd_trends",
     "hokoku.cmd_eval_themes",
+    "hokoku.cmd_export",
     "hokoku.cmd_debug",
 ]
 

@@ -15,6 +15,7 @@ def add_arguments(p) -> None:
     p.add_argument("pdfs", nargs="+", metavar="REPORT.pdf", help="report PDFs to parse")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder; each report goes to OUTDIR/<stem>/")
     p.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers (default: cores, at most one per file)")
+    p.add_argument("--db", metavar="DB", help="also add each parsed report to this DuckDB corpus (e.g. hokoku.duckdb)")
 
 
 def _one(pdf: str, outdir: str, debug: bool) -> tuple[str, str | None, list[str]]:
@@ -59,5 +60,10 @@ def run(args) -> int:
     ok = [(pdf, files) for pdf, err, files in results if not err]
     for pdf, files in sorted(ok):
         print(f"hokoku ingest: {pdf} → {Path(files[-1]).parent}/", file=sys.stderr)
+    if args.db:
+        from outputs.corpus import add_report_files
+
+        for (pdf, files), state in zip(sorted(ok), add_report_files(args.db, [files[-1] for _, files in sorted(ok)])):
+            print(f"hokoku ingest: {pdf}: {state} in {args.db}", file=sys.stderr)
     print(f"hokoku ingest: {len(ok)} parsed, {len(failed)} failed", file=sys.stderr)
     return 0 if not failed else 1

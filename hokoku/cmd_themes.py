@@ -17,6 +17,7 @@ def add_arguments(p) -> None:
     p.add_argument("--baseline", action="store_true", help="plain keyword matching only (for comparison)")
     p.add_argument("--kwic", metavar="THEME", help="also print a KWIC concordance of THEME's evidence to stdout")
     p.add_argument("--matrix", metavar="FILE", help="also write a document × theme 0/1 matrix (.csv or .xlsx)")
+    p.add_argument("--db", metavar="DB", help="also store the themes in this DuckDB corpus (reports added by ingest --db)")
 
 
 def load_reports(paths: list[str]) -> list[tuple[str, dict]]:
@@ -59,6 +60,12 @@ def run(args) -> int:
         write_matrix(records, args.matrix, ids)
     if args.kwic:
         print("\n".join(kwic_lines(records, args.kwic)))
+    if args.db:
+        from outputs.corpus import add_themes
+
+        shas = {name: (rep.get("source") or {}).get("sha256") for name, rep in reports}
+        n = add_themes(args.db, records, {k: v for k, v in shas.items() if v})
+        print(f"hokoku themes: {n} theme assignments stored in {args.db}", file=sys.stderr)
     counts = {t: sum(t in r["themes"] for r in records) for t in ids}
     top = ", ".join(f"{tax.labels()[t]} {n}" for t, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n)
     print(f"hokoku themes: {len(records)} comments → {out} ({top})", file=sys.stderr)

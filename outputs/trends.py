@@ -1,0 +1,145 @@
+"""Theme trends across reports: counts, shares, tests, recurring concerns, KPI series."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import chi2_contingency
+
+from .project_match import ProjectMatcher
+
+
+@dataclass
+class Trends:
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    chi2: dict[str, float] = field(default_factory=dict)
+
+
+def _records_frame(records: list[dict], matcher: ProjectMatcher) -> pd.DataFrame:
+    rows = []
+    for i, r in enumerate(records):
+        canon = matcher.canonical(r["project"]) if r["project"] else None
+        rows.append({"comment_id": i, "fiscal_year": r["fiscal_year"], "project": r["project"], "canonical": canon,
+                     "article": r["article"], "kind": r["kind"], "no": r["no"], "text": r["text"],
+                     "themes": list(r["themes"])})
+    return pd.DataFrame(rows)
+
+
+def _adjusted_residuals(table: np.ndarray) -> np.ndarray:
+    n = table.sum()
+    rows = table.sum(axis=1, keepdims=True)
+    cols = table.sum(axis=0, keepdims=True)
+    expected = rows @ cols / n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = (table - expected) / np.sqrt(expected * (1 - rows / n) * (1 - cols / n))
+    return np.nan_to_num(res)
+
+
+def compute(reports: list[dict], records: list[dict], labels: dict[str, str],
+            matcher: ProjectMatcher | None = None) -> Trends:
+    matcher = matcher or ProjectMatcher()
+    out = Trends()
+    df = _records_frame(records, matcher)
+    themes = list(labels)
+    years = sorted({r["report"]["fiscal_year"] for r in reports})
+    long = df.explode("themes").dropna(subset=["themes"]).rename(columns={"themes": "theme"})
+
+    # theme × year counts and shares (share of that year's comments raising the theme)
+    totals = df.groupby("fiscal_year").size()
+    ty = long.groupby(["fiscal_year", "theme"]).size().reindex(
+        pd.MultiIndex.from_product([years, themes], names=["fiscal_year", "theme"]), fill_value=0)
+    theme_year = ty.rename("count").reset_index()
+    theme_year["label"] = theme_year["theme"].map(labels)
+    theme_year["comments"] = theme_year["fiscal_year"].map(totals).fillna(0).astype(int)
+    theme_year["share"] = (theme_year["count"] / theme_year["comments"].where(theme_year["comments"] > 0)).round(4)
+    out.tables["theme_year"] = theme_year
+
+    # chi-square on the theme × year table with adjusted residuals (which themes rose or fell)
+    cross = ty.unstack("fiscal_year").reindex(themes)
+    used = cross[cross.sum(axis=1) > 0]
+    if used.shape[0] >= 2 and used.shape[1] >= 2:
+        chi2, p, dof, _ = chi2_contingency(used.values)
+        out.chi2 = {"chi2": round(float(chi2), 4), "p": round(float(p), 6), "dof": int(dof)}
+        res = pd.DataFrame(_adjusted_residuals(used.values.astype(float)), index=used.index, columns=used.columns)
+        resid = res.stack().rename("adjusted_residual").reset_index()
+        resid["count"] = [int(used.loc[t, y]) for t, y in zip(resid["theme"], resid["fiscal_year"])]
+        resid["label"] = resid["theme"].map(labels)
+        resid["significant"] = resid["adjusted_residual"].abs() >= 1.96
+        out.tables["theme_year_residuals"] = resid.round({"adjusted_residual": 3})
+
+    # theme × article
+    ta = long.groupby(["article", "theme"]).size().rename("count").reset_index()
+    ta["label"] = ta["theme"].map(labels)
+    out.tables["theme_article"] = ta
+
+    # co-occurrence: comments raising both themes
+    co = {(a, b): 0 for a in themes for b in themes}
+    for ts in df["themes"]:
+        for a, b in combinations(sorted(set(ts)), 2):
+            co[(a, b)] += 1
+            co[(b, a)] += 1
+        for a in set(ts):
+            co[(a, a)] += 1
+    out.tables["cooccurrence"] = pd.DataFrame(
+        [[co[(a, b)] for b in themes] for a in themes], index=themes, columns=themes).rename_axis("theme").reset_index()
+
+    # per-project theme history and recurring concerns
+    checks = df[df["kind"] == "check"]
+    hist = (checks.explode("themes").dropna(subset=["themes"])
+            .groupby(["canonical", "fiscal_year"])["themes"].apply(lambda s: " ".join(sorted(set(s))))
+            .rename("themes").reset_index())
+    names = checks.groupby(["canonical", "fiscal_year"])["project"].first().rename("project").reset_index()
+    out.tables["project_history"] = names.merge(hist, on=["canonical", "fiscal_year"], how="left").fillna({"themes": ""})
+    out.tables["recurring"] = _recurring(reports, checks, labels, matcher)
+    out.tables["kpi_series"] = _kpi_series(reports, matcher)
+    return out
+
+
+def _answered(reports: list[dict], matcher: ProjectMatcher) -> set[tuple[int, str, int]]:
+    """(fiscal_year, canonical project, check no) of every Check an Action answers."""
+    done = set()
+    for rep in reports:
+        fy = rep["report"]["fiscal_year"]
+        for p in rep["projects"]:
+            canon = matcher.canonical(p["name"])
+            for a in p.get("action", []):
+                for n in a.get("answers", [a["no"]]):
+                    done.add((fy, canon, n))
+    return done
+
+
+def _recurring(reports: list[dict], checks: pd.DataFrame, labels: dict[str, str], matcher: ProjectMatcher) -> pd.DataFrame:
+    """A theme raised for the same project in consecutive years, and whether Actions answered it."""
+    answered = _answered(reports, matcher)
+    ex = checks.explode("themes").dropna(subset=["themes"])
+    rows = []
+    for (canon, theme), g in ex.groupby(["canonical", "themes"]):
+        years = sorted(set(g["fiscal_year"]))
+        for y0, y1 in zip(years, years[1:]):
+            if y1 != y0 + 1:
+                continue
+            later = g[g["fiscal_year"] == y1]
+            responded = all((y1, canon, int(n)) in answered for n in later["no"])
+            rows.append({"canonical": canon, "theme": theme, "label": labels.get(theme, theme), "from_year": y0,
+                         "to_year": y1, "checks": " / ".join(later["text"].str.slice(0, 40)), "responded": responded})
+    return pd.DataFrame(rows, columns=["canonical", "theme", "label", "from_year", "to_year", "checks", "responded"])
+
+
+def _kpi_series(reports: list[dict], matcher: ProjectMatcher) -> pd.DataFrame:
+    """One row per project × indicator × year; a later report's figure wins (it reports actuals)."""
+    rows = {}
+    for rep in sorted(reports, key=lambda r: r["report"]["fiscal_year"]):
+        for p in rep["projects"]:
+            canon = matcher.canonical(p["name"])
+            for ind in p.get("indicators", []):
+                for v in ind.get("values", []):
+                    t, a = v.get("target"), v.get("actual")
+                    rows[(canon, ind["name"], v["fiscal_year"])] = {
+                        "canonical": canon, "indicator": ind["name"], "unit": ind.get("unit"), "year": v["fiscal_year"],
+                        "target": t, "actual": a,
+                        "achievement_rate": round(a / t, 4) if isinstance(a, (int, float)) and t else None,
+                        "reported_in": rep["report"]["fiscal_year"]}
+    return pd.DataFrame(list(rows.values()),
+                        columns=["canonical", "indicator", "unit", "year", "target", "actual", "achievement_rate", "reported_in"])
