@@ -5,6 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 DEMO_IN ?= fixtures/r3_portrait.pdf
 DEMO_OUT?= out/demo
+DEMO_YEARS ?= fixtures/r2_synthetic.pdf fixtures/r4_synthetic.pdf
 # Debian packages: LibreOffice + IPAex fonts (Word→PDF fixtures, draft round trip),
 # poppler-utils (pdftoppm previews), chromium (HTML view test).
 SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-ipaexfont poppler-utils chromium
@@ -20,14 +21,19 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/hokoku ingest $(DEMO_IN) -o $(DEMO_OUT)
-	$(BIN)/hokoku themes $(DEMO_OUT)/r3_portrait/report.json -o $(DEMO_OUT)/themes.json --matrix $(DEMO_OUT)/themes_matrix.xlsx
+	rm -f $(DEMO_OUT)/hokoku.duckdb
+	$(BIN)/hokoku ingest $(DEMO_IN) $(DEMO_YEARS) -o $(DEMO_OUT) --db $(DEMO_OUT)/hokoku.duckdb
+	$(BIN)/hokoku themes $(DEMO_OUT)/*/report.json -o $(DEMO_OUT)/themes.json --matrix $(DEMO_OUT)/themes_matrix.xlsx --db $(DEMO_OUT)/hokoku.duckdb
 	$(BIN)/hokoku draft $(DEMO_OUT)/r3_portrait/report.json -o $(DEMO_OUT)/draft_next_year.docx --with-themes $(DEMO_OUT)/themes.json
+	$(BIN)/hokoku trends $(DEMO_OUT)/*/report.json -o $(DEMO_OUT)/trends --themes $(DEMO_OUT)/themes.json
 	@echo ""
 	@echo "demo outputs in $(DEMO_OUT)/:"
-	@echo "  r3_portrait/report.json, report.xlsx, *.csv, *.parquet   parsed report (hokoku ingest)"
-	@echo "  themes.json, themes_matrix.xlsx                         comment themes (hokoku themes)"
-	@echo "  draft_next_year.docx                                    next year's Word draft (hokoku draft)"
+	@echo "  r3_portrait/  report.json, report.xlsx, *.csv, *.parquet   the FY2021 report parsed (hokoku ingest)"
+	@echo "  r2_synthetic/, r4_synthetic/                             SYNTHETIC FY2020/FY2022 reports, parsed"
+	@echo "  hokoku.duckdb                                            corpus of the three years"
+	@echo "  themes.json, themes_matrix.xlsx                          comment themes (hokoku themes)"
+	@echo "  draft_next_year.docx                                     FY2022 Word draft (hokoku draft)"
+	@echo "  trends/index.html                                        theme trends across years (hokoku trends)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
