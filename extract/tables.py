@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .era import to_western
-from .layout import Cell, Line, TableRegion
+from .layout import Cell, TableRegion
 from .model import Indicator, IndicatorValue, Provenance, Table
 from .normalize import normalize_text
 from .paragraphs import cell_paragraphs, starts_item
@@ -40,24 +40,6 @@ class Grid:
         filled = sum(1 for r in self.rows for c in r if c) / max(1, sum(len(r) for r in self.rows))
         consistent = sum(1 for r in self.rows if len(r) == width) / len(self.rows)
         return round(filled * consistent, 3)
-
-
-def join_continued(items: list, s: ExtractSettings) -> list:
-    """Merge a table that opens a page into the table that closed the previous page
-    when their columns line up; drop a repeated header row; join a row split by the break."""
-    out: list = []
-    for it in items:
-        prev = out[-1] if out else None
-        if (
-            isinstance(it, TableRegion)
-            and isinstance(prev, list)  # a group of regions already
-            and prev[-1].page == it.page - 1
-            and _same_columns(prev[-1], it, s)
-        ):
-            prev.append(it)
-            continue
-        out.append([it] if isinstance(it, TableRegion) else it)
-    return out
 
 
 def _same_columns(a: TableRegion, b: TableRegion, s: ExtractSettings) -> bool:
@@ -248,6 +230,3 @@ def to_table(grid: Grid, title: str | None, kind: str) -> Table:
         provenance=Provenance(page=grid.page, bbox=grid.bbox, raw=None),
     )
 
-
-def lines_of(grid: Grid) -> list[Line]:
-    return [ln for r in grid.cells for c in r if c for ln in c.lines]
