@@ -51,7 +51,7 @@ def test_word_fixture_embeds_truetype_subsets():
 def test_ground_truth_shape(expected):
     verified = [p for p in expected["projects"] if p["kind"] == "verified"]
     assert len(verified) == 19
-    assert sorted({p["article"] for p in verified}) == list(range(12, 20))
+    assert [p["article"] for p in verified] == [12, 12, 13, 14, 14, 14, 15, 15, 16, 16, 16, 16, 16, 16, 17, 17, 18, 18, 19]
     assert [o["article"] for o in expected["article_opinions"]] == list(range(12, 20))
     kigyo = verified[0]
     assert kigyo["name"] == "起業化総合支援事業"
@@ -61,6 +61,15 @@ def test_ground_truth_shape(expected):
     assert kpi["values"][1] == {"fiscal_year": 2021, "target": 100, "actual": 183, "target_text": "100", "actual_text": "183"}
     seisan = next(p for p in verified if p["name"] == "生産性向上推進事業")
     assert seisan["action"][0]["answers"] == [1, 2, 3]
+    fukushi = next(p for p in verified if p["name"].endswith("勤労者福祉対策事業"))
+    assert fukushi["action"][5]["no"] == 6 and fukushi["action"][5]["answers"] == [6]
+    assert fukushi["action"][5]["text"].startswith("⑤同様")
+    kbic = next(p for p in verified if p["name"].endswith("①新産業創造支援事業"))
+    event = next(i for i in kbic["indicators"] if i["name"].endswith("イベントの来場者数"))
+    assert [(v["target"], v["target_text"], v["actual"], v["actual_text"]) for v in event["values"]] == [
+        (1500, "1,500", None, "中止"), (1500, "1500", None, "中止")]
+    others = [p for p in expected["projects"] if p["kind"] == "other"]
+    assert len(others) == 27 and len({p["name"] for p in others}) == 27  # continued tables merged
     inland = next(p for p in verified if p["name"].endswith("内陸部操業環境保全対策事業"))
     assert inland["article"] == 15
 
@@ -72,5 +81,40 @@ def test_edge_cases_have_the_property_they_claim():
         assert not pdf.pages[0].chars and pdf.pages[0].images
     assert not (edge / "not_a_pdf.pdf").read_bytes().startswith(b"%PDF")
     assert (edge / "truncated.pdf").stat().st_size < (edge / "excerpt_3p.pdf").stat().st_size
-    with pdfplumber.open(edge / "excerpt_3p.pdf") as pdf:
-        assert len(pdf.pages) == 4  # cover + the three pages of one project
+    with pdfplumber.open(edge / "not_a_report.pdf") as pdf:
+        text = pdf.pages[0].extract_text()
+        assert "条例" in text and "Check" not in text
+
+
+def test_excerpt_is_the_cover_and_one_whole_project():
+    meta = json.loads((FIXTURES / "r3_portrait.pages.json").read_text(encoding="utf-8"))
+    with pdfplumber.open(FIXTURES / "edge" / "excerpt_3p.pdf") as pdf:
+        assert len(pdf.pages) == 1 + len(meta["projects"]["起業化総合支援事業"])
+        assert "中小企業活性化施策実施状況報告書" in pdf.pages[0].extract_text()
+        last = "".join(pdf.pages[-1].extract_text().split())
+    assert "令和4年度の実施計画" in last and "アントレプレナーシッププログラム" in last  # the project's end is in
+
+
+def _page_lines(pdf, i: int) -> list[str]:
+    return [ln.replace(" ", "") for ln in (pdf.pages[i].extract_text() or "").splitlines()]
+
+
+def test_table_split_breaks_tables_across_pages():
+    with pdfplumber.open(FIXTURES / "edge" / "table_split.pdf") as pdf:
+        pages = [_page_lines(pdf, i) for i in range(len(pdf.pages))]
+    # KPI table: header + 目標 at one page's foot, header repeated + 実績 on the next
+    k = next(i for i, lines in enumerate(pages) if "目標(件)95100" in lines)
+    assert "実績(件)201１８３" in pages[k + 1] and pages[k + 1][1].startswith("R2(2020)年度")
+    # 開催回 table: two rows at a page's foot, the other two on the next page without the header
+    k = next(i for i, lines in enumerate(pages) if any(ln.startswith("第128回") for ln in lines))
+    assert pages[k + 1][1].startswith("第129回") and not any(ln.startswith("開催回") for ln in pages[k + 1])
+
+
+@pytest.mark.parametrize("layout, low, high", [("r3_portrait", 60, 140), ("r3_word", 50, 140), ("r3_landscape", 40, 120)])
+def test_page_count_and_page_map_are_sane(layout, low, high):
+    meta = json.loads((FIXTURES / f"{layout}.pages.json").read_text(encoding="utf-8"))
+    n = len(PdfReader(FIXTURES / f"{layout}.pdf").pages)
+    assert low <= n <= high
+    printed = [p for pages in meta["projects"].values() for p in pages]
+    assert len(meta["projects"]) == 46 and all(meta["projects"].values())
+    assert 1 <= min(printed) and max(printed) + meta["first_numbered_pdf_page"] - 1 <= n
