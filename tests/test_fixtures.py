@@ -118,3 +118,25 @@ def test_page_count_and_page_map_are_sane(layout, low, high):
     printed = [p for pages in meta["projects"].values() for p in pages]
     assert len(meta["projects"]) == 46 and all(meta["projects"].values())
     assert 1 <= min(printed) and max(printed) + meta["first_numbered_pdf_page"] - 1 <= n
+
+
+@pytest.mark.parametrize("layout, toc_index", [("r3_portrait", 1), ("r3_word", 1)])
+def test_contents_page_numbers_are_where_things_landed(layout, toc_index):
+    """Two-pass rendering: the 目次 prints the page the article's first project starts on."""
+    projects = json.loads((FIXTURES / f"{layout}.pages.json").read_text(encoding="utf-8"))["projects"]
+    with pdfplumber.open(FIXTURES / f"{layout}.pdf") as pdf:
+        lines = _page_lines(pdf, toc_index)
+    toc = {ln.rstrip("0123456789"): ln[len(ln.rstrip("0123456789")):] for ln in lines}
+    assert toc["第12条創業、経営の革新等の促進"] == str(projects["起業化総合支援事業"][0])
+    assert toc["第15条経営基盤の強化及び小規模企業者の事情の考慮"] == str(projects["生産性向上推進事業"][0])
+    assert toc["その他の事業（第12条から第18条）"] == str(projects["医工連携等推進事業"][0])
+
+
+def test_project_list_page_column_matches_the_page_map():
+    projects = json.loads((FIXTURES / "r3_portrait.pages.json").read_text(encoding="utf-8"))["projects"]
+    with pdfplumber.open(FIXTURES / "r3_portrait.pdf") as pdf:
+        page = next(p for p in pdf.pages if "図表 中小企業活性化施策一覧" in (p.extract_text() or ""))
+        rows = [r for t in page.extract_tables() for r in t]
+    row = next(r for r in rows if r[2] == "生産性向上推進事業")
+    pages = projects["生産性向上推進事業"]
+    assert row[3] == f"{pages[0]}-{pages[-1]}"
