@@ -92,3 +92,14 @@ def test_provenance_points_into_the_pdf(parsed):
     first = got["projects"][0]
     prov = first["check"][0]["provenance"] if first["check"] else first["provenance"]
     assert prov["page"] >= 1 and len(prov["bbox"]) == 4 and prov["raw"]
+
+
+def test_tables_split_across_pages_are_joined():
+    """table_split.pdf breaks a KPI table after its 目標 row (header repeated) and the 開催回
+    table after two rows (header not repeated): both come back whole."""
+    from extract import parse_report
+
+    got = parse_report(ROOT / "fixtures/edge/table_split.pdf").to_dict(provenance=False)["projects"][0]
+    want = EXPECTED["projects"][0]
+    assert _indicators(got) == _indicators(want)
+    assert [t["rows"] for t in got["tables"]] == [t["rows"] for t in want["tables"]]
