@@ -31,10 +31,9 @@ def run(args) -> int:
         raise InputError(args.report, "the report's fiscal year is unknown, so the next year cannot be drafted")
     themes = labels = None
     if args.with_themes:
-        themes = json.loads(Path(args.with_themes).read_text(encoding="utf-8"))
-        from nlp import load_taxonomy
+        from outputs.draft.themes import load_theme_records, theme_labels
 
-        labels = load_taxonomy().labels()
+        themes, labels = load_theme_records(args.with_themes), theme_labels()
     summary = build_draft(report, args.output, args.template, themes, labels)
     width = max((len(n) for n in summary.marks), default=10)
     print(f"hokoku draft: {summary.fiscal_year} draft → {args.output}", file=sys.stderr)

@@ -1,12 +1,14 @@
 """The Word draft of FY2022 from the FY2021 ground truth: content, marks, template rules, round trip."""
 from __future__ import annotations
 
+import json
 import zipfile
 
 import pytest
 from docx import Document
 from docx.shared import RGBColor
 
+from hokoku.cli import main as hokoku_main
 from outputs.draft import build_draft
 from outputs.draft.template import DEFAULT_TEMPLATE, TemplateError, set_east_asian
 from outputs.soffice import find_soffice
@@ -108,6 +110,53 @@ def test_user_template_changes_look_not_content(expected, draft, tmp_path):
     mine = Document(str(out))
     assert [p.text for p in mine.paragraphs] == [p.text for p in draft[2].paragraphs]
     assert mine.styles["Heading 2"].font.color.rgb == RGBColor(0x80, 0x00, 0x00)
+
+
+def test_default_template_page_setup_fonts_and_fields():
+    doc = Document(str(DEFAULT_TEMPLATE))
+    sec = doc.sections[0]
+    assert (round(sec.page_width.mm), round(sec.page_height.mm)) == (210, 297)
+    fonts = doc.styles["Normal"].element.rPr.rFonts
+    assert fonts.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia") == "游明朝"
+    with zipfile.ZipFile(DEFAULT_TEMPLATE) as z:
+        footer = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+        settings = z.read("word/settings.xml").decode()
+    assert "PAGE" in footer and settings.count("w:updateFields") == 1
+
+
+def test_draft_has_toc_field_one_page_number_and_update_on_open(draft):
+    path, _, _ = draft
+    with zipfile.ZipFile(path) as z:
+        footer = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+        settings = z.read("word/settings.xml").decode()
+    assert 'TOC \\o "1-2"' in xml(path)
+    assert footer.count(">PAGE<") == 1 and settings.count("w:updateFields") == 1
+
+
+def test_cli_marks_table_on_stderr_and_themes_in_follow_up(expected, tmp_path, capsys):
+    src = tmp_path / "report.json"
+    src.write_text(json.dumps(report(expected), ensure_ascii=False), encoding="utf-8")
+    themes = tmp_path / "themes.json"
+    themes.write_text(json.dumps([{"fiscal_year": 2021, "project": "起業化総合支援事業", "article": 12,
+                                   "kind": "check", "no": 1, "text": "…", "themes": ["startup", "collaboration"]}],
+                                 ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "d.docx"
+    assert hokoku_main(["draft", str(src), "-o", str(out), "--with-themes", str(themes)]) == 0
+    cap = capsys.readouterr()
+    assert cap.out == ""
+    assert "起業化総合支援事業" in cap.err and "【要記入】 10" in cap.err and "total" in cap.err
+    box = next(t for t in Document(str(out)).tables if t.cell(0, 1).text == "対応")
+    assert box.cell(1, 0).paragraphs[-1].text == "テーマ：創業・ベンチャー、連携・マッチング"
+
+
+def test_cli_bad_themes_file_is_one_line_error(expected, tmp_path, capsys):
+    src = tmp_path / "report.json"
+    src.write_text(json.dumps(report(expected), ensure_ascii=False), encoding="utf-8")
+    bad = tmp_path / "themes.json"
+    bad.write_text("{}", encoding="utf-8")
+    assert hokoku_main(["draft", str(src), "-o", str(tmp_path / "d.docx"), "--with-themes", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "themes.json" in err
 
 
 @pytest.mark.soffice

@@ -14,15 +14,13 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_COLOR_INDEX, WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
 
-from extract.era import fiscal_year_label, shift_era_years, to_era, year_label
+from extract.era import fiscal_year_label, shift_era_years, to_era
 
 from ..atomic import write_with
 from . import labels as L
-from .template import DEFAULT_TEMPLATE, check_template
+from .template import DEFAULT_TEMPLATE, add_field, add_page_number, ask_update_fields, check_template, has_page_field
 
 __all__ = ["build_draft", "DraftSummary"]
 
@@ -35,21 +33,6 @@ class DraftSummary:
     @property
     def total(self) -> int:
         return sum(self.marks.values())
-
-
-def _field(paragraph, instr: str, placeholder: str = "") -> None:
-    run = paragraph.add_run()
-    for tag, text in (("begin", None), ("instr", instr), ("separate", None), ("text", placeholder), ("end", None)):
-        if tag in ("begin", "separate", "end"):
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), tag)
-            if tag == "begin":
-                el.set(qn("w:dirty"), "true")
-        else:
-            el = OxmlElement("w:instrText" if tag == "instr" else "w:t")
-            el.set(qn("xml:space"), "preserve")
-            el.text = text
-        run._element.append(el)
 
 
 class _Builder:
@@ -112,22 +95,16 @@ class _Builder:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.para(L.DRAFT_NOTE.format(mark=L.MARK))
         self.heading(L.TOC_HEADING, 1)
-        _field(self.para(), 'TOC \\o "1-2" \\h \\z \\u', L.TOC_HINT)
-        settings = self.doc.settings.element
-        upd = OxmlElement("w:updateFields")
-        upd.set(qn("w:val"), "true")
-        settings.append(upd)
+        add_field(self.para(), 'TOC \\o "1-2" \\h \\z \\u', L.TOC_HINT)
+        ask_update_fields(self.doc)
 
     def header_footer(self) -> None:
         sec = self.doc.sections[0]
         hp = sec.header.paragraphs[0] if sec.header.paragraphs else sec.header.add_paragraph()
         hp.text = L.RUNNING_HEADER.format(fy=self.fyl(self.fy))
         hp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        fp = sec.footer.paragraphs[0] if sec.footer.paragraphs else sec.footer.add_paragraph()
-        fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        fp.add_run("- ")
-        _field(fp, "PAGE", "1")
-        fp.add_run(" -")
+        if not has_page_field(sec.footer):  # a user template may already number its pages
+            add_page_number(sec.footer)
 
     def kpi_table(self, ind: dict) -> None:
         years = [self.fy0, self.fy]
@@ -230,7 +207,7 @@ class _Builder:
             self.mark(first, L.REVISE)
             first.add_run(L.SEEDED)
             for item in p.get("next_plan", []):
-                right.add_paragraph("・" + shift_era_years(item, 0))
+                right.add_paragraph("・" + item)
             self.para()
 
     def build(self) -> DraftSummary:

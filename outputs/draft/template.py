@@ -1,8 +1,9 @@
-"""The default Word template and the style names a user's template must provide.
+"""The default Word template, the style names a user's template must provide, and fields.
 
-`python -m outputs.draft.template` rebuilds outputs/templates/default.docx: A4, Japanese
-East Asian fonts (w:eastAsia), real heading styles (navigation pane, table of contents),
-a KPI table style, a header and a footer with the page number.
+`python outputs/templates/build_default.py` rebuilds outputs/templates/default.docx: A4,
+Japanese East Asian fonts (w:eastAsia), real heading styles (navigation pane, table of
+contents), a KPI table style, a footer with the page number (PAGE field) and
+updateFields in settings so Word fills the TOC when the draft is opened.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -25,7 +27,6 @@ REQUIRED_STYLES = {
     "Heading 1": WD_STYLE_TYPE.PARAGRAPH,
     "Heading 2": WD_STYLE_TYPE.PARAGRAPH,
     "Heading 3": WD_STYLE_TYPE.PARAGRAPH,
-    "List Bullet": WD_STYLE_TYPE.PARAGRAPH,
     "Normal": WD_STYLE_TYPE.PARAGRAPH,
     "KPI Table": WD_STYLE_TYPE.TABLE,
 }
@@ -44,6 +45,48 @@ def set_east_asian(style, font: str) -> None:
     fonts.set(qn("w:eastAsia"), font)
     fonts.set(qn("w:ascii"), font)
     fonts.set(qn("w:hAnsi"), font)
+
+
+def add_field(paragraph, instr: str, placeholder: str = "") -> None:
+    """Append a Word field (e.g. PAGE, TOC) marked dirty so Word recomputes it."""
+    run = paragraph.add_run()
+    for tag, text in (("begin", None), ("instr", instr), ("separate", None), ("text", placeholder), ("end", None)):
+        if tag in ("begin", "separate", "end"):
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), tag)
+            if tag == "begin":
+                el.set(qn("w:dirty"), "true")
+        else:
+            el = OxmlElement("w:instrText" if tag == "instr" else "w:t")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._element.append(el)
+
+
+def has_page_field(footer) -> bool:
+    """True when the footer already prints a page number (simple or complex PAGE field)."""
+    el = footer._element
+    instr = " ".join(t.text or "" for t in el.iter(qn("w:instrText")))
+    instr += " ".join(f.get(qn("w:instr"), "") for f in el.iter(qn("w:fldSimple")))
+    return "PAGE" in instr.upper()
+
+
+def add_page_number(footer) -> None:
+    """Centred '- n -' page number in `footer`."""
+    fp = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    fp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fp.add_run("- ")
+    add_field(fp, "PAGE", "1")
+    fp.add_run(" -")
+
+
+def ask_update_fields(doc) -> None:
+    """Set w:updateFields in settings (once) so Word refreshes the TOC and page fields on open."""
+    settings = doc.settings.element
+    if settings.find(qn("w:updateFields")) is None:
+        upd = OxmlElement("w:updateFields")
+        upd.set(qn("w:val"), "true")
+        settings.append(upd)
 
 
 def check_template(doc, path: str | Path) -> None:
@@ -74,10 +117,8 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     kpi = doc.styles.add_style("KPI Table", WD_STYLE_TYPE.TABLE)
     kpi.base_style = doc.styles["Table Grid"]
     kpi.font.size = Pt(9.5)
+    add_page_number(sec.footer)
+    ask_update_fields(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     return path
-
-
-if __name__ == "__main__":
-    print(build_default_template())
