@@ -172,3 +172,9 @@ def test_round_trip_through_pdf(draft, expected, tmp_path):
     assert [p.name for p in got] == [p["name"] for p in verified]
     assert [[i.name for i in p.indicators] for p in got] == [[i["name"] for i in p["indicators"]] for p in verified]
     assert back.report.fiscal_year == 2022
+    # 游明朝 body / 游ゴシック headings are rendered with the IPAex fonts of the same kind
+    from pypdf import PdfReader
+
+    page = PdfReader(pdf).pages[1]
+    fonts = {str(f["/BaseFont"]).split("+")[-1] for f in page["/Resources"]["/Font"].values()}
+    assert {"IPAexMincho", "IPAexGothic"} <= fonts

@@ -122,6 +122,10 @@ class _Builder:
             cell = t.cell(i, 2)
             cell.text = ""
             self.mark(cell.paragraphs[0])
+        for row in t.rows[:-1]:  # Word keeps a table on one page when every row but the last keeps with next
+            for cell in row.cells:
+                for par in cell.paragraphs:
+                    par.paragraph_format.keep_with_next = True
         self.para()
 
     def _short(self, western: int) -> str:
@@ -169,7 +173,7 @@ class _Builder:
         if p.get("indicators"):
             self.heading(L.INDICATORS, 3)
             for ind in p["indicators"]:
-                self.para("○" + ind["name"])
+                self.para("○" + ind["name"]).paragraph_format.keep_with_next = True
                 self.kpi_table(ind)
         self.heading(L.DO, 3)
         self.para(L.RESULTS.format(fy=self.fyl(self.fy)))

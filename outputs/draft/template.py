@@ -21,7 +21,6 @@ from extract.errors import HokokuError
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "default.docx"
 BODY_FONT = "游明朝"
 HEAD_FONT = "游ゴシック"
-FALLBACK_FONT = "IPAexMincho"  # what LibreOffice uses when the Yu fonts are absent
 REQUIRED_STYLES = {
     "Title": WD_STYLE_TYPE.PARAGRAPH,
     "Heading 1": WD_STYLE_TYPE.PARAGRAPH,
@@ -42,9 +41,33 @@ def set_east_asian(style, font: str) -> None:
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), font)
-    fonts.set(qn("w:ascii"), font)
-    fonts.set(qn("w:hAnsi"), font)
+    _set_fonts(fonts, font)
+
+
+THEME_FONT_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+
+
+def _set_fonts(fonts, font: str) -> None:
+    """Name `font` for East Asian and Latin text; theme fonts would override the names, so drop them."""
+    for attr in THEME_FONT_ATTRS:
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attr), font)
+
+
+def set_document_defaults(doc, font: str, lang: str = "ja-JP") -> None:
+    """Default run font and East Asian language (ja-JP: Japanese line breaking, 禁則) for the whole document."""
+    rpr = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    _set_fonts(fonts, font)
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = OxmlElement("w:lang")
+        rpr.append(lang_el)
+    lang_el.set(qn("w:eastAsia"), lang)
 
 
 def add_field(paragraph, instr: str, placeholder: str = "") -> None:
@@ -104,6 +127,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.left_margin = sec.right_margin = Mm(20)
     sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
+    set_document_defaults(doc, BODY_FONT)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(10.5)
     set_east_asian(normal, BODY_FONT)
@@ -113,7 +137,6 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
         st.font.bold = True
         st.font.color.rgb = RGBColor(0x1F, 0x3A, 0x5F)
         set_east_asian(st, HEAD_FONT)
-    set_east_asian(doc.styles["List Bullet"], BODY_FONT)
     kpi = doc.styles.add_style("KPI Table", WD_STYLE_TYPE.TABLE)
     kpi.base_style = doc.styles["Table Grid"]
     kpi.font.size = Pt(9.5)
