@@ -172,6 +172,9 @@ def test_round_trip_through_pdf(draft, expected, tmp_path):
     assert [p.name for p in got] == [p["name"] for p in verified]
     assert [[i.name for i in p.indicators] for p in got] == [[i["name"] for i in p["indicators"]] for p in verified]
     assert back.report.fiscal_year == 2022
+    assert [p.article for p in got] == [p["article"] for p in verified]
+    others = [(p["name"], p["article"]) for p in expected["projects"] if p["kind"] == "other"]
+    assert [(p.name, p.article) for p in back.projects if p.kind == "other"] == others
     # 游明朝 body / 游ゴシック headings are rendered with the IPAex fonts of the same kind
     from pypdf import PdfReader
 
