@@ -19,7 +19,7 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from extract.errors import InputError
-    from outputs.draft import build_draft
+    from outputs.draft import build_draft, marks_table
 
     try:
         report = json.loads(Path(args.report).read_text(encoding="utf-8"))
@@ -35,11 +35,9 @@ def run(args) -> int:
 
         themes, labels = load_theme_records(args.with_themes), theme_labels()
     summary = build_draft(report, args.output, args.template, themes, labels)
-    width = max((len(n) for n in summary.marks), default=10)
-    print(f"hokoku draft: {summary.fiscal_year} draft → {args.output}", file=sys.stderr)
-    for name, n in summary.marks.items():
-        print(f"  {name:<{width}}  【要記入】 {n}", file=sys.stderr)
-    print(f"  total 【要記入】/【要修正】 marks: {summary.total}", file=sys.stderr)
+    print(f"hokoku draft: FY{summary.fiscal_year} draft → {args.output}; places to fill (【要記入】/【要修正】):",
+          file=sys.stderr)
+    print(marks_table(summary), file=sys.stderr)
     if args.pdf:
         from outputs.soffice import convert
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 import zipfile
 
 import pytest
@@ -144,7 +145,13 @@ def test_cli_marks_table_on_stderr_and_themes_in_follow_up(expected, tmp_path, c
     assert hokoku_main(["draft", str(src), "-o", str(out), "--with-themes", str(themes)]) == 0
     cap = capsys.readouterr()
     assert cap.out == ""
-    assert "起業化総合支援事業" in cap.err and "【要記入】 10" in cap.err and "total" in cap.err
+    lines = cap.err.splitlines()
+    row = next(x for x in lines if x.strip().startswith("起業化総合支援事業"))
+    assert row.split()[-1] == "10"
+    assert lines[-1].split() == ["合計", "221"]
+    # names are padded by display width, so the counts line up
+    widths = {sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in x) for x in lines[1:]}
+    assert len(widths) == 1
     box = next(t for t in Document(str(out)).tables if t.cell(0, 1).text == "対応")
     assert box.cell(1, 0).paragraphs[-1].text == "テーマ：創業・ベンチャー、連携・マッチング"
 

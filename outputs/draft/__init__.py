@@ -8,6 +8,7 @@ answered them. Every place to fill carries a highlighted 【要記入】 mark.
 """
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from ..atomic import write_with
 from . import labels as L
 from .template import DEFAULT_TEMPLATE, add_field, add_page_number, ask_update_fields, check_template, has_page_field
 
-__all__ = ["build_draft", "DraftSummary"]
+__all__ = ["build_draft", "DraftSummary", "marks_table"]
 
 
 @dataclass
@@ -235,6 +236,20 @@ class _Builder:
             self.doc.add_page_break()
             self.other(others, policies)
         return self.summary
+
+
+def _width(text: str) -> int:
+    """Terminal columns of `text` (full-width characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def marks_table(summary: DraftSummary) -> str:
+    """Plain-text table (project, number of 【要記入】/【要修正】 marks) with the total, for stderr."""
+    head, count = L.MARKS_TABLE_HEAD
+    rows = [(head, count), *((name, str(n)) for name, n in summary.marks.items()), (L.MARKS_TABLE_TOTAL, str(summary.total))]
+    left = max(_width(name) for name, _ in rows)
+    right = max(_width(n) for _, n in rows)
+    return "\n".join(f"  {name}{' ' * (left - _width(name))}  {' ' * (right - _width(n))}{n}" for name, n in rows)
 
 
 def build_draft(report: dict, out: str | Path, template: str | Path | None = None,

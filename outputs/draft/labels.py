@@ -32,3 +32,5 @@ OVERVIEW_RESULTS = "{fy}の実績"
 SEEDED = "前年度の概要から転記。実績に合わせて修正してください"
 RUNNING_HEADER = "{fy} 中小企業活性化施策実施状況報告書（下書き）"
 ERA_SHORT = {"令和": "R", "平成": "H"}
+MARKS_TABLE_HEAD = ("事業名", "記入箇所")
+MARKS_TABLE_TOTAL = "合計"
