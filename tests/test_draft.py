@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from docx.shared import RGBColor
 
+from extract.errors import HokokuError, InputError
 from hokoku.cli import main as hokoku_main
 from outputs.draft import build_draft
 from outputs.draft.template import DEFAULT_TEMPLATE, TemplateError, set_east_asian
@@ -99,6 +100,15 @@ def test_template_without_required_style_fails_clearly(expected, tmp_path):
         build_draft(report(expected), tmp_path / "x.docx", template=bare)
 
 
+def test_template_not_a_docx_fails_clearly(expected, tmp_path):
+    bad = tmp_path / "notes.docx"
+    bad.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(InputError, match="notes.docx: not a Word .docx file"):
+        build_draft(report(expected), tmp_path / "x.docx", template=bad)
+    with pytest.raises(InputError, match="template file not found"):
+        build_draft(report(expected), tmp_path / "x.docx", template=tmp_path / "missing.docx")
+
+
 def test_user_template_changes_look_not_content(expected, draft, tmp_path):
     doc = Document(str(DEFAULT_TEMPLATE))
     for name in ("Heading 1", "Heading 2", "Heading 3"):
@@ -164,6 +174,34 @@ def test_cli_bad_themes_file_is_one_line_error(expected, tmp_path, capsys):
     assert hokoku_main(["draft", str(src), "-o", str(tmp_path / "d.docx"), "--with-themes", str(bad)]) == 1
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "themes.json" in err
+
+
+def test_soffice_missing_is_a_clear_error(tmp_path, monkeypatch):
+    from outputs.soffice import convert
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on this PATH
+    with pytest.raises(HokokuError, match="LibreOffice \\(soffice\\) is not installed"):
+        convert(DEFAULT_TEMPLATE, tmp_path)
+
+
+@pytest.mark.soffice
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) not installed")
+def test_parallel_conversions_do_not_collide(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from outputs.soffice import convert
+
+    srcs = []
+    for i in range(2):
+        doc = Document(str(DEFAULT_TEMPLATE))
+        doc.add_paragraph(f"並行変換 {i}")
+        srcs.append(tmp_path / f"doc{i}.docx")
+        doc.save(srcs[-1])
+    with ThreadPoolExecutor(2) as pool:
+        pdfs = list(pool.map(lambda s: convert(s, tmp_path / s.stem), srcs))
+    from pypdf import PdfReader
+
+    assert [PdfReader(p).pages[0].extract_text().strip() for p in pdfs] == ["並行変換 0\n- 1 -", "並行変換 1\n- 1 -"]
 
 
 @pytest.mark.soffice

@@ -12,7 +12,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_COLOR_INDEX, WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -21,7 +20,7 @@ from extract.era import fiscal_year_label, shift_era_years, to_era
 
 from ..atomic import write_with
 from . import labels as L
-from .template import DEFAULT_TEMPLATE, add_field, add_page_number, ask_update_fields, check_template, has_page_field
+from .template import DEFAULT_TEMPLATE, add_field, add_page_number, ask_update_fields, has_page_field, open_template
 
 __all__ = ["build_draft", "DraftSummary", "marks_table"]
 
@@ -41,8 +40,7 @@ class _Builder:
         self.src = report
         self.fy0 = report["report"]["fiscal_year"]
         self.fy = self.fy0 + 1
-        self.doc = Document(str(template))
-        check_template(self.doc, template)
+        self.doc = open_template(template)
         self._clear_body()
         self.summary = DraftSummary(fiscal_year=self.fy)
         self.current: str | None = None

@@ -16,7 +16,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from extract.errors import HokokuError
+from docx.opc.exceptions import PackageNotFoundError
+
+from extract.errors import HokokuError, InputError
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "default.docx"
 BODY_FONT = "游明朝"
@@ -110,6 +112,19 @@ def ask_update_fields(doc) -> None:
         upd = OxmlElement("w:updateFields")
         upd.set(qn("w:val"), "true")
         settings.append(upd)
+
+
+def open_template(path: str | Path):
+    """The template as a python-docx Document, its styles checked; clear errors for a bad file."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(str(path), "template file not found")
+    try:
+        doc = Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError) as e:
+        raise InputError(str(path), f"not a Word .docx file ({e})") from None
+    check_template(doc, path)
+    return doc
 
 
 def check_template(doc, path: str | Path) -> None:
