@@ -17,12 +17,15 @@ from docx.enum.text import WD_COLOR_INDEX, WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from extract.era import fiscal_year_label, shift_era_years, to_era
+from extract.normalize import CIRCLED
 
 from ..atomic import write_with
 from . import labels as L
 from .template import DEFAULT_TEMPLATE, add_field, add_page_number, ask_update_fields, has_page_field, open_template
 
 __all__ = ["build_draft", "DraftSummary", "marks_table"]
+
+NUMBER_MARK = {n: c for c, n in CIRCLED.items()}  # 1 → ①, as the report prints item numbers
 
 
 @dataclass
@@ -78,7 +81,7 @@ class _Builder:
 
     def items(self, items: list[str]) -> None:
         for it in items:
-            self.para("・" + it)
+            self.para(L.BULLET + it)
 
     # -------------------------------------------------------------- parts
 
@@ -142,13 +145,12 @@ class _Builder:
         a, b = L.FOLLOW_UP_HEAD
         t.cell(0, 0).text = a.format(fy=self.fyl(self.fy0))
         t.cell(0, 1).text = b
-        circled = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
         for c in checks:
             row = t.add_row().cells
-            row[0].text = f"{circled[c['no'] - 1] if 0 < c['no'] <= 20 else c['no']}{c['text']}"
+            row[0].text = f"{NUMBER_MARK.get(c['no'], c['no'])}{c['text']}"
             rec = self.themes.get((p["name"], c["no"]))
             if rec and rec.get("themes"):
-                lab = "、".join(self.theme_labels.get(x, x) for x in rec["themes"])
+                lab = L.LIST_SEP.join(self.theme_labels.get(x, x) for x in rec["themes"])
                 row[0].add_paragraph(L.THEMES_PREFIX + lab)
             answers = [x for x in p.get("action", []) if c["no"] in x.get("answers", [x.get("no")])]
             row[1].text = "\n".join(x["text"] for x in answers) if answers else ""
@@ -172,7 +174,7 @@ class _Builder:
         if p.get("indicators"):
             self.heading(L.INDICATORS, 3)
             for ind in p["indicators"]:
-                self.para("○" + ind["name"]).paragraph_format.keep_with_next = True
+                self.para(L.INDICATOR_PREFIX + ind["name"]).paragraph_format.keep_with_next = True
                 self.kpi_table(ind)
         self.heading(L.DO, 3)
         self.para(L.RESULTS.format(fy=self.fyl(self.fy)))
@@ -210,7 +212,7 @@ class _Builder:
             self.mark(first, L.REVISE)
             first.add_run(L.SEEDED)
             for item in p.get("next_plan", []):
-                right.add_paragraph("・" + item)
+                right.add_paragraph(L.BULLET + item)
             self.para()
 
     def build(self) -> DraftSummary:

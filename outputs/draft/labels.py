@@ -34,3 +34,6 @@ RUNNING_HEADER = "{fy} 中小企業活性化施策実施状況報告書（下書
 ERA_SHORT = {"令和": "R", "平成": "H"}
 MARKS_TABLE_HEAD = ("事業名", "記入箇所")
 MARKS_TABLE_TOTAL = "合計"
+BULLET = "・"
+INDICATOR_PREFIX = "○"
+LIST_SEP = "、"
