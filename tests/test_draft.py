@@ -149,7 +149,9 @@ def test_cli_marks_table_on_stderr_and_themes_in_follow_up(expected, tmp_path, c
     src.write_text(json.dumps(report(expected), ensure_ascii=False), encoding="utf-8")
     themes = tmp_path / "themes.json"
     themes.write_text(json.dumps([{"fiscal_year": 2021, "project": "起業化総合支援事業", "article": 12,
-                                   "kind": "check", "no": 1, "text": "…", "themes": ["startup", "collaboration"]}],
+                                   "kind": "check", "no": 1, "text": "…", "themes": ["startup", "collaboration"]},
+                                  {"fiscal_year": 2020, "project": "起業化総合支援事業", "article": 12,  # other year: ignored
+                                   "kind": "check", "no": 1, "text": "…", "themes": ["covid"]}],
                                  ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "d.docx"
     assert hokoku_main(["draft", str(src), "-o", str(out), "--with-themes", str(themes)]) == 0

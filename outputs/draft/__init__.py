@@ -47,7 +47,8 @@ class _Builder:
         self._clear_body()
         self.summary = DraftSummary(fiscal_year=self.fy)
         self.current: str | None = None
-        self.themes = {(t.get("project"), t.get("no")): t for t in (themes or []) if t.get("kind") == "check"}
+        self.themes = {(t.get("project"), t.get("no")): t for t in (themes or [])
+                       if t.get("kind") == "check" and t.get("fiscal_year") in (None, self.fy0)}
         self.theme_labels = theme_labels
 
     def _clear_body(self) -> None:
