@@ -42,24 +42,27 @@ def run(args) -> int:
     debug = getattr(args, "debug", False)
     jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(pdfs)))
     results: list[tuple[str, str | None, list[str]]] = []
-    bar = tqdm(total=len(pdfs), unit="file", desc="ingest", file=sys.stderr, disable=len(pdfs) < 2 and not sys.stderr.isatty())
+    bar = tqdm(total=len(pdfs), unit="file", desc="ingest", file=sys.stderr, disable=not sys.stderr.isatty())  # logs get the per-file lines
+
+    def finished(result: tuple[str, str | None, list[str]]) -> None:
+        """One stderr line per file as soon as it is done (readable in logs without a TTY)."""
+        results.append(result)
+        pdf, err, files = result
+        bar.write(f"hokoku ingest: error: {err}" if err else f"hokoku ingest: {pdf} → {Path(files[-1]).parent}/",
+                  file=sys.stderr)
+        bar.update(1)
+
     if jobs == 1:
         for pdf in pdfs:
-            results.append(_one(pdf, args.output, debug))
-            bar.update(1)
+            finished(_one(pdf, args.output, debug))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_one, pdf, args.output, debug) for pdf in pdfs]
             for fut in as_completed(futures):
-                results.append(fut.result())
-                bar.update(1)
+                finished(fut.result())
     bar.close()
     failed = [(pdf, err) for pdf, err, _ in results if err]
-    for pdf, err in sorted(failed):
-        print(f"hokoku ingest: error: {err}", file=sys.stderr)
     ok = [(pdf, files) for pdf, err, files in results if not err]
-    for pdf, files in sorted(ok):
-        print(f"hokoku ingest: {pdf} → {Path(files[-1]).parent}/", file=sys.stderr)
     if args.db:
         from outputs.corpus import add_report_files
 

@@ -48,3 +48,18 @@ def test_excerpt_parses_to_one_project():
     r = parse_report(EDGE / "excerpt_3p.pdf")
     assert [p.name for p in r.projects] == ["起業化総合支援事業"]
     assert r.report.fiscal_year == 2021
+
+
+def test_pdf_without_pages(tmp_path):
+    from pypdf import PdfWriter
+
+    f = tmp_path / "empty.pdf"
+    with f.open("wb") as out:
+        PdfWriter().write(out)
+    with pytest.raises(InputError, match="no pages"):
+        parse_report(f)
+
+
+def test_text_in_other_scripts_is_garbled_but_short_pages_are_not_judged():
+    cyrillic = "Отчёт о состоянии малого бизнеса " * 5
+    assert garbled_pages([cyrillic, "(cid:1)"]) == [(1, "mostly neither Japanese nor ASCII")]
