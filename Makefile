@@ -36,10 +36,10 @@ demo: $(STAMP)
 	@echo "  trends/index.html                                        theme trends across years (hokoku trends)"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/pytest -q
 
 test-all: $(STAMP)
-	$(BIN)/python -m pytest -q -m "slow or not slow"
+	$(BIN)/pytest -q -m "slow or not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     with pdfplumber.open(pdf) as doc:
         pages = len(doc.pages)
     base_s, base_mb = _child(f"import pdfplumber\nwith pdfplumber.open({str(pdf)!r}) as p:\n    [pg.extract_text() for pg in p.pages]")
-    ours_s, ours_mb = _child(f"from extract import parse_report\nparse_report({str(pdf)!r})")
+    ours_s, ours_mb = _child(f"from hokoku.extract import parse_report\nparse_report({str(pdf)!r})")
     rows = [
         ("pdfplumber extract_text()", f"{pages / base_s:.1f}", f"{base_s:.2f}", f"{base_mb:.0f}"),
         ("hokoku parse_report()", f"{pages / ours_s:.1f}", f"{ours_s:.2f}", f"{ours_mb:.0f}"),

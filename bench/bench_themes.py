@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> int:
     t = time.perf_counter()
-    from nlp import classify_texts, comments_of, load_taxonomy, pipeline
+    from hokoku.nlp import classify_texts, comments_of, load_taxonomy, pipeline
 
     pipeline.load()
     load_s = time.perf_counter() - t

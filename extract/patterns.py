@@ -60,7 +60,7 @@ def load_patterns(path: str | Path | None = None) -> Patterns:
 
 @lru_cache(maxsize=1)
 def _default_patterns() -> Patterns:
-    data = resources.files("extract").joinpath("headings.toml").read_text(encoding="utf-8")
+    data = resources.files("hokoku.extract").joinpath("headings.toml").read_text(encoding="utf-8")
     return _compile(tomllib.loads(data))
 
 

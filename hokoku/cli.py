@@ -9,7 +9,7 @@ import argparse
 import importlib
 import sys
 
-from extract.errors import HokokuError
+from hokoku.extract.errors import HokokuError
 
 from . import __version__
 

@@ -15,7 +15,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from extract.debug import COLOURS, draw_page
+    from hokoku.extract.debug import COLOURS, draw_page
 
     out = draw_page(args.pdf, args.page, args.output, resolution=args.resolution)
     legend = ", ".join(f"{k}={'#%02x%02x%02x' % v}" for k, v in COLOURS.items())

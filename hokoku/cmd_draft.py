@@ -18,8 +18,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from extract.errors import InputError
-    from outputs.draft import build_draft, marks_table
+    from hokoku.extract.errors import InputError
+    from hokoku.outputs.draft import build_draft, marks_table
 
     try:
         report = json.loads(Path(args.report).read_text(encoding="utf-8"))
@@ -31,7 +31,7 @@ def run(args) -> int:
         raise InputError(args.report, "the report's fiscal year is unknown, so the next year cannot be drafted")
     themes = labels = None
     if args.with_themes:
-        from outputs.draft.themes import load_theme_records, theme_labels
+        from hokoku.outputs.draft.themes import load_theme_records, theme_labels
 
         themes, labels = load_theme_records(args.with_themes), theme_labels()
     summary = build_draft(report, args.output, args.template, themes, labels)
@@ -39,7 +39,7 @@ def run(args) -> int:
           file=sys.stderr)
     print(marks_table(summary), file=sys.stderr)
     if args.pdf:
-        from outputs.soffice import convert
+        from hokoku.outputs.soffice import convert
 
         pdf = convert(args.output, Path(args.output).parent)
         print(f"hokoku draft: PDF → {pdf}", file=sys.stderr)

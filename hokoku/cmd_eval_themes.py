@@ -12,8 +12,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from nlp import classify_texts, load_taxonomy
-    from nlp.evaluate import read_labels, score
+    from hokoku.nlp import classify_texts, load_taxonomy
+    from hokoku.nlp.evaluate import read_labels, score
 
     tax = load_taxonomy(args.taxonomy)
     ids = [t.id for t in tax.themes]

@@ -14,8 +14,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from extract.errors import InputError
-    from outputs.corpus import export
+    from hokoku.extract.errors import InputError
+    from hokoku.outputs.corpus import export
 
     if not Path(args.db).exists():
         raise InputError(args.db, "no such corpus database (create it with hokoku ingest … --db)")

@@ -20,9 +20,9 @@ def add_arguments(p) -> None:
 
 def _one(pdf: str, outdir: str, debug: bool) -> tuple[str, str | None, list[str]]:
     """Parse and write one report in a worker; returns (pdf, error line or None, files)."""
-    from extract import parse_report
-    from extract.errors import HokokuError
-    from outputs.report_io import write_report
+    from hokoku.extract import parse_report
+    from hokoku.extract.errors import HokokuError
+    from hokoku.outputs.report_io import write_report
 
     try:
         report = parse_report(pdf)
@@ -64,7 +64,7 @@ def run(args) -> int:
     failed = [(pdf, err) for pdf, err, _ in results if err]
     ok = [(pdf, files) for pdf, err, files in results if not err]
     if args.db:
-        from outputs.corpus import add_report_files
+        from hokoku.outputs.corpus import add_report_files
 
         for (pdf, files), state in zip(sorted(ok), add_report_files(args.db, [files[-1] for _, files in sorted(ok)])):
             print(f"hokoku ingest: {pdf}: {state} in {args.db}", file=sys.stderr)

@@ -21,7 +21,7 @@ def add_arguments(p) -> None:
 
 
 def load_reports(paths: list[str]) -> list[tuple[str, dict]]:
-    from extract.errors import InputError
+    from hokoku.extract.errors import InputError
 
     out = []
     for p in paths:
@@ -37,9 +37,9 @@ def load_reports(paths: list[str]) -> list[tuple[str, dict]]:
 def run(args) -> int:
     from tqdm import tqdm
 
-    from extract.errors import HokokuError
-    from nlp import classify_reports, load_taxonomy
-    from outputs.themes_io import kwic_lines, write_matrix, write_records
+    from hokoku.extract.errors import HokokuError
+    from hokoku.nlp import classify_reports, load_taxonomy
+    from hokoku.outputs.themes_io import kwic_lines, write_matrix, write_records
 
     tax = load_taxonomy(args.taxonomy)
     ids = [t.id for t in tax.themes]
@@ -61,7 +61,7 @@ def run(args) -> int:
     if args.kwic:
         print("\n".join(kwic_lines(records, args.kwic)))
     if args.db:
-        from outputs.corpus import add_themes
+        from hokoku.outputs.corpus import add_themes
 
         shas = {name: (rep.get("source") or {}).get("sha256") for name, rep in reports}
         n = add_themes(args.db, records, {k: v for k, v in shas.items() if v})

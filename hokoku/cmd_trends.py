@@ -20,11 +20,11 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     from hokoku.cmd_themes import load_reports
-    from nlp import classify_reports, load_taxonomy
-    from outputs import charts, html_view
-    from outputs.atomic import write_with
-    from outputs.project_match import MAP_FILE, ProjectMatcher
-    from outputs.trends import compute
+    from hokoku.nlp import classify_reports, load_taxonomy
+    from hokoku.outputs import charts, html_view
+    from hokoku.outputs.atomic import write_with
+    from hokoku.outputs.project_match import MAP_FILE, ProjectMatcher
+    from hokoku.outputs.trends import compute
 
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)

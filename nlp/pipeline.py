@@ -15,7 +15,7 @@ def load():
     try:
         return spacy.load(MODEL, exclude=list(UNUSED))
     except OSError as e:
-        from extract.errors import HokokuError
+        from hokoku.extract.errors import HokokuError
 
         raise HokokuError(f"the GiNZA model {MODEL!r} is not installed (pip install ja-ginza): {e}") from None
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from extract.errors import HokokuError
+from hokoku.extract.errors import HokokuError
 
 
 class TaxonomyError(HokokuError):
@@ -156,7 +156,7 @@ def parse_rule(text: str) -> Rule:
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("nlp").joinpath("themes.toml")))
+    return Path(str(resources.files("hokoku.nlp").joinpath("themes.toml")))
 
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:

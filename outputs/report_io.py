@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from extract.model import Report
+from hokoku.extract.model import Report
 
 from .atomic import write_text, write_with
 from .labels import COLUMNS, KIND, SHEETS

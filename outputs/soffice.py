@@ -15,7 +15,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from extract.errors import HokokuError
+from hokoku.extract.errors import HokokuError
 
 TIMEOUT = 180  # seconds
 MINCHO, GOTHIC = "IPAexMincho", "IPAexGothic"

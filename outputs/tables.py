@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from extract.model import Report
+from hokoku.extract.model import Report
 
 LIST_SEP = "\n"  # list fields (plan items …) joined one per line: readable in an Excel cell
 NUM_SEP = ","  # number lists (answers, pages): "1,2,3"

@@ -13,7 +13,7 @@ FIXTURES = ROOT / "fixtures"
 
 @lru_cache(maxsize=None)
 def parsed_report(name: str):
-    from extract import parse_report
+    from hokoku.extract import parse_report
 
     return parse_report(FIXTURES / f"{name}.pdf")
 

@@ -14,10 +14,10 @@ import duckdb
 import pytest
 
 from conftest import FIXTURES, ROOT
-from nlp import classify_reports, load_taxonomy
-from outputs import corpus
-from outputs.project_match import ProjectMatcher
-from outputs.trends import compute
+from hokoku.nlp import classify_reports, load_taxonomy
+from hokoku.outputs import corpus
+from hokoku.outputs.project_match import ProjectMatcher
+from hokoku.outputs.trends import compute
 
 DATA = ROOT / "tests/data"
 YEARS = {"r2": DATA / "r2_synthetic_expected.json", "r3": DATA / "r3_expected.json", "r4": DATA / "r4_synthetic_expected.json"}
@@ -139,7 +139,7 @@ def test_trends_command_writes_tables_charts_and_html(tmp_path, three):
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed")
 def test_html_view_renders_in_headless_chromium(tmp_path, three):
-    from outputs import html_view
+    from hokoku.outputs import html_view
 
     reports, records, labels = three
     page = tmp_path / "index.html"

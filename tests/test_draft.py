@@ -9,11 +9,11 @@ import pytest
 from docx import Document
 from docx.shared import RGBColor
 
-from extract.errors import HokokuError, InputError
+from hokoku.extract.errors import HokokuError, InputError
 from hokoku.cli import main as hokoku_main
-from outputs.draft import build_draft
-from outputs.draft.template import DEFAULT_TEMPLATE, TemplateError, set_east_asian
-from outputs.soffice import find_soffice
+from hokoku.outputs.draft import build_draft
+from hokoku.outputs.draft.template import DEFAULT_TEMPLATE, TemplateError, set_east_asian
+from hokoku.outputs.soffice import find_soffice
 
 
 def report(expected):
@@ -179,7 +179,7 @@ def test_cli_bad_themes_file_is_one_line_error(expected, tmp_path, capsys):
 
 
 def test_soffice_missing_is_a_clear_error(tmp_path, monkeypatch):
-    from outputs.soffice import convert
+    from hokoku.outputs.soffice import convert
 
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice on this PATH
     with pytest.raises(HokokuError, match="LibreOffice \\(soffice\\) is not installed"):
@@ -191,7 +191,7 @@ def test_soffice_missing_is_a_clear_error(tmp_path, monkeypatch):
 def test_parallel_conversions_do_not_collide(tmp_path):
     from concurrent.futures import ThreadPoolExecutor
 
-    from outputs.soffice import convert
+    from hokoku.outputs.soffice import convert
 
     srcs = []
     for i in range(2):
@@ -209,8 +209,8 @@ def test_parallel_conversions_do_not_collide(tmp_path):
 @pytest.mark.soffice
 @pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) not installed")
 def test_round_trip_through_pdf(draft, expected, tmp_path):
-    from extract import parse_report
-    from outputs.soffice import convert
+    from hokoku.extract import parse_report
+    from hokoku.outputs.soffice import convert
 
     pdf = convert(draft[0], tmp_path)
     back = parse_report(pdf)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.era import EraYear, fiscal_year_label, parse_era_year, shift_era_years, to_era, to_western, year_label
+from hokoku.extract.era import EraYear, fiscal_year_label, parse_era_year, shift_era_years, to_era, to_western, year_label
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import parsed_report
-from extract.normalize import normalize_text
+from hokoku.extract.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = json.loads((ROOT / "tests/data/r3_expected.json").read_text(encoding="utf-8"))
@@ -97,7 +97,7 @@ def test_provenance_points_into_the_pdf(parsed):
 def test_tables_split_across_pages_are_joined():
     """table_split.pdf breaks a KPI table after its 目標 row (header repeated) and the 開催回
     table after two rows (header not repeated): both come back whole."""
-    from extract import parse_report
+    from hokoku.extract import parse_report
 
     got = parse_report(ROOT / "fixtures/edge/table_split.pdf").to_dict(provenance=False)["projects"][0]
     want = EXPECTED["projects"][0]

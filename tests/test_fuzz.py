@@ -8,8 +8,8 @@ import time
 import pytest
 
 from conftest import FIXTURES
-from extract import parse_report
-from extract.errors import InputError
+from hokoku.extract import parse_report
+from hokoku.extract.errors import InputError
 
 SOURCE = FIXTURES / "edge" / "excerpt_3p.pdf"
 PER_CASE_SECONDS = 20

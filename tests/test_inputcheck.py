@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import FIXTURES
-from extract import parse_report
-from extract.errors import InputError
-from extract.inputcheck import garbled_pages
+from hokoku.extract import parse_report
+from hokoku.extract.errors import InputError
+from hokoku.extract.inputcheck import garbled_pages
 
 EDGE = FIXTURES / "edge"
 

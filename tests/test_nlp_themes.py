@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from nlp import classify_reports, classify_texts, load_taxonomy
-from nlp.evaluate import read_labels, score
-from nlp.taxonomy import TaxonomyError, parse_rule
+from hokoku.nlp import classify_reports, classify_texts, load_taxonomy
+from hokoku.nlp.evaluate import read_labels, score
+from hokoku.nlp.taxonomy import TaxonomyError, parse_rule
 
 DATA = Path(__file__).parent / "data"
 

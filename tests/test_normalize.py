@@ -1,5 +1,5 @@
-from extract.era import fiscal_year_label, parse_era_year, shift_era_years, to_era, to_western
-from extract.normalize import join_lines, normalize_text, split_numbered, strip_bullet
+from hokoku.extract.era import fiscal_year_label, parse_era_year, shift_era_years, to_era, to_western
+from hokoku.extract.normalize import join_lines, normalize_text, split_numbered, strip_bullet
 
 
 def test_fullwidth_ascii_and_radicals():

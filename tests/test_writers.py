@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from outputs import report_io
+from hokoku.outputs import report_io
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_COLOR_INDEX, WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from extract.era import fiscal_year_label, shift_era_years, to_era
-from extract.normalize import CIRCLED
+from hokoku.extract.era import fiscal_year_label, shift_era_years, to_era
+from hokoku.extract.normalize import CIRCLED
 
 from ..atomic import write_with
 from . import labels as L

@@ -1,12 +1,13 @@
 """The default Word template, the style names a user's template must provide, and fields.
 
-`python outputs/templates/build_default.py` rebuilds outputs/templates/default.docx: A4,
+`python -m hokoku.outputs.draft.template` (from the repository root) rebuilds outputs/templates/default.docx: A4,
 Japanese East Asian fonts (w:eastAsia), real heading styles (navigation pane, table of
 contents), a KPI table style, a footer with the page number (PAGE field) and
 updateFields in settings so Word fills the TOC when the draft is opened.
 """
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 from docx import Document
@@ -18,9 +19,9 @@ from docx.shared import Mm, Pt, RGBColor
 
 from docx.opc.exceptions import PackageNotFoundError
 
-from extract.errors import HokokuError, InputError
+from hokoku.extract.errors import HokokuError, InputError
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "default.docx"
+DEFAULT_TEMPLATE = Path(str(resources.files("hokoku.outputs").joinpath("templates", "default.docx")))
 BODY_FONT = "游明朝"
 HEAD_FONT = "游ゴシック"
 REQUIRED_STYLES = {
@@ -160,3 +161,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(path)
     return path
+
+
+if __name__ == "__main__":  # python -m hokoku.outputs.draft.template (from a source checkout)
+    print(build_default_template(Path("outputs/templates/default.docx")))

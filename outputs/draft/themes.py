@@ -1,17 +1,18 @@
 """Theme records (hokoku themes output) for the follow-up box, read as plain JSON.
 
-The draft does not import nlp: labels come from nlp/themes.toml read with tomllib when
+The draft does not import nlp: labels come from hokoku.nlp's themes.toml read with tomllib when
 the file is there; otherwise the theme ids are shown as they are.
 """
 from __future__ import annotations
 
 import json
 import tomllib
+from importlib import resources
 from pathlib import Path
 
-from extract.errors import InputError
+from hokoku.extract.errors import InputError
 
-TAXONOMY = Path(__file__).resolve().parents[2] / "nlp" / "themes.toml"
+TAXONOMY = Path(str(resources.files("hokoku.nlp").joinpath("themes.toml")))
 
 
 def load_theme_records(path: str | Path) -> list[dict]:

@@ -1,0 +1,1 @@
+"""The draft's default Word template (data only)."""
