@@ -14,7 +14,6 @@ from hokoku.extract.model import Report
 
 from .atomic import write_text, write_with
 from .labels import COLUMNS, KIND, SHEETS
-from .tables import flat_tables
 
 CSV_ENCODING = "utf-8-sig"  # BOM: Excel opens Japanese CSV correctly
 XLSX_MAX_WIDTH = 60
@@ -29,7 +28,7 @@ def write_report(report: Report, outdir: str | Path) -> list[Path]:
     """Write all outputs of one report into `outdir`; returns the paths written."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
-    frames = flat_tables(report)
+    frames = report.to_frames()
     written: list[Path] = []
     for name, df in frames.items():
         csv = outdir / f"{name}.csv"

@@ -1,9 +1,12 @@
-"""Flat tables from a report: one DataFrame per table, stable ASCII column names."""
+"""Flat tables of a report (`Report.to_frames()`): one DataFrame per table, stable ASCII column names."""
 from __future__ import annotations
 
 import pandas as pd
 
-from hokoku.extract.model import Report
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Report
 
 LIST_SEP = "\n"  # list fields (plan items …) joined one per line: readable in an Excel cell
 NUM_SEP = ","  # number lists (answers, pages): "1,2,3"
@@ -14,6 +17,7 @@ def _page(item) -> int | None:
 
 
 def flat_tables(report: Report) -> dict[str, pd.DataFrame]:
+    """projects, indicators, comments, actions, article_opinions as DataFrames (nullable dtypes)."""
     fy = report.report.fiscal_year
     src = report.source.file
     projects, indicators, comments, actions, opinions = [], [], [], [], []
