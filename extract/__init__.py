@@ -48,14 +48,22 @@ def parse_report(
         if bad:
             raise InputError(path, GARBLED.format(pages=", ".join(str(n) for n, _ in bad[:10]), why=bad[0][1]))
     parsed = build_structure(pages, pats, s, body_font_size(pages))
-    if not parsed.projects or not any(p.plan or p.check for p in parsed.projects):
-        raise InputError(path, NOT_A_REPORT)
+    if not parsed.projects or not any(p.plan or p.check or p.goal for p in parsed.projects):
+        raise InputError(path, not_a_report(parsed, n_pages))
     return Report(
         source=Source(file=path.name, sha256=_sha256(path), pages=n_pages),
         report=parsed.info,
         article_opinions=parsed.article_opinions,
         projects=parsed.projects,
+        chapters=parsed.chapters,
     )
+
+
+def not_a_report(parsed, n_pages: int) -> str:
+    """What was seen, for a PDF that is not understood: labels, tables, where reading stopped."""
+    labels = ", ".join(f"{k}×{n}" for k, n in sorted(parsed.labels_found.items())) or "none"
+    return (f"{NOT_A_REPORT} — seen: section labels {labels}; {parsed.tables_found} tables; "
+            f"{len(parsed.projects)} project titles; text up to page {parsed.last_page} of {n_pages}")
 
 
 def _sha256(path: Path) -> str:

@@ -173,9 +173,16 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
     """Ruled tables (lattice) plus tables drawn with horizontal rules only."""
     if len(page.edges) < s.min_table_edges:
         return []
-    found = [t for t in page.find_tables(s.table_settings) if _is_grid(t, s)]
+    found = []
+    for t in page.find_tables(s.table_settings):
+        if not _is_grid(t, s):
+            continue
+        inner = _inner_tables(page, t, s) if _is_container(t, page, s) else []
+        found.extend(inner or [t])
     bboxes = [t.bbox for t in found]
-    regions = _rule_tables(page, page_no, bboxes, s)
+    # a band of rules around ruled tables is a panel's frame, not a table of its own
+    regions = [r for r in _rule_tables(page, page_no, bboxes, s)
+               if not any(_encloses(r.bbox, b) for b in bboxes)]
     for t in found:
         rows: list[list[Cell | None]] = []
         for r in t.rows:
@@ -248,6 +255,44 @@ def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, s: ExtractS
     return TableRegion(page=page_no, bbox=(x0, bands[0][0], x1, bands[-1][1]), rows=rows)
 
 
+def _is_container(t, page, s: ExtractSettings) -> bool:
+    """A layout table (Word's way of placing panels) whose cells hold nested tables: the
+    nested rules cut its rows into many cells, most of them empty."""
+    cells = [c for r in t.rows for c in r.cells if c is not None]
+    if len(cells) < s.container_min_cells:
+        return False
+    chars = [c for c in page.chars if c["text"].strip() and _inside(c, t.bbox, 0)]
+    filled = sum(1 for cb in cells if any(_inside(c, cb, 0) for c in chars))
+    return filled <= (1 - s.container_empty_share) * len(cells)
+
+
+def _inner_tables(page, t, s: ExtractSettings) -> list:
+    """Tables nested in a layout table: found again from the rules strictly inside it,
+    without its own border and the separators that run across it."""
+    x0, top, x1, bottom = t.bbox
+    w, h = x1 - x0, bottom - top
+    pad = s.container_pad
+    inner_edges = [
+        e for e in page.edges
+        if e["x0"] >= x0 + pad and e["x1"] <= x1 - pad and e["top"] >= top + pad and e["bottom"] <= bottom - pad
+        or (e["orientation"] == "h" and x0 - pad <= e["x0"] and e["x1"] <= x1 + pad and e["x1"] - e["x0"] < s.container_span * w
+            and top + pad <= e["top"] <= bottom - pad)
+        or (e["orientation"] == "v" and top - pad <= e["top"] and e["bottom"] <= bottom + pad and e["bottom"] - e["top"] < s.container_span * h
+            and x0 + pad <= e["x0"] <= x1 - pad)
+    ]
+    if len(inner_edges) < s.min_table_edges:
+        return []
+    settings = dict(s.table_settings, vertical_strategy="explicit", horizontal_strategy="explicit",
+                    explicit_vertical_lines=[e for e in inner_edges if e["orientation"] == "v"],
+                    explicit_horizontal_lines=[e for e in inner_edges if e["orientation"] == "h"])
+    crop = page.crop(t.bbox, strict=False)
+    return [it for it in crop.find_tables(settings) if _is_grid(it, s) and it.bbox != t.bbox]
+
+
+def _encloses(outer: BBox, inner: BBox, pad: float = 2.0) -> bool:
+    return outer[0] - pad <= inner[0] and outer[1] - pad <= inner[1] and inner[2] <= outer[2] + pad and inner[3] <= outer[3] + pad
+
+
 def _is_grid(t, s: ExtractSettings) -> bool:
     """A real table has at least two rows and two columns; one-column 'tables' are boxes and
     bands drawn around headings or text, whose text belongs to the flow."""
@@ -273,6 +318,8 @@ def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettin
     cover = [0] * (int(width) + 2)
     for it in items:
         x0, _, x1, _ = it.bbox
+        if x0 < lo and x1 > hi:
+            continue  # spans both panels (a title band, a full-width table): a band break, not text
         for x in range(max(0, int(x0)), min(len(cover), int(x1) + 1)):
             cover[x] += 1
     best: tuple[int, int] | None = None

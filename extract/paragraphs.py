@@ -19,10 +19,11 @@ from .settings import ExtractSettings
 class Para:
     lines: list[Line]
     heading: str | None = None  # section key when the paragraph is a heading
+    joined: str | None = None  # the text when already joined (a table cell's paragraph)
 
     @property
     def text(self) -> str:
-        return join_lines([ln.text for ln in self.lines])
+        return self.joined if self.joined is not None else join_lines([ln.text for ln in self.lines])
 
     @property
     def raw(self) -> str:

@@ -16,6 +16,11 @@ LINE_MARKERS = re.compile(
 )
 
 
+# An English tag in brackets after or before a label: 「事業計画（Plan）」, 「【Check】主な検証意見」.
+_BRACKETED_TAG = re.compile(r"[（(［\[【〔〈<＜]([A-Za-z][A-Za-z・/&]*)[）)］\]】〕〉>＞]")
+MAX_LABEL_WORDS = 4  # a label printed with spaces: 「事業計画 Plan」, 「P 事業計画」, 「Check 主な 検証意見」
+
+
 @dataclass(frozen=True)
 class Patterns:
     sections: dict[str, re.Pattern]
@@ -34,10 +39,20 @@ class Patterns:
     title_words: list[str]
     published: re.Pattern
     fiscal_year: re.Pattern
+    mark: re.Pattern
+
+    def article_heading(self, text: str) -> int | None:
+        """The article number of a heading line 「第12条　創業、経営の革新等の促進」, else None."""
+        m = self.article.match(re.sub(r"\s+", " ", text))
+        return int(m.group("no")) if m and not LINE_MARKERS.match(text) else None
+
+    def is_mark(self, text: str) -> bool:
+        """A draft's placeholder (【要記入】) standing alone: not content."""
+        return bool(self.mark.match(re.sub(r"\s+", "", normalize_text(text))))
 
     def heading(self, text: str) -> str | None:
         """The section key a line announces, or None. Tags may precede or follow the core."""
-        t = re.sub(r"\s+", "", normalize_text(text))
+        t = _BRACKETED_TAG.sub(r"\1", re.sub(r"\s+", "", normalize_text(text)))
         for key, rx in self.sections.items():
             if rx.fullmatch(t):
                 return key
@@ -48,8 +63,21 @@ class Patterns:
                     return key
         return None
 
+    def split_label(self, text: str) -> tuple[str, str] | None:
+        """(key, rest) when a line opens with a section label and goes on with its content
+        (「施策における目標　次代を支える…」); the label must be set off by a space."""
+        parts = re.split(r"(\s+)", text.strip())
+        best = None
+        for k in range(1, min(len(parts) // 2, MAX_LABEL_WORDS) + 1):
+            head = "".join(parts[: 2 * k - 1])
+            rest = "".join(parts[2 * k:])
+            key = self.heading(head)
+            if key and rest.strip():
+                best = (key, rest)
+        return best
+
     def is_tag_only(self, text: str) -> bool:
-        return re.sub(r"\s+", "", text) in self.all_tags
+        return _BRACKETED_TAG.sub(r"\1", re.sub(r"\s+", "", normalize_text(text))) in self.all_tags
 
 
 def load_patterns(path: str | Path | None = None) -> Patterns:
@@ -94,4 +122,5 @@ def _compile(d: dict) -> Patterns:
         title_words=d["report"]["title_words"],
         published=re.compile(d["report"]["published"]),
         fiscal_year=re.compile(d["report"]["fiscal_year"]),
+        mark=re.compile(d.get("marks", {}).get("pattern", r"(?!)")),
     )

@@ -73,6 +73,13 @@ class ExtractSettings:
     min_table_cols: int = 2
     """Smaller ruled shapes are boxes around text (headings, notes), not tables; a one-row
     table is kept (the tail of a row split by a page break)."""
+    container_min_cells: int = 8
+    container_empty_share: float = 0.6
+    """A ruled table with at least this many cells, this share of them empty, is a layout
+    table holding nested tables (found again from the rules inside it)."""
+    container_pad: float = 1.5
+    container_span: float = 0.97
+    """Rules running across this share of a layout table are its own separators, not a nested table's."""
     continuation_x_tol: float = 6.0
     """Tables on consecutive pages whose column edges match within this many points are one table."""
 

@@ -1,0 +1,173 @@
+"""One stream of blocks: paragraphs, section labels and tables, with table cells opened up.
+
+Real renderings put a section label wherever the typesetter liked: a line of its own, the
+start of a line with its content after it, a shaded cell with the content in the cell to its
+right, or a row of labels heading columns (「主な検証意見 Check | 令和4年度以降の対応 Action」).
+This module turns all of them into the same sequence — `Label`, then the content blocks —
+so the structure pass reads one stream whatever the layout.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .layout import Cell, Line, TableRegion
+from .normalize import normalize_text
+from .paragraphs import Para, cell_paragraphs
+from .patterns import Patterns
+from .settings import ExtractSettings
+from .tables import Grid, classify, to_grid
+
+
+@dataclass
+class Label:
+    """A section label (`key` as in headings.toml), wherever it was printed."""
+
+    key: str
+    page: int
+    bbox: list[float]
+    text: str
+
+
+@dataclass
+class TableBlock:
+    """A table kept whole: KPI, project list, article opinions, overview or another table."""
+
+    grid: Grid
+    kind: str
+
+    @property
+    def page(self) -> int:
+        return self.grid.page
+
+
+Block = Para | Label | TableBlock
+
+
+def split_para(p: Para, pats: Patterns) -> list[Block]:
+    """A paragraph that is a label, opens with a label (「施策における目標　次代を…」), or plain."""
+    if p.heading:
+        return [Label(p.heading, p.page, p.bbox, p.text)]
+    first = p.lines[0]
+    hit = pats.split_label(first.text)
+    if hit is None:
+        return [p]
+    key, rest = hit
+    out: list[Block] = [Label(key, p.page, p.bbox, first.text[: len(first.text) - len(rest)].strip())]
+    lines = ([replace(first, text=rest)] if rest.strip() else []) + p.lines[1:]
+    if lines:
+        out.append(Para(lines))
+    return out
+
+
+def _cell_blocks(cell: Cell, s: ExtractSettings) -> list[Block]:
+    """Content of one cell as paragraphs (items split at bullets and circled numbers)."""
+    if not cell.lines:
+        return []
+    out: list[Block] = []
+    pos = 0  # cell_paragraphs gives strings: regroup the lines for provenance
+    for text in cell_paragraphs(cell.lines, s):
+        n = _lines_for(cell.lines[pos:], text)
+        lines = cell.lines[pos:pos + n] or cell.lines[-1:]
+        pos += n
+        out.append(Para(lines, joined=text))
+    return out
+
+
+def _lines_for(lines: list[Line], text: str) -> int:
+    """How many of `lines` make up the paragraph `text` (by character count)."""
+    target = len(text.replace(" ", ""))
+    got = 0
+    for i, ln in enumerate(lines, start=1):
+        got += len(normalize_text(ln.text).replace(" ", ""))
+        if got >= target:
+            return i
+    return len(lines)
+
+
+def _cell_label(cell: Cell | None, pats: Patterns) -> str | None:
+    if cell is None or not cell.lines:
+        return None
+    return pats.heading(normalize_text(cell.text))
+
+
+def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """A table holding section labels, read as labels and content in reading order.
+
+    A row whose non-empty cells are all labels heads columns: the cells below it go to the
+    label of their column (a merged cell is read once). In a row mixing labels and content, a
+    label cell's content is the cells to its right up to the next label. Rows between labels
+    that form a KPI grid (or another table) stay tables."""
+    out: list[Block] = []
+    columns: dict[int, Label] = {}
+    pending: list[int] = []  # row indices of a plain sub-table
+
+    def flush() -> None:
+        if not pending:
+            return
+        sub = Grid(rows=[grid.rows[i] for i in pending], regions=grid.regions,
+                   cells=[grid.cells[i] for i in pending])
+        kind = classify(sub, pats)
+        if kind != "other" or (len(pending) > 1 and max(sum(1 for c in r if c) for r in sub.rows) > 1):
+            out.append(TableBlock(sub, kind))
+        else:
+            for i in pending:
+                for cell in grid.cells[i]:
+                    if cell is not None:
+                        out.extend(_cell_blocks(cell, s))
+        pending.clear()
+
+    for i, row in enumerate(grid.cells):
+        keys = [_cell_label(c, pats) for c in row]
+        filled = [j for j, c in enumerate(row) if c is not None and c.lines]
+        labelled = [j for j in filled if keys[j]]
+        if len(labelled) >= 2 and len(labelled) == len(filled):
+            flush()
+            columns = {j: _label(row[j], keys[j]) for j in labelled}
+            continue
+        if labelled:
+            flush()
+            columns = {}
+            for j in filled:
+                if keys[j]:
+                    out.append(_label(row[j], keys[j]))
+                else:
+                    out.extend(_cell_blocks(row[j], s))
+            continue
+        if columns:
+            for j in filled:
+                head = _column_label(columns, j)
+                if head is not None:
+                    out.append(head)
+                out.extend(_cell_blocks(row[j], s))
+            continue
+        pending.append(i)
+    flush()
+    return out
+
+
+def _column_label(columns: dict[int, Label], j: int) -> Label | None:
+    """The label heading column j (the nearest labelled column at or left of it)."""
+    left = [k for k in columns if k <= j]
+    return columns[max(left)] if left else None
+
+
+def _label(cell: Cell, key: str) -> Label:
+    page = cell.lines[0].page
+    return Label(key, page, [round(v, 1) for v in cell.bbox], normalize_text(cell.text))
+
+
+def has_labels(grid: Grid, pats: Patterns) -> bool:
+    return any(_cell_label(c, pats) for r in grid.cells for c in r)
+
+
+def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """A logical table → one TableBlock, or labels and content when it holds section labels."""
+    grid = to_grid(regions, s)
+    if not grid.rows:
+        return []
+    kind = classify(grid, pats)
+    if kind == "other" and has_labels(grid, pats):
+        return open_table(grid, pats, s)
+    if kind == "other" and not any(c for r in grid.rows for c in r):
+        return []  # an empty frame (photos, figures)
+    return [TableBlock(grid, kind)]

@@ -1,0 +1,313 @@
+"""Pass 1: find the units of the document before filing anything.
+
+Units are the verified projects (検証対象事業), the その他の事業 projects and the chapters outside
+them (はじめに … 参考). A verified project opens at the first of its opening labels (a
+「事務事業名」 cell, 施策における目標, or 事業計画 when no goal is printed); its name is the
+title printed just before (or the cell beside 事務事業名). A project whose title and goal are
+repeated at the top of every page is one project: consecutive openings with the same name
+merge. The report's own project list (施策一覧) and table of contents (目次) serve as the
+gazetteer of names and chapter titles.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .blocks import Block, Label, TableBlock
+from .normalize import normalize_text, strip_bullet
+from .paragraphs import Para
+from .patterns import Patterns
+from .settings import ExtractSettings
+
+# Opening labels of a verified project, in printed order; a label opens a new project when
+# one of the same or a later rank was already seen in the current one.
+OPENING_RANK = {"name": 0, "goal": 1, "plan": 2}
+# Section labels that belong to a project's body (after its opening labels).
+BODY_KEYS = {"activities", "indicators", "supplement", "do", "results", "program", "achievements",
+             "challenges", "check", "action", "next_plan"}
+_TOC_ENTRY = re.compile(r"^(?P<title>.+?)\s*(?:[.．·・…‥─—-]{3,}|\s{2,})\s*(?P<page>[0-9]{1,3})$")
+_TOC_SUB = re.compile(r"^[（(][0-9]{1,2}[)）]")
+_NAME_JUNK = re.compile(r"[\s\u3000]|[（(]※?[0-9]*[)）]$")
+CIRCLED_START = re.compile(r"^[\u2460-\u2473]")
+
+
+@dataclass
+class Unit:
+    """A project's extent in the block stream and where its own title stands."""
+
+    name: str
+    kind: str  # verified | other
+    start: int  # index of the first block that belongs to the project (its title)
+    end: int = 0  # index after its last block
+    title: list[int] = field(default_factory=list)  # block indices of the title
+    repeats: list[tuple[int, int]] = field(default_factory=list)  # (start, body) of repeated headers
+    article: int | None = None
+    anchor: int = 0  # index of the opening label / table
+
+
+@dataclass
+class ChapterUnit:
+    title: str
+    start: int
+    end: int
+    position: str
+
+
+@dataclass
+class Segments:
+    units: list[Unit]
+    chapters: list[ChapterUnit]
+    articles: dict[int, int]  # block index of an article heading → article number
+    toc: list[tuple[str, int]]
+    other_start: int | None
+    back_start: int | None
+
+
+def name_key(text: str) -> str:
+    """A project name for comparison: normalised, without spaces, markers, trailing notes."""
+    t = normalize_text(text)
+    t = "".join(ch for ch in t if not CIRCLED_START.match(ch))
+    return _NAME_JUNK.sub("", _NAME_JUNK.sub("", t))
+
+
+class Segmenter:
+    def __init__(self, blocks: list[Block], pats: Patterns, s: ExtractSettings, body_size: float):
+        self.blocks, self.pats, self.s, self.body = blocks, pats, s, body_size
+
+    # ---------------------------------------------------------------- helpers
+
+    def article_of(self, b: Block) -> int | None:
+        return self.pats.article_heading(b.text) if isinstance(b, Para) else None
+
+    def titleish(self, b: Block, gazetteer: set[str]) -> bool:
+        """A short line in heavier or larger type (or a name the report lists) — a title."""
+        if not isinstance(b, Para) or self.article_of(b) is not None:
+            return False
+        t = b.text
+        if not t or len(t) > self.s.title_max_chars or (strip_bullet(t) != t and not CIRCLED_START.match(t)):
+            return False
+        if name_key(t) in gazetteer:
+            return True
+        big = b.size >= self.body + self.s.title_size_delta
+        if len(b.lines) > (self.s.title_max_lines if big else 1):
+            return False
+        return big or b.heavy
+
+    # ---------------------------------------------------------------- gazetteer
+
+    def toc_entries(self) -> list[tuple[str, int]]:
+        """目次 lines 「1 はじめに……1」 → (title, page)."""
+        out = []
+        for b in self.blocks:
+            if isinstance(b, Para):
+                for ln in b.lines:
+                    m = _TOC_ENTRY.match(ln.text.strip())
+                    if m and re.search(r"[.．·・…‥─—-]{3,}", ln.text):
+                        out.append((normalize_text(m.group("title")), int(m.group("page"))))
+        return out
+
+    def gazetteer(self) -> set[str]:
+        """Project names the report lists (施策一覧), for recognising titles."""
+        names: set[str] = set()
+        for b in self.blocks:
+            if isinstance(b, TableBlock) and b.kind == "project_list":
+                for row in b.grid.rows:
+                    for cell in row:
+                        for t in cell:
+                            k = name_key(self.pats.article_override.sub("", t))
+                            if len(k) >= 4 and not re.fullmatch(r"[0-9\-～~・,]+", k):
+                                names.add(k)
+        return names
+
+    # ---------------------------------------------------------------- main
+
+    def run(self) -> Segments:
+        blocks = self.blocks
+        gaz = self.gazetteer()
+        articles = {i: a for i, b in enumerate(blocks) if (a := self.article_of(b)) is not None}
+        other_start = back_start = None
+        seen_opening = False
+        for i, b in enumerate(blocks):
+            if isinstance(b, Label):
+                if b.key in OPENING_RANK:
+                    seen_opening = True
+                if b.key == "other_part" and seen_opening and other_start is None:
+                    other_start = i
+                if b.key == "appendix" and seen_opening and back_start is None:
+                    back_start = i
+        verified_end = other_start if other_start is not None else (back_start if back_start is not None else len(blocks))
+        units = self._verified(0, verified_end, gaz)
+        if other_start is not None:
+            units += self._others(other_start + 1, back_start if back_start is not None else len(blocks), gaz)
+        heads = sorted(articles.items())
+        for u in units:
+            prior = [a for i, a in heads if i < u.anchor]
+            u.article = prior[-1] if prior else None
+        toc = self.toc_entries()
+        chapters = self._chapters(units, toc, back_start)
+        return Segments(units=units, chapters=chapters, articles=articles, toc=toc,
+                        other_start=other_start, back_start=back_start)
+
+    def _verified(self, lo: int, hi: int, gaz: set[str]) -> list[Unit]:
+        blocks = self.blocks
+        openings: list[tuple[int, str]] = []  # (index of opening label, name)
+        seen: set[str] = set()
+        last_rank = -1
+        for i in range(lo, hi):
+            b = blocks[i]
+            if not isinstance(b, Label):
+                continue
+            if b.key in OPENING_RANK:
+                rank = OPENING_RANK[b.key]
+                if not openings or rank <= last_rank or seen & BODY_KEYS:
+                    openings.append((i, b.key))
+                    seen = set()
+                last_rank = rank
+                seen.add(b.key)
+            elif b.key in BODY_KEYS:
+                seen.add(b.key)
+        units: list[Unit] = []
+        floor = lo
+        for n, (i, key) in enumerate(openings):
+            title, name = self._title(i, key, floor, gaz)
+            start = title[0] if title else i
+            prev = units[-1] if units else None
+            if prev is not None and name and name_key(name) == name_key(prev.name):
+                prev.repeats.append((start, self._after_repeat(i)))
+            elif prev is not None and not name and not title:
+                pass  # an opening label with no title of its own: the same project goes on
+            else:
+                if prev is not None:
+                    prev.end = start
+                units.append(Unit(name=name, kind="verified", start=start, title=title, anchor=i))
+            floor = i + 1
+        if units:
+            units[-1].end = hi
+        return units
+
+    def _after_repeat(self, i: int) -> int:
+        """Index after a repeated header's opening label and the content repeated with it."""
+        b = self.blocks[i]
+        j = i + 1
+        if isinstance(b, Label) and b.key in ("goal", "name"):
+            while j < len(self.blocks) and isinstance(self.blocks[j], Para) and j <= i + 1:
+                j += 1
+        return j
+
+    def _title(self, i: int, key: str, floor: int, gaz: set[str]) -> tuple[list[int], str]:
+        """Title block indices and the name for the opening label at i."""
+        blocks = self.blocks
+        if key == "name":
+            j = i + 1
+            if j < len(blocks) and isinstance(blocks[j], Para):
+                return [i, j], normalize_text(blocks[j].text)
+            return [i], ""
+        title: list[int] = []
+        j = i - 1
+        while j >= floor and isinstance(blocks[j], Para) and blocks[j].text.startswith("※"):
+            j -= 1  # a note printed between a title and its content
+        while j >= floor and len(title) < 2:
+            b = blocks[j]
+            if isinstance(b, Label) and b.key in ("article_label", "policy_label"):
+                j -= 1
+                continue
+            if not self.titleish(b, gaz):
+                break
+            if title and abs(b.size - blocks[title[0]].size) > self.s.same_size_tol and not CIRCLED_START.match(blocks[title[0]].text):
+                break
+            title.insert(0, j)
+            j -= 1
+        if not title and j >= floor and isinstance(blocks[j], Para) and self.article_of(blocks[j]) is None \
+                and len(blocks[j].lines) == 1 and len(blocks[j].text) <= self.s.title_max_chars:
+            title = [j]
+        name = normalize_text(" ".join(blocks[k].text for k in title))
+        return title, name
+
+    def _others(self, lo: int, hi: int, gaz: set[str]) -> list[Unit]:
+        """その他の事業: each 概要/実績 table (or pair of labels) under its title."""
+        blocks = self.blocks
+        units: list[Unit] = []
+        seen: set[str] = set()
+        floor = lo
+        for i in range(lo, hi):
+            b = blocks[i]
+            opens = False
+            if isinstance(b, TableBlock) and b.kind == "overview":
+                opens = True
+            elif isinstance(b, Label) and b.key in ("next_plan", "results"):
+                opens = not units or b.key in seen or self._has_title_between(floor, i, gaz)
+                seen.add(b.key)
+            if not opens:
+                continue
+            title, name = self._title(i, "overview", floor, gaz)
+            own = self._own_name(b)
+            if own:
+                name = own
+            start = title[0] if title else i
+            prev = units[-1] if units else None
+            if prev is not None and (not name or name_key(name) == name_key(prev.name)) \
+                    and not self._article_between(prev.anchor, start):
+                prev.repeats.append((start, start + len(title)))
+            else:
+                if prev is not None:
+                    prev.end = start
+                units.append(Unit(name=name, kind="other", start=start, title=title, anchor=i))
+            seen = {b.key} if isinstance(b, Label) else set()
+            floor = i + 1
+        if units:
+            units[-1].end = hi
+        return units
+
+    def _has_title_between(self, lo: int, hi: int, gaz: set[str]) -> bool:
+        return any(self.titleish(self.blocks[k], gaz) for k in range(lo, hi))
+
+    def _article_between(self, lo: int, hi: int) -> bool:
+        return any(self.article_of(self.blocks[k]) is not None for k in range(lo, hi))
+
+    def _own_name(self, b: Block) -> str | None:
+        """An overview table's own name row (one merged cell above the 概要 header)."""
+        if not isinstance(b, TableBlock):
+            return None
+        rows = b.grid.rows
+        words = self.pats.tables["overview"]
+        for k, r in enumerate(rows[:3]):
+            if any(w in " ".join(" ".join(c) for c in r) for w in words):
+                if k > 0:
+                    cand = [c for c in rows[0] if c]
+                    if len(cand) == 1:
+                        return normalize_text(" ".join(cand[0]))
+                return None
+        return None
+
+    def _chapters(self, units: list[Unit], toc: list[tuple[str, int]], back_start: int | None) -> list[ChapterUnit]:
+        """Front matter before the first project and the appendix after the last one, split
+        at chapter headings: the 目次's top-level entries, else numbered heavy headings."""
+        blocks = self.blocks
+        first = min((u.start for u in units), default=len(blocks))
+        titles = {name_key(t) for t, _ in toc if not _TOC_SUB.match(t) and not self.pats.article.match(t)}
+        out: list[ChapterUnit] = []
+
+        def is_heading(b: Block) -> str | None:
+            if isinstance(b, Label) and b.key == "appendix":
+                return b.text
+            if isinstance(b, Para) and len(b.text) <= self.s.title_max_chars:
+                if titles and name_key(b.text) in titles:
+                    return b.text
+                if not titles and (b.heavy or b.size >= self.body + self.s.title_size_delta) \
+                        and re.match(r"^[0-9]{1,2}\s", b.text):
+                    return b.text
+            return None
+
+        ranges = [(0, first, "front")]
+        if back_start is not None:
+            ranges.append((back_start, len(blocks), "back"))
+        for lo, hi, pos in ranges:
+            cur: ChapterUnit | None = None
+            for i in range(lo, hi):
+                h = is_heading(blocks[i])
+                if h and not (cur and cur.start == i):
+                    if cur:
+                        cur.end = i
+                    cur = ChapterUnit(title=normalize_text(h), start=i, end=hi, position=pos)
+                    out.append(cur)
+        return out
