@@ -325,7 +325,7 @@ def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettin
     best: tuple[int, int] | None = None
     start = None
     for x in range(lo, hi + 1):
-        if cover[x] == 0:
+        if cover[x] <= s.gutter_max_cross:
             start = x if start is None else start
         elif start is not None:
             if best is None or x - start > best[1] - best[0]:
@@ -338,7 +338,7 @@ def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettin
     left = sum(1 for it in items if it.bbox[2] <= best[0])
     right = sum(1 for it in items if it.bbox[0] >= best[1])
     n = len(items)
-    if left < s.gutter_min_share * n or right < s.gutter_min_share * n:
+    if min(left, right) < max(s.gutter_min_items, s.gutter_min_share * n):
         return None
     return float(best[0]), float(best[1])
 

@@ -34,6 +34,8 @@ class Patterns:
     kpi_actual: re.Pattern
     kpi_unit: re.Pattern
     kpi_year: re.Pattern
+    kpi_name_note: re.Pattern
+    kpi_value_remark: re.Pattern
     null_values: frozenset[str]
     tables: dict[str, list[str]]
     title_words: list[str]
@@ -117,6 +119,8 @@ def _compile(d: dict) -> Patterns:
         kpi_actual=re.compile(k["actual"]),
         kpi_unit=re.compile(k["unit"]),
         kpi_year=re.compile(k["year"]),
+        kpi_name_note=re.compile(k.get("name_note", r"(?!)")),
+        kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
         tables=d["tables"],
         title_words=d["report"]["title_words"],

@@ -19,8 +19,12 @@ class ExtractSettings:
     """Where (share of page width) a gutter between two panels may lie."""
     gutter_min_width: float = 8.0
     """Minimum width in points of an empty vertical band to count as a gutter."""
-    gutter_min_share: float = 0.2
-    """Each side of a gutter must hold at least this share of the page's text segments."""
+    gutter_min_share: float = 0.1
+    gutter_min_items: int = 3
+    """Each side of a gutter must hold at least this share of the page's text segments, and
+    at least this many."""
+    gutter_max_cross: int = 1
+    """Lines that may cross a gutter (a long title over both panels); they end a band."""
 
     gutter_doc_share: float = 0.3
     """When this share of a document's pages (of one width) show a gutter, pages that do not
@@ -90,6 +94,9 @@ class ExtractSettings:
     """A title in larger type may wrap over this many lines (narrow panels)."""
     title_size_delta: float = 0.5
     """Title lines are at least body size + this (points), unless alone on a band."""
+
+    kpi_name_reach: int = 2
+    """An indicator's name may stand this many short lines (a description, a note) above its table."""
 
     # --- garbled text ------------------------------------------------------
     check_garbled: bool = True

@@ -22,6 +22,7 @@ from .settings import ExtractSettings
 from .tables import Grid, _same_columns, parse_kpi, to_table
 
 # Sections whose paragraphs are plain item lists on the project.
+NOTE_MARK = "※"
 LIST_FIELDS = {
     "plan": "plan",
     "activities": "activities",
@@ -108,7 +109,8 @@ class _Filler:
         skip = set(u.title)
         resume: dict[int, int] = {start: body for start, body in u.repeats}
         section: str | None = "next_plan" if u.kind == "other" else None
-        pending: tuple[str, bool] | None = None
+        pending: tuple[str, bool] | None = None  # (indicator name, is a 参考 table)
+        pending_at = -1  # block index (+1) of the line that set it
         title_line: str | None = None
         pages: list[int] = []
         i = u.start
@@ -147,7 +149,16 @@ class _Filler:
                 continue
             ref = self.pats.reference.match(text)
             if ref:
-                pending = (normalize_text(ref.group("name")), True)
+                pending, pending_at = (normalize_text(ref.group("name")), True), i
+                continue
+            if self._names_kpi(i):
+                # the line above a KPI table is its indicator's name, in whatever section the
+                # cursor stands (a KPI table continued under a repeated page header); a second
+                # line (a description, a note) keeps the first as the name
+                if pending is None or pending_at != i - 1:
+                    pending, pending_at = (normalize_text(strip_bullet(text)), pending is not None and pending[1]), i
+                else:
+                    pending_at = i
                 continue
             if section == "goal":
                 t = normalize_text(text)
@@ -156,7 +167,7 @@ class _Filler:
                 elif t not in proj.goal:
                     proj.goal += t
             elif section == "indicators":
-                pending = (normalize_text(strip_bullet(text)), False)
+                pending, pending_at = (normalize_text(strip_bullet(text)), False), i
             elif section in ("check", "action"):
                 self._numbered(b, proj.check if section == "check" else proj.action, section == "action")
             elif section in LIST_FIELDS:
@@ -168,6 +179,19 @@ class _Filler:
         proj.pages = sorted(set(pages))
         _dedupe_actions(proj)
         return proj
+
+    def _names_kpi(self, i: int) -> bool:
+        """Whether the paragraph just read (block i - 1) heads a KPI table: the table follows
+        it directly, or after at most `kpi_name_reach` subordinate lines (smaller type, a ※ note)."""
+        head = self.blocks[i - 1]
+        for j in range(i, min(i + 1 + self.s.kpi_name_reach, len(self.blocks))):
+            b = self.blocks[j]
+            if isinstance(b, TableBlock):
+                return b.kind == "kpi"
+            if not isinstance(b, Para) or not (b.text.startswith(NOTE_MARK) or NOTE_MARK in b.text
+                                               or b.size < head.size - self.s.same_size_tol):
+                return False
+        return False
 
     def _on_pages(self, pages: list[int], b: Block) -> None:
         """Every page a block is printed on (a table or paragraph may cross a page break)."""
