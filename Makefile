@@ -7,10 +7,10 @@ DEMO_IN ?= fixtures/r3_portrait.pdf
 DEMO_OUT?= out/demo
 DEMO_YEARS ?= fixtures/r2_synthetic.pdf fixtures/r4_synthetic.pdf
 # Debian packages: LibreOffice + IPAex fonts (Word→PDF fixtures, draft round trip),
-# poppler-utils (pdftoppm previews), chromium (HTML view test).
+# poppler-utils (pdftoppm previews), chromium (HTML view test, layout zoo fixtures).
 SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-ipaexfont poppler-utils chromium
 
-.PHONY: install demo test test-all bench fixtures system-deps clean
+.PHONY: install demo test test-all bench fixtures zoo system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: $(STAMP)
 
 fixtures: $(STAMP)
 	$(BIN)/python -m fixtures.generate
+
+# The layout zoo: committed and held-out seeds, headless Chromium (see fixtures/README.md).
+zoo: $(STAMP)
+	$(BIN)/python -m fixtures.zoo --all
 
 # Installs the Debian packages some tests and generators need (root, Debian).
 system-deps:
