@@ -1,0 +1,164 @@
+"""The spreadsheet-printed fixtures (fixtures/calc/, issue 10): Excel evaluation sheets printed by
+LibreOffice Calc. First what the PDFs are (text layer, print setup, variations), then their parse
+against the FY2021 ground truth — which fails until the extractor reads spreadsheet layouts."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import pdfplumber
+import pytest
+from openpyxl import load_workbook
+
+from conftest import FIXTURES
+from hokoku.extract.normalize import normalize_text
+
+CALC = FIXTURES / "calc"
+VARIANTS = ["r3_calc_portrait", "r3_calc_landscape", "r3_calc_stacked"]
+LABEL_FILL = (0.851, 0.886, 0.953)  # render_calc.LABEL_FILL, D9E2F3
+SWITCHES = {"orientation": {"portrait", "landscape"}, "labels": {"bracket", "tag_first"},
+            "years": {"short", "era", "western"}, "unit_column": {True, False},
+            "check_action": {"side_by_side", "stacked"}}  # render_calc.OPTION_CHOICES
+
+
+@lru_cache(maxsize=None)
+def _pages(name: str) -> tuple[str, ...]:
+    with pdfplumber.open(CALC / f"{name}.pdf") as pdf:
+        return tuple(page.extract_text() or "" for page in pdf.pages)
+
+
+def _meta(name: str) -> dict:
+    return json.loads((CALC / f"{name}.pages.json").read_text(encoding="utf-8"))
+
+
+def _project_text(name: str, project: str) -> str:
+    meta = _meta(name)
+    first = meta["first_numbered_pdf_page"]
+    return "\n".join(_pages(name)[n + first - 2] for n in meta["projects"][project])
+
+
+def _flat(text: str) -> str:
+    return normalize_text(text).replace(" ", "")
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_text_layer_carries_the_seed_values(name):
+    """A KPI's 2021 actual on the indicator's own line (or its 実績 row), a Check item's text,
+    and the label beside its content on one text line."""
+    text = _project_text(name, "起業化総合支援事業")
+    lines = [_flat(ln) for ln in text.splitlines()]
+    indicator = "川崎市創業支援事業計画全体での創業"
+    k = next(i for i, ln in enumerate(lines) if indicator in ln)
+    if _meta(name)["options"]["unit_column"]:  # 指標名 | 単位 | R2 目標 実績 | R3 目標 実績
+        assert lines[k].endswith("件95201100183"), lines[k]
+    else:  # the printed grid under the name: years, 目標 (件), 実績 (件)
+        assert lines[k + 3].endswith("実績(件)201183"), lines[k:k + 4]
+    assert any("①K-NICにおいて創業者の支援を" in ln for ln in lines)
+    assert any(ln.startswith("施策における目標次代を支える産業を創出するため") for ln in lines)
+    assert "2" in _flat("".join(_pages(name)))  # not an image-only PDF
+    assert len(_pages(name)) >= 40
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_every_page_of_a_project_repeats_its_header_rows(name):
+    """Print titles: 事務事業名 / 条文 / 施策 on each page of the sheet; pages listed in 施策一覧."""
+    meta = _meta(name)
+    pages = meta["projects"]["生産性向上推進事業"]
+    assert len(pages) >= 2
+    for n in pages:
+        page = _flat(_pages(name)[n + meta["first_numbered_pdf_page"] - 2])
+        assert "事務事業名" in page and "生産性向上推進事業" in page and "15条" in page
+    listing = _flat(_pages(name)[meta["first_numbered_pdf_page"] - 1])
+    assert f"生産性向上推進事業{pages[0]}-{pages[-1]}" in listing
+
+
+def test_variants_cover_every_switch():
+    """Between them the committed PDFs show every value of every switch of render_calc."""
+    options = [_meta(name)["options"] for name in VARIANTS]
+    for key, values in SWITCHES.items():
+        assert {o[key] for o in options} == values, key
+    portrait, landscape, stacked = (_flat("".join(_pages(n))) for n in VARIANTS)
+    assert "R3年度(2021)" in portrait and "事業計画（Plan）" in portrait and "単位" in portrait
+    assert "Plan事業計画" in landscape and "令和2年度令和3年度" in landscape
+    assert "2020年度2021年度" in stacked and "検証・改善" not in stacked
+
+
+@pytest.mark.parametrize("name", VARIANTS)
+def test_workbook_print_setup(name):
+    """A4, orientation per options, fit to one page wide, header rows as print titles, merged cells."""
+    wb = load_workbook(CALC / f"{name}.xlsx")
+    ws = next(w for w in wb.worksheets if w["B2"].value == "事務事業名" or w["A2"].value == "事務事業名")
+    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    assert ws.page_setup.orientation == _meta(name)["options"]["orientation"]
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.print_title_rows == "$1:$3"
+    assert ws["I2"].value == "起業化総合支援事業"
+    assert len(ws.merged_cells.ranges) > 30
+    assert [w.title for w in wb.worksheets][:3] == ["表紙", "施策一覧", "条文ごとの主な検証意見"]
+    assert wb.worksheets[-1].title == "その他の事業"
+
+
+def test_shaded_label_cells_are_painted_as_filled_rectangles():
+    """Calc paints the shaded label column as filled rectangles (several label cells of the same
+    colour in consecutive rows become one rectangle); cell borders are separate lines."""
+    name = "r3_calc_portrait"
+    first = _meta(name)["projects"]["起業化総合支援事業"][0] + _meta(name)["first_numbered_pdf_page"] - 2
+    with pdfplumber.open(CALC / f"{name}.pdf") as pdf:
+        page = pdf.pages[first]
+        fills = [r for r in page.rects if r["fill"] and
+                 tuple(round(c, 3) for c in r["non_stroking_color"]) == LABEL_FILL]
+        words = page.extract_words()
+        plan = next(w for w in words if w["text"].startswith("事業計画"))
+        goal = next(w for w in words if w["text"].startswith("施策における目標"))
+        assert len(page.lines) > 20 and not any(r["stroke"] for r in fills)
+    around = [r for r in fills if r["x0"] <= plan["x0"] and r["top"] <= plan["top"] and r["bottom"] >= plan["bottom"]]
+    assert len(around) == 1
+    assert around[0]["top"] <= goal["top"] and around[0]["bottom"] >= goal["bottom"]  # one rectangle, two label cells
+
+
+# ------------------------------------------------------------------ the parse (issue 10)
+
+EXPECTED = json.loads((FIXTURES.parent / "tests/data/r3_expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=VARIANTS)
+def parsed(request) -> tuple[str, dict]:
+    """One parse per PDF (a failure is cached by pytest for the module too)."""
+    from hokoku.extract import parse_report
+
+    return request.param, parse_report(CALC / f"{request.param}.pdf").to_dict(provenance=False)
+
+
+def _kpis(p: dict) -> list:
+    return [(i["name"], i["unit"], [(v["fiscal_year"], v["target"], v["actual"], v["target_text"], v["actual_text"])
+                                    for v in i["values"]]) for i in p["indicators"]]
+
+
+def test_parse_finds_every_project_with_its_check_action_and_kpis(parsed):
+    _, got = parsed
+    assert [(p["name"], p["article"], p["kind"]) for p in got["projects"]] == \
+        [(p["name"], p["article"], p["kind"]) for p in EXPECTED["projects"]]
+    by_name = {p["name"]: p for p in got["projects"]}
+    for want in EXPECTED["projects"]:
+        have = by_name[want["name"]]
+        assert [(c["no"], c["text"]) for c in have["check"]] == [(c["no"], c["text"]) for c in want["check"]], want["name"]
+        assert [(a["no"], a["answers"], a["text"]) for a in have["action"]] == \
+            [(a["no"], a["answers"], a["text"]) for a in want["action"]], want["name"]
+        assert _kpis(have) == _kpis(want), want["name"]
+    kigyo = by_name["起業化総合支援事業"]
+    v2021 = next(v for v in kigyo["indicators"][0]["values"] if v["fiscal_year"] == 2021)
+    assert (v2021["target"], v2021["actual"], kigyo["indicators"][0]["unit"]) == (100, 183, "件")
+    assert by_name["生産性向上推進事業"]["action"][0]["answers"] == [1, 2, 3]
+
+
+def test_parse_reads_sections_opinions_and_report(parsed):
+    name, got = parsed
+    assert {k: got["report"][k] for k in EXPECTED["report"]} == EXPECTED["report"]
+    assert [{k: o[k] for k in ("article", "policy", "opinions")} for o in got["article_opinions"]] == \
+        EXPECTED["article_opinions"]
+    by_name = {p["name"]: p for p in got["projects"]}
+    for want in EXPECTED["projects"]:
+        for field in ("goal", "plan", "activities", "next_plan", "achievements", "challenges"):
+            assert by_name[want["name"]][field] == want[field], (want["name"], field)
+    printed = _meta(name)["projects"]
+    assert {n: by_name[normalize_text(n)]["pages"] for n in printed} == printed
