@@ -59,11 +59,21 @@ def split_para(p: Para, pats: Patterns) -> list[Block]:
     return out
 
 
-def _cell_blocks(cell: Cell, s: ExtractSettings) -> list[Block]:
-    """Content of one cell as paragraphs (items split at bullets and circled numbers)."""
+def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """Content of one cell: paragraphs (items split at bullets and circled numbers) and the
+    tables nested in it, in printed order."""
+    paras = _cell_paras(cell, s)
+    if not cell.tables:
+        return paras
+    placed: list[tuple[float, list[Block]]] = [(p.lines[0].top, [p]) for p in paras]
+    placed += [(t.bbox[1], table_blocks([t], pats, s)) for t in cell.tables]
+    return [b for _, bs in sorted(placed, key=lambda x: x[0]) for b in bs]
+
+
+def _cell_paras(cell: Cell, s: ExtractSettings) -> list[Para]:
     if not cell.lines:
         return []
-    out: list[Block] = []
+    out: list[Para] = []
     pos = 0  # cell_paragraphs gives strings: regroup the lines for provenance
     for text in cell_paragraphs(cell.lines, s):
         n = _lines_for(cell.lines[pos:], text)
@@ -113,12 +123,12 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
             for i in pending:
                 for cell in grid.cells[i]:
                     if cell is not None:
-                        out.extend(_cell_blocks(cell, s))
+                        out.extend(_cell_blocks(cell, pats, s))
         pending.clear()
 
     for i, row in enumerate(grid.cells):
         keys = [_cell_label(c, pats) for c in row]
-        filled = [j for j, c in enumerate(row) if c is not None and c.lines]
+        filled = [j for j, c in enumerate(row) if _has_content(c, pats)]
         labelled = [j for j in filled if keys[j]]
         if len(labelled) >= 2 and len(labelled) == len(filled):
             flush()
@@ -131,18 +141,25 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
                 if keys[j]:
                     out.append(_label(row[j], keys[j]))
                 else:
-                    out.extend(_cell_blocks(row[j], s))
+                    out.extend(_cell_blocks(row[j], pats, s))
             continue
         if columns:
             for j in filled:
                 head = _column_label(columns, j)
                 if head is not None:
                     out.append(head)
-                out.extend(_cell_blocks(row[j], s))
+                out.extend(_cell_blocks(row[j], pats, s))
             continue
         pending.append(i)
     flush()
     return out
+
+
+def _has_content(c: Cell | None, pats: Patterns) -> bool:
+    """A cell with text or a nested table; a lone PDCA badge (「P」) does not count."""
+    if c is None:
+        return False
+    return bool(c.tables) or (bool(c.lines) and not pats.is_tag_only(c.text))
 
 
 def _column_label(columns: dict[int, Label], j: int) -> Label | None:
@@ -168,6 +185,9 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings)
     kind = classify(grid, pats)
     if kind == "other" and has_labels(grid, pats):
         return open_table(grid, pats, s)
+    if kind == "other" and any(c.tables for r in grid.cells for c in r if c):
+        # a layout table: its cells' content in reading order
+        return [b for r in grid.cells for c in r if c for b in _cell_blocks(c, pats, s)]
     if kind == "other" and not any(c for r in grid.rows for c in r):
         return []  # an empty frame (photos, figures)
     return [TableBlock(grid, kind)]

@@ -49,6 +49,7 @@ class Line:
 class Cell:
     bbox: BBox
     lines: list[Line]
+    tables: list["TableRegion"] = field(default_factory=list)  # tables nested in the cell
 
     @property
     def text(self) -> str:
@@ -183,24 +184,38 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
     # a band of rules around ruled tables is a panel's frame, not a table of its own
     regions = [r for r in _rule_tables(page, page_no, bboxes, s)
                if not any(_encloses(r.bbox, b) for b in bboxes)]
-    for t in found:
-        rows: list[list[Cell | None]] = []
-        for r in t.rows:
-            cells: list[Cell | None] = []
-            for cb in r.cells:
-                if cb is None:
-                    cells.append(None)
-                    continue
-                inner = [c for c in page.chars if _inside(c, cb, 0)]
-                lines = chars_to_lines(inner, page_no, s)
-                for ln in lines:
-                    ln.col_left, ln.col_right, ln.column = cb[0], cb[2], "cell"
-                cells.append(Cell(bbox=cb, lines=lines))
-            rows.append(cells)
-        if rows and any(c for r in rows for c in r):
-            regions.append(TableRegion(page=page_no, bbox=t.bbox, rows=rows))
+    top = [t for t in found if not any(o is not t and _encloses(o.bbox, t.bbox, 0.5) for o in found)]
+    for t in top:
+        region = _region(page, page_no, t, [u for u in found if u is not t], s)
+        if region:
+            regions.append(region)
     regions.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return _drop_nested(regions)
+
+
+def _region(page, page_no: int, t, others: list, s: ExtractSettings) -> TableRegion | None:
+    """A pdfplumber table → TableRegion; tables printed inside one of its cells (HTML and Word
+    nest them) become that cell's `tables`, their text kept out of the cell's lines."""
+    nested = [u for u in others if _encloses(t.bbox, u.bbox, 0.5)]
+    direct = [u for u in nested if not any(o is not u and _encloses(o.bbox, u.bbox, 0.5) for o in nested)]
+    rows: list[list[Cell | None]] = []
+    for r in t.rows:
+        cells: list[Cell | None] = []
+        for cb in r.cells:
+            if cb is None:
+                cells.append(None)
+                continue
+            inside = [u for u in direct if _encloses(cb, u.bbox, 1.0)]
+            chars = [c for c in page.chars if _inside(c, cb, 0) and not any(_inside(c, u.bbox, 0) for u in inside)]
+            lines = chars_to_lines(chars, page_no, s)
+            for ln in lines:
+                ln.col_left, ln.col_right, ln.column = cb[0], cb[2], "cell"
+            tables = [reg for u in inside if (reg := _region(page, page_no, u, [o for o in nested if o is not u], s))]
+            cells.append(Cell(bbox=cb, lines=lines, tables=tables))
+        rows.append(cells)
+    if rows and any(c for r in rows for c in r):
+        return TableRegion(page=page_no, bbox=t.bbox, rows=rows)
+    return None
 
 
 def _rule_tables(page, page_no: int, taken: list[BBox], s: ExtractSettings) -> list[TableRegion]:

@@ -35,6 +35,8 @@ class Patterns:
     kpi_unit: re.Pattern
     kpi_year: re.Pattern
     kpi_name_note: re.Pattern
+    kpi_unit_header: re.Pattern
+    title_number: re.Pattern
     kpi_value_remark: re.Pattern
     null_values: frozenset[str]
     tables: dict[str, list[str]]
@@ -120,6 +122,8 @@ def _compile(d: dict) -> Patterns:
         kpi_unit=re.compile(k["unit"]),
         kpi_year=re.compile(k["year"]),
         kpi_name_note=re.compile(k.get("name_note", r"(?!)")),
+        kpi_unit_header=re.compile(k.get("unit_header", r"(?!)")),
+        title_number=re.compile(d.get("title", {}).get("number", r"(?!)")),
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
         tables=d["tables"],

@@ -220,7 +220,7 @@ class Segmenter:
         if not title and j >= floor and isinstance(blocks[j], Para) and self.article_of(blocks[j]) is None \
                 and len(blocks[j].lines) == 1 and len(blocks[j].text) <= self.s.title_max_chars:
             title = [j]
-        name = normalize_text(" ".join(blocks[k].text for k in title))
+        name = self.pats.title_number.sub("", normalize_text(" ".join(blocks[k].text for k in title)))
         return title, name
 
     def _others(self, lo: int, hi: int, gaz: set[str]) -> list[Unit]:

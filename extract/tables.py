@@ -96,7 +96,7 @@ def _merge_rows(a: list[Cell | None], b: list[Cell | None]) -> list[Cell | None]
         elif cb is None:
             merged.append(ca)
         else:
-            merged.append(Cell(bbox=ca.bbox, lines=ca.lines + cb.lines))
+            merged.append(Cell(bbox=ca.bbox, lines=ca.lines + cb.lines, tables=ca.tables + cb.tables))
     return merged
 
 
@@ -198,10 +198,14 @@ def parse_kpi(grid: Grid, name: str, pats: Patterns, reference: bool = False) ->
         v.provenance = v.provenance or prov
 
     header = ["\n".join(c) for c in grid.rows[h]]
+    unit_cols = {j for j, t in enumerate(header) if pats.kpi_unit_header.match(normalize_text(t))}
     for i, r in enumerate(grid.rows[h + 1:], start=h + 1):
         label = normalize_text("\n".join(r[0])) if r else ""
         for j, cell_text in enumerate(r[1:], start=1):
             text = "\n".join(cell_text)
+            if j in unit_cols:
+                unit = unit or normalize_text(text) or None
+                continue
             cell = grid.cells[i][j] if j < len(grid.cells[i]) else None
             if orient == "rows":
                 year = _year(header[j], pats) if j < len(header) else None
