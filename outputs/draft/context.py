@@ -20,12 +20,12 @@ from . import labels as L
 NUMBER_MARK = {n: c for c, n in CIRCLED.items()}  # 1 → ①, as the report prints item numbers
 FIGURES = re.compile(r"[0-9０-９]")  # a year or a figure: the text must be checked for next year
 # Characters XML 1.0 cannot hold (NUL, C0 controls but tab/newline) and lone surrogates.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def clean(text: Any) -> str:
     """Text Word can store: unstorable characters become U+FFFD, newlines a space."""
-    return _UNSTORABLE.sub("\ufffd", str(text)).replace("\r\n", " ").replace("\n", " ")
+    return UNSTORABLE.sub("\ufffd", str(text)).replace("\r\n", " ").replace("\n", " ")
 
 
 def kpi_year(western: int) -> str:
