@@ -23,7 +23,7 @@ from hokoku.extract.model import Report, ThemeRecord
 
 from ..atomic import write_with
 from . import marks as M
-from .context import draft_context
+from .context import clean, draft_context
 from .safety import safe_template
 from .template import DEFAULT_TEMPLATE
 
@@ -47,8 +47,8 @@ class DraftSummary:
 
 
 def names_of(report: Report) -> set[str]:
-    """Project and chapter names: the buckets marks are counted in."""
-    return {p.name for p in report.projects} | {c.title for c in report.chapters}
+    """Project and chapter names as the draft prints them: the buckets marks are counted in."""
+    return {clean(p.name) for p in report.projects} | {clean(c.title) for c in report.chapters}
 
 
 def _describe(e: Exception) -> str:

@@ -171,7 +171,10 @@ class _Writer:
                 if widths:
                     cell.width = Mm(widths[j])
         if merge_first_row:
-            t.cell(0, 0).merge(t.cell(0, len(rows[0]) - 1))
+            merged = t.cell(0, 0).merge(t.cell(0, len(rows[0]) - 1))
+            for par in merged.paragraphs[1:]:  # the merged-away cells' empty paragraphs
+                if not par.text:
+                    par._p.getparent().remove(par._p)
         return t
 
 
