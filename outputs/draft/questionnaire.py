@@ -111,7 +111,8 @@ def read_answers(path: str | Path, report: Report) -> dict[tuple[str, str], str 
     if not path.is_file():
         raise InputError(str(path), "file not found")
     try:
-        wb = load_workbook(path, data_only=True)
+        wb = load_workbook(path, data_only=True)  # a formula's value as Excel last computed it
+        raw = load_workbook(path)  # and its text when never computed (written by a script): still an answer
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as e:
         raise InputError(str(path), f"not an Excel workbook ({type(e).__name__})") from None
     if META_SHEET not in wb.sheetnames:
@@ -128,11 +129,10 @@ def read_answers(path: str | Path, report: Report) -> dict[tuple[str, str], str 
     for bucket, sheet in (meta.get("sheets") or {}).items():
         if sheet not in wb.sheetnames:
             raise InputError(str(path), f"sheet {sheet!r} is missing")
-        ws = wb[sheet]
-        for row in ws.iter_rows(min_row=4, values_only=True):
+        for row, raw_row in zip(wb[sheet].iter_rows(min_row=4, values_only=True), raw[sheet].iter_rows(min_row=4, values_only=True)):
             if len(row) < KEY_COLUMN or row[KEY_COLUMN - 1] is None:
                 continue
-            value = row[3]
+            value = row[3] if row[3] is not None else raw_row[3]
             if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             answers[(bucket, str(row[KEY_COLUMN - 1]))] = value
