@@ -72,12 +72,35 @@ def set_document_defaults(doc, font: str, lang: str = "ja-JP") -> None:
             ppr.remove(old)
 
 
+# Children of w:pPr that come after w:pBdr / w:shd in the schema (Word rejects elements out of order).
+PPR_AFTER_SHD = ("w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+                 "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                 "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+                 "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                 "w:sectPr", "w:pPrChange")
+TCPR_AFTER_SHD = ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark")
+
+
 def _shade(parent_pr, fill: str) -> None:
+    """w:shd in its schema place in a w:pPr or w:tcPr."""
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:color"), "auto")
     shd.set(qn("w:fill"), fill)
-    parent_pr.append(shd)
+    after = PPR_AFTER_SHD if parent_pr.tag == qn("w:pPr") else TCPR_AFTER_SHD
+    parent_pr.insert_element_before(shd, *after)
+
+
+def _box(ppr) -> None:
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        b = OxmlElement(f"w:{side}")
+        b.set(qn("w:val"), "single")
+        b.set(qn("w:sz"), "8")
+        b.set(qn("w:space"), "4")
+        b.set(qn("w:color"), BAND_FILL)
+        borders.append(b)
+    ppr.insert_element_before(borders, "w:shd", *PPR_AFTER_SHD)
 
 
 def add_field(paragraph, instr: str, placeholder: str = "") -> None:
@@ -212,6 +235,7 @@ def _styles(doc) -> None:
     ppr = title.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):  # python-docx's Title has a blue rule under it
         ppr.remove(border)
+    _box(doc.styles["Heading 2"].element.get_or_add_pPr())  # a project's name in a ruled box, as printed
     cover = doc.styles.add_style("Cover", WD_STYLE_TYPE.PARAGRAPH)
     cover.base_style = normal
     cover.font.size = Pt(14)
@@ -224,14 +248,14 @@ def _styles(doc) -> None:
 
 
 def _cover(w: _Writer) -> None:
-    for _ in range(6):
+    for _ in range(8):
         w.p()
     w.p("{{ fy_label }}", style="Title")
     w.p("{%p if organisation %}")
     w.p(L.ORDINANCE_LINE.format(organisation="{{ organisation }}"), style="Cover")
     w.p("{%p endif %}")
     w.p("{{ title }}", style="Title")
-    for _ in range(8):
+    for _ in range(12):
         w.p()
     w.p("{% if published %}{{ published }}{% else %}", L.MARK, "{% endif %}", style="Cover")
     w.p("{% if organisation %}{{ organisation }}{% else %}", L.MARK, "{% endif %}", style="Cover")
@@ -361,6 +385,7 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     sec.page_width, sec.page_height = Mm(210), Mm(297)
     sec.left_margin = sec.right_margin = Mm(20)
     sec.top_margin, sec.bottom_margin = Mm(20), Mm(20)
+    sec.different_first_page_header_footer = True  # the cover has no running header or page number
     _styles(doc)
     body = doc.element.body
     for el in list(body):
