@@ -3,7 +3,9 @@
 Two soffice processes sharing one user profile block each other or fail; each call here
 gets its own throw-away profile, so parallel runs never collide. soffice runs in a new
 process group that is killed with the command (an exception, Ctrl-C or SIGTERM), and the
-profile folder goes with it; folders left by a run killed with -9 are removed by the next.
+profile folder goes with it. Where util-linux's setpriv is there, soffice.bin is started
+directly with a parent-death signal, so even `kill -9` of hokoku takes LibreOffice down;
+profile folders such a run leaves are removed by the next.
 Windows Japanese fonts named in .docx files (游明朝, ＭＳ ゴシック …) are absent on Linux; a
 per-call fontconfig file maps them to the IPAex fonts of the same kind.
 
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from hokoku.extract.errors import HokokuError
 
-from .atomic import atomic_path
+from .atomic import write_with
 
 TIMEOUT = 180  # seconds
 MINCHO, GOTHIC = "IPAexMincho", "IPAexGothic"
@@ -42,6 +44,7 @@ FONT_FALLBACKS: dict[str, str] = {
 SYSTEM_FONTS_CONF = "/etc/fonts/fonts.conf"
 PROFILE_PREFIX = "hokoku_lo_"
 UNO_PYTHONS = ("/usr/bin/python3", "/usr/lib/libreoffice/program/python")
+RESTART = 81  # soffice.bin's exit status asking to be started again (after creating a fresh profile)
 NOT_INSTALLED = "LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui python3-uno fonts-ipaexfont"
 
 
@@ -97,9 +100,35 @@ def _terminate_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old)
 
 
+def _dies_with_us(cmd: list[str]) -> list[str]:
+    """`cmd` under setpriv --pdeathsig KILL when available: killed when hokoku dies, even by kill -9."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--", *cmd] if setpriv else cmd
+
+
+def _program(exe: str) -> tuple[list[str], bool]:
+    """The command starting LibreOffice, and whether it is soffice.bin itself (no oosplash in between)."""
+    binary = Path(exe).resolve().with_name("soffice.bin")
+    if binary.exists() and shutil.which("setpriv"):
+        return _dies_with_us([str(binary)]), True
+    return [exe], False
+
+
+def _create_profile(base: list[str], env: dict[str, str]) -> None:
+    """oosplash's job when soffice.bin runs directly: start it until the fresh profile exists."""
+    for _ in range(3):
+        try:
+            done = subprocess.run([*base, "--terminate_after_init"], env=env, capture_output=True, timeout=TIMEOUT,
+                                  start_new_session=True)
+        except subprocess.TimeoutExpired:
+            raise HokokuError(f"LibreOffice did not start within {TIMEOUT} s") from None
+        if done.returncode != RESTART:
+            return
+
+
 @contextlib.contextmanager
-def _soffice(args: list[str]) -> Iterator[subprocess.Popen]:
-    """soffice with `args` in a fresh profile and its own process group, killed (with the profile) on exit."""
+def _soffice(args: list[str]) -> Iterator[tuple[subprocess.Popen, Path]]:
+    """soffice with `args` in a fresh profile folder and its own process group, killed (with the folder) on exit."""
     exe = find_soffice()
     if not exe:
         raise HokokuError(NOT_INSTALLED)
@@ -107,12 +136,15 @@ def _soffice(args: list[str]) -> Iterator[subprocess.Popen]:
     profile = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}_"))
     proc = None
     try:
-        env = dict(os.environ, FONTCONFIG_FILE=str(_fonts_conf(profile)))
-        cmd = [exe, f"-env:UserInstallation={(profile / 'user').as_uri()}", "--headless", "--norestore", *args]
+        env = dict(os.environ, FONTCONFIG_FILE=str(_fonts_conf(profile)), SAL_ENABLE_FILE_LOCKING="1")
+        program, direct = _program(exe)
+        base = [*program, f"-env:UserInstallation={(profile / 'user').as_uri()}", "--headless", "--norestore"]
         with _terminate_on_sigterm():
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    env=env, start_new_session=True)
-            yield proc
+            if direct:
+                _create_profile(base, env)
+            proc = subprocess.Popen([*base, *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, env=env, start_new_session=True)
+            yield proc, profile
     finally:
         if proc is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -134,7 +166,7 @@ def convert(src: str | Path, out_dir: str | Path, fmt: str = "pdf", timeout: int
     """Convert `src` (e.g. .docx) to `fmt` in `out_dir`; returns the new file's path."""
     src, out_dir = Path(src), Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with _soffice(["--convert-to", fmt, "--outdir", str(out_dir), str(src)]) as proc:
+    with _soffice(["--convert-to", fmt, "--outdir", str(out_dir), str(src)]) as (proc, _):
         _wait(proc, src, timeout)
     out = out_dir / f"{src.stem}.{fmt}"
     if not out.exists():
@@ -157,17 +189,17 @@ def to_pdf(src: str | Path, dest: str | Path, timeout: int = TIMEOUT) -> Path:
     if not find_soffice() or not python:
         raise HokokuError(NOT_INSTALLED)
     pipe = f"hokoku_{uuid.uuid4().hex}"
-    with resources.as_file(resources.files("hokoku.outputs").joinpath("soffice_uno.py")) as client, atomic_path(dest) as tmp:
-        with _soffice([f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext", "--invisible"]) as office:
-            try:
-                done = subprocess.run([python, str(client), pipe, str(src), str(tmp.resolve())], capture_output=True,
-                                      timeout=timeout, stdin=subprocess.DEVNULL, start_new_session=True)
-            except subprocess.TimeoutExpired:
-                raise HokokuError(f"{src}: LibreOffice did not finish the PDF within {timeout} s") from None
-            if done.returncode:
-                raise HokokuError(f"{src}: LibreOffice PDF export failed ({done.stderr.decode(errors='replace').strip()[-200:]})")
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                office.wait(timeout=10)  # terminate() was asked; the group is killed on exit anyway
-        if tmp.stat().st_size == 0:
-            raise HokokuError(f"{src}: LibreOffice wrote an empty PDF")
+    with resources.as_file(resources.files("hokoku.outputs").joinpath("soffice_uno.py")) as client, \
+            _soffice([f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext", "--invisible"]) as (_, profile):
+        export = profile / "export.pdf"  # inside the profile: a killed run leaves nothing beside the draft
+        try:
+            done = subprocess.run(_dies_with_us([python, str(client), pipe, str(src), str(export)]), capture_output=True,
+                                  timeout=timeout, stdin=subprocess.DEVNULL, start_new_session=True)
+        except subprocess.TimeoutExpired:
+            raise HokokuError(f"{src}: LibreOffice did not finish the PDF within {timeout} s") from None
+        if done.returncode:
+            raise HokokuError(f"{src}: LibreOffice PDF export failed ({done.stderr.decode(errors='replace').strip()[-200:]})")
+        if not export.exists() or export.stat().st_size == 0:
+            raise HokokuError(f"{src}: LibreOffice wrote no PDF")
+        write_with(dest, lambda tmp: shutil.copyfile(export, tmp))
     return dest

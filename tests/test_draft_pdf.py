@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,13 +29,14 @@ def profiles(pid: int) -> list[Path]:
     return list(Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}{pid}_*"))
 
 
-def soffice_pids(marker: str) -> list[int]:
-    """Processes whose command line names `marker` (a profile path of one hokoku process)."""
+def soffice_pids(marker: str, also: str = "") -> list[int]:
+    """Processes whose command line names `marker` (a profile path of one hokoku process) and `also`."""
     out = []
     for d in Path("/proc").iterdir():
         if d.name.isdigit():
             try:
-                if marker in (d / "cmdline").read_bytes().decode(errors="replace"):
+                cmdline = (d / "cmdline").read_bytes().decode(errors="replace")
+                if marker in cmdline and also in cmdline:
                     out.append(int(d.name))
             except OSError:
                 continue
@@ -106,6 +108,33 @@ def test_sigterm_during_pdf_kills_soffice_and_leaves_no_pdf(tmp_path):
     assert soffice_pids(marker) == [] and profiles(proc.pid) == []
     assert not out.with_suffix(".pdf").exists() and out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.soffice
+@pytest.mark.skipif(find_soffice() is None or uno_python() is None or shutil.which("setpriv") is None,
+                    reason="LibreOffice (soffice, python3-uno) or setpriv not installed")
+def test_kill_9_during_pdf_takes_soffice_down_and_the_next_run_cleans_up(tmp_path):
+    src = tmp_path / "report.json"
+    src.write_text(json.dumps(draft_report().to_dict(), ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "d.docx"
+    proc = subprocess.Popen([sys.executable, "-m", "hokoku", "draft", str(src), "-o", str(out), "--pdf"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marker = f"{PROFILE_PREFIX}{proc.pid}_"
+    deadline = time.monotonic() + 60
+    while not soffice_pids(marker, "soffice_uno") and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert soffice_pids(marker, "soffice_uno"), "the PDF export never started"
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while soffice_pids(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert soffice_pids(marker) == []
+    time.sleep(5)  # nothing is left to write the PDF later, here or in the profile
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.docx", "report.json"]
+    assert [p for d in profiles(proc.pid) for p in d.rglob("export.pdf")] == []
+    clean_stale_profiles()  # what the next run does first
+    assert profiles(proc.pid) == []
 
 
 def test_soffice_missing_is_a_clear_error(tmp_path, monkeypatch):
