@@ -8,7 +8,7 @@ DEMO_OUT?= out/demo
 DEMO_YEARS ?= fixtures/r2_synthetic.pdf fixtures/r4_synthetic.pdf
 # Debian packages: LibreOffice + IPAex fonts (Word→PDF fixtures, draft round trip),
 # poppler-utils (pdftoppm previews), chromium (HTML view test).
-SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-ipaexfont poppler-utils chromium
+SYSTEM_PACKAGES := libreoffice-writer-nogui python3-uno fonts-ipaexfont poppler-utils chromium
 
 .PHONY: install demo test test-all bench fixtures system-deps clean
 
