@@ -162,3 +162,22 @@ def test_parallel_conversions_do_not_collide(tmp_path):
     with ThreadPoolExecutor(2) as pool:
         pdfs = list(pool.map(lambda s: convert(s, tmp_path / s.stem), srcs))
     assert [PdfReader(p).pages[0].extract_text().strip() for p in pdfs] == ["並行変換 0", "並行変換 1"]
+
+
+@pytest.mark.soffice
+def test_draft_pdf_reads_back_as_next_years_report(pdf, expected):
+    """The draft looks enough like the report that hokoku's own reader finds every project again."""
+    from hokoku.extract import parse_report
+
+    back = parse_report(pdf)
+    verified = [p for p in expected["projects"] if p["kind"] == "verified"]
+    got = [p for p in back.projects if p.kind == "verified"]
+    assert back.report.fiscal_year == 2022
+    assert [(p.name, p.article) for p in got] == [(p["name"], p["article"]) for p in verified]
+    assert [[i.name for i in p.indicators] for p in got] == [[i["name"] for i in p["indicators"]] for p in verified]
+    others = [(p["name"], p["article"]) for p in expected["projects"] if p["kind"] == "other"]
+    assert [(p.name, p.article) for p in back.projects if p.kind == "other"] == others
+    # 游明朝 body / 游ゴシック headings are rendered with the IPAex fonts of the same kind
+    page = PdfReader(pdf).pages[4]
+    fonts = {str(f["/BaseFont"]).split("+")[-1] for f in page["/Resources"]["/Font"].values()}
+    assert {"IPAexMincho", "IPAexGothic"} <= fonts

@@ -91,18 +91,6 @@ def _shade(parent_pr, fill: str) -> None:
     parent_pr.insert_element_before(shd, *after)
 
 
-def _box(ppr) -> None:
-    borders = OxmlElement("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):
-        b = OxmlElement(f"w:{side}")
-        b.set(qn("w:val"), "single")
-        b.set(qn("w:sz"), "8")
-        b.set(qn("w:space"), "4")
-        b.set(qn("w:color"), BAND_FILL)
-        borders.append(b)
-    ppr.insert_element_before(borders, "w:shd", *PPR_AFTER_SHD)
-
-
 def add_field(paragraph, instr: str, placeholder: str = "") -> None:
     """Append a Word field (e.g. PAGE, TOC) marked dirty so Word recomputes it."""
     run = paragraph.add_run()
@@ -235,7 +223,6 @@ def _styles(doc) -> None:
     ppr = title.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):  # python-docx's Title has a blue rule under it
         ppr.remove(border)
-    _box(doc.styles["Heading 2"].element.get_or_add_pPr())  # a project's name in a ruled box, as printed
     cover = doc.styles.add_style("Cover", WD_STYLE_TYPE.PARAGRAPH)
     cover.base_style = normal
     cover.font.size = Pt(14)
