@@ -170,8 +170,7 @@ def test_default_template_is_rebuilt_reproducibly(tmp_path):
     from hokoku.outputs.draft.template import build_default_template
 
     again = build_default_template(tmp_path / "default.docx")
-    for part in ("word/document.xml", "word/styles.xml", "word/header1.xml", "word/footer1.xml"):
-        assert xml(again, part) == xml(DEFAULT_TEMPLATE, part), part
+    assert again.read_bytes() == DEFAULT_TEMPLATE.read_bytes()  # the committed file is what the code builds
 
 
 def test_draft_has_toc_field_page_number_and_real_properties(draft):

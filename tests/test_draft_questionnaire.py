@@ -119,3 +119,14 @@ def test_workbook_of_another_report_is_refused(drafted, tmp_path, capsys):
     src.write_text(json.dumps(other.to_dict(), ensure_ascii=False), encoding="utf-8")
     assert hokoku_main(["draft", str(src), "-o", str(out), "--fill", str(q)]) == 1
     assert "belongs to another report" in capsys.readouterr().err
+
+
+def test_unstorable_text_reaches_the_workbook_as_replacement_characters(tmp_path, capsys):
+    r = draft_report()
+    r.projects[0].check[0].text = "NUL\x00と\ud800サロゲート"
+    src = tmp_path / "report.json"
+    src.write_text(json.dumps(r.to_dict()), encoding="ascii")  # JSON's "\\ud800" escape: a lone surrogate
+    q = tmp_path / "q.xlsx"
+    assert hokoku_main(["draft", str(src), "-o", str(tmp_path / "d.docx"), "--questionnaire", str(q)]) == 0
+    check = rows(load_workbook(q)[PROJECT])["主な検証意見 Check"]
+    assert check[2].value.startswith("NUL\ufffdと\ufffdサロゲート")

@@ -45,8 +45,9 @@ def _chapter_table(t: Table) -> dict | None:
 
 
 def _chapter(ch: Chapter) -> dict:
+    paragraphs = [clean(p) for p in ch.paragraphs]
     return {"title": clean(ch.title),
-            "paragraphs": [{"text": clean(p), "revise": bool(FIGURES.search(p))} for p in ch.paragraphs],
+            "paragraphs": [{"text": p, "revise": bool(FIGURES.search(p))} for p in paragraphs],
             "tables": [t for t in map(_chapter_table, ch.tables) if t]}
 
 

@@ -17,6 +17,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from . import labels as L
+from .context import UNSTORABLE
 
 NUMBER = re.compile(r"^-?[0-9０-９][0-9０-９,，.．]*$")
 # Words in a section heading → the Project field holding last year's text for it.
@@ -127,7 +128,7 @@ def add_references(places: list[MarkPlace], report) -> None:
             continue
         field = next((f for word, f in REFERENCE_FIELDS if word in m.section), None)
         items = getattr(p, field, []) if field else []
-        m.reference = "\n".join(x if isinstance(x, str) else x.text for x in items)
+        m.reference = UNSTORABLE.sub("\ufffd", "\n".join(str(x if isinstance(x, str) else x.text) for x in items))
         if m.mark == L.REVISE and not m.reference:
             m.reference = m.text_without_mark
 

@@ -10,6 +10,9 @@ look in Word; the tags ({{ … }}, {%p … %}, {%tr … %}) are the contract wit
 """
 from __future__ import annotations
 
+import io
+import zipfile
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from docx.shared import Mm, Pt, RGBColor
 from . import labels as L
 
 DEFAULT_TEMPLATE = Path(str(resources.files("hokoku.outputs").joinpath("templates", "default.docx")))
+BUILT = datetime(2024, 4, 1)  # fixed, so rebuilding the template gives the same bytes
 BODY_FONT = "游明朝"
 HEAD_FONT = "游ゴシック"
 BAND_FILL = "1F3A5F"  # dark navy bands with white text, as the printed report's section headings
@@ -298,6 +302,16 @@ def _follow_up(w: _Writer) -> None:
     w.tag("{%p endif %}")
 
 
+def _bullets(w: _Writer, items: str, mark_if_empty: bool = False) -> None:
+    """One ・ paragraph per item of `items`; a 【要記入】 paragraph when there are none (if asked)."""
+    w.tag(f"{{%p for item in {items} %}}")
+    w.p(L.BULLET + "{{ item }}")
+    if mark_if_empty:
+        w.tag("{%p else %}")
+        w.p(L.MARK)
+    w.tag("{%p endfor %}")
+
+
 def _project(w: _Writer) -> None:
     w.tag("{%p if not loop.first %}")
     w.page_break()
@@ -308,16 +322,10 @@ def _project(w: _Writer) -> None:
     w.p("{{ proj.goal }}")
     w.tag("{%p endif %}")
     w.p(L.PLAN, style="Heading 3")
-    w.tag("{%p for item in proj.plan %}")
-    w.p(L.BULLET + "{{ item }}")
-    w.tag("{%p else %}")
-    w.p(L.MARK)
-    w.tag("{%p endfor %}")
+    _bullets(w, "proj.plan", mark_if_empty=True)
     w.tag("{%p if proj.activities %}")
     w.p(L.ACTIVITIES, style="Heading 3")
-    w.tag("{%p for item in proj.activities %}")
-    w.p(L.BULLET + "{{ item }}")
-    w.tag("{%p endfor %}")
+    _bullets(w, "proj.activities")
     w.tag("{%p endif %}")
     _kpi(w)
     w.p(L.DO, style="Heading 3")
@@ -385,10 +393,24 @@ def build_default_template(path: Path = DEFAULT_TEMPLATE) -> Path:
     add_page_number(sec.footer)
     ask_update_fields(doc)
     core = doc.core_properties
-    core.author, core.title, core.comments = "", "", ""
+    core.author = core.title = core.comments = core.last_modified_by = ""
+    core.created = core.modified = BUILT  # the draft gets its own dates when rendered
+    core.revision = 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
+    buf = io.BytesIO()
+    doc.save(buf)
+    path.write_bytes(_reproducible_zip(buf.getvalue()))
     return path
+
+
+def _reproducible_zip(data: bytes) -> bytes:
+    """The same bytes on every build: fixed member timestamps (python-docx stamps the current time)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(zipfile.ZipInfo(info.filename, date_time=BUILT.timetuple()[:6]), zin.read(info),
+                          compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 if __name__ == "__main__":  # python -m hokoku.outputs.draft.template (from a source checkout)
