@@ -46,6 +46,8 @@ LIST_SEP = "、"
 NO_VALUE = "-"
 
 # Questionnaire (所管課照会) workbook
+# A word of a section heading → the Project field holding last year's text for it (first match wins).
+REFERENCE_FIELDS = (("Action", "action"), ("Check", "check"), ("Do", "results"), ("Plan", "plan"), ("実施計画", "next_plan"))
 Q_HEAD = ("番号", "項目", "前年度の値（参考）", "回答", "記入欄の種類")
 Q_KIND_NUMBER = "数値"
 Q_KIND_TEXT = "文章"

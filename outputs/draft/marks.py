@@ -20,8 +20,6 @@ from . import labels as L
 from .context import UNSTORABLE
 
 NUMBER = re.compile(r"^-?[0-9０-９][0-9０-９,，.．]*$")
-# Words in a section heading → the Project field holding last year's text for it.
-REFERENCE_FIELDS = (("Action", "action"), ("Check", "check"), ("Do", "results"), ("Plan", "plan"), ("実施計画", "next_plan"))
 
 
 @dataclass
@@ -126,7 +124,7 @@ def add_references(places: list[MarkPlace], report) -> None:
             if m.mark == L.REVISE and not m.reference:
                 m.reference = m.text_without_mark
             continue
-        field = next((f for word, f in REFERENCE_FIELDS if word in m.section), None)
+        field = next((f for word, f in L.REFERENCE_FIELDS if word in m.section), None)
         items = getattr(p, field, []) if field else []
         m.reference = UNSTORABLE.sub("\ufffd", "\n".join(str(x if isinstance(x, str) else x.text) for x in items))
         if m.mark == L.REVISE and not m.reference:
