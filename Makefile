@@ -7,8 +7,9 @@ DEMO_IN ?= fixtures/r3_portrait.pdf
 DEMO_OUT?= out/demo
 DEMO_YEARS ?= fixtures/r2_synthetic.pdf fixtures/r4_synthetic.pdf
 # Debian packages: LibreOffice + IPAex fonts (Word→PDF fixtures, draft round trip),
-# poppler-utils (pdftoppm previews), chromium (HTML view test, layout zoo fixtures).
-SYSTEM_PACKAGES := libreoffice-writer-nogui fonts-ipaexfont poppler-utils chromium
+# poppler-utils (pdftoppm previews), chromium (HTML view test, layout zoo fixtures), python3-uno
+# (draft --pdf fills the table of contents), libreoffice-calc-nogui (spreadsheet fixtures).
+SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-ipaexfont poppler-utils chromium
 
 .PHONY: install demo test test-all bench fixtures zoo system-deps clean
 

@@ -124,6 +124,7 @@ class ReportInfo:
     fiscal_year: int | None
     era_label: str | None
     published: str | None = None
+    organisation: str | None = None  # the publishing city (cover, document properties)
 
 
 @dataclass

@@ -1,12 +1,17 @@
-"""Japanese strings of the Word draft, in one place."""
+"""Japanese strings of the Word draft and its questionnaire, in one place.
+
+The default template is built from these (staff then change wording and look in Word);
+the renderer itself only passes data.
+"""
 from __future__ import annotations
 
 MARK = "【要記入】"
 REVISE = "【要修正】"
-TITLE_LINES = ["「川崎市中小企業活性化のための成長戦略に関する条例」に基づく", "中小企業活性化施策実施状況報告書"]
-DRAFT_NOTE = "（下書き：hokoku により前年度報告書から作成。{mark}の箇所を記入してください）"
-TOC_HEADING = "目次"
-TOC_HINT = "（Word で開いたときに目次が更新されます。更新されない場合は右クリック →「フィールド更新」）"
+MARKS = (MARK, REVISE)
+ORDINANCE_LINE = "「{organisation}中小企業活性化のための成長戦略に関する条例」に基づく"
+DRAFT_NOTE = "（下書き：hokoku により前年度報告書から作成。黄色の記入箇所を記入・修正してください）"
+TOC_HEADING = "目　次"
+TOC_HINT = "（目次は Word で開いたとき、または PDF 出力時に更新されます。更新されない場合は右クリック →「フィールド更新」）"
 PART_HEADING = "{fy}中小企業活性化施策の実施状況"
 ARTICLE_HEADING = "第{no}条 {policy}"
 GOAL = "施策における目標"
@@ -34,6 +39,18 @@ RUNNING_HEADER = "{fy} 中小企業活性化施策実施状況報告書（下書
 ERA_SHORT = {"令和": "R", "平成": "H"}
 MARKS_TABLE_HEAD = ("事業名", "記入箇所")
 MARKS_TABLE_TOTAL = "合計"
+FRONT_MATTER = "（表紙・前文）"
 BULLET = "・"
 INDICATOR_PREFIX = "○"
 LIST_SEP = "、"
+NO_VALUE = "-"
+
+# Questionnaire (所管課照会) workbook
+# A word of a section heading → the Project field holding last year's text for it (first match wins).
+REFERENCE_FIELDS = (("Action", "action"), ("Check", "check"), ("Do", "results"), ("Plan", "plan"), ("実施計画", "next_plan"))
+Q_HEAD = ("番号", "項目", "前年度の値（参考）", "回答", "記入欄の種類")
+Q_KIND_NUMBER = "数値"
+Q_KIND_TEXT = "文章"
+Q_INSTRUCTIONS = "「回答」列に記入してください。空欄の箇所は下書きに{mark}のまま残ります。"
+Q_NUMBER_ERROR = "数値を入力してください"
+Q_SECTION_SEP = " ／ "
