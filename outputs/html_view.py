@@ -26,7 +26,7 @@ from . import trends_labels as TL
 from .atomic import write_text
 from .charts import residual_colour
 from .project_match import ProjectMatcher
-from .trends import SIGNIFICANT, Trends
+from .trends import SIGNIFICANT, Trends, evidence_items
 
 TEMPLATE_DIR = "templates_html"
 TEMPLATE = "index.html.j2"
@@ -168,19 +168,6 @@ def _theme_views(labels: dict[str, str], records: list[ThemeRecord]) -> dict[str
     return views
 
 
-def _evidence(rec: ThemeRecord) -> list[tuple[str, str, str | None]]:
-    """(theme, evidence words, clause or None) of a record. An evidence item is a string, or an
-    object with `text` and an optional `clause` (the clause the evidence was found in)."""
-    out = []
-    for theme, items in (rec.evidence or {}).items():
-        for item in items if isinstance(items, list) else [items]:
-            if isinstance(item, dict):
-                out.append((str(theme), str(item.get("text") or ""), item.get("clause")))
-            else:
-                out.append((str(theme), str(item), None))
-    return [e for e in out if e[1]]
-
-
 def _segments(text: str, evidence: list[tuple[str, str, str | None]], themes: dict[str, ThemeView]) -> list[Segment]:
     """Split `text` into plain and evidence segments; longer evidence wins where two overlap."""
     owner: list[tuple[str, str | None] | None] = [None] * len(text)
@@ -231,7 +218,7 @@ def render(reports: list[Report], records: list[ThemeRecord], labels: dict[str, 
 
     rows, by_check = [], {}
     for r in records:
-        evidence = _evidence(r)
+        evidence = evidence_items(r)
         rec_themes = [themes[str(t)] for t in r.themes]
         where = r.project or (TL.VIEW["article_label"].format(article=r.article) if r.article is not None else MISSING)
         page = r.page if r.page is not None else pages.get((r.fiscal_year, r.kind, r.project, r.article, r.no))

@@ -37,6 +37,19 @@ class Trends:
         return template.format(chi2=self.chi2["chi2"], dof=self.chi2["dof"], p=p_text)
 
 
+def evidence_items(rec: ThemeRecord) -> list[tuple[str, str, str | None]]:
+    """(theme, evidence words, clause or None) of a record. An evidence item is a string, or an
+    object with `text` and an optional `clause` (the clause the evidence was found in)."""
+    out = []
+    for theme, items in (rec.evidence or {}).items():
+        for item in items if isinstance(items, list) else [items]:
+            if isinstance(item, dict):
+                out.append((str(theme), str(item.get("text") or ""), item.get("clause")))
+            else:
+                out.append((str(theme), str(item), None))
+    return [e for e in out if e[1]]
+
+
 def _records_frame(records: list[ThemeRecord], matcher: ProjectMatcher) -> pd.DataFrame:
     rows = [{"comment_id": i, "fiscal_year": r.fiscal_year, "project": r.project,
              "canonical": matcher.canonical(r.project) if r.project else None,
