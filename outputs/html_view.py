@@ -227,7 +227,7 @@ def render(reports: list[Report], records: list[ThemeRecord], labels: dict[str, 
             project_key=matcher.canonical(r.project) if r.project else "", article=r.article, kind=r.kind,
             kind_label=TL.KIND.get(r.kind, str(r.kind)), no=r.no, segments=_segments(str(r.text), evidence, themes),
             themes=rec_themes, themes_json=json.dumps([t.id for t in rec_themes], ensure_ascii=False),
-            fold=fold(" ".join([str(r.text), str(where), *(t.label for t in rec_themes)])),
+            fold=fold(f"{r.text} {where}"),
             link=link(r.fiscal_year, page),
             clauses=[(themes[t], c) for t, _, c in evidence if c and t in themes])
         rows.append(row)

@@ -45,6 +45,7 @@
     const fig = CHARTS[el.dataset.chart];
     if (!fig) return;
     drawn.add(el.id);
+    if (fig.layout.height) el.style.height = fig.layout.height + 'px';  // responsive resizes keep it
     Plotly.newPlot(el, fig.data, Object.assign({autosize: true, font: {family: 'IPAexGothic, sans-serif', size: 12}},
       fig.layout), {responsive: true, displaylogo: false, modeBarButtonsToRemove: ['lasso2d', 'select2d']});
   }
