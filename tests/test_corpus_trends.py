@@ -13,6 +13,7 @@ import duckdb
 import pytest
 
 from conftest import FIXTURES, ROOT
+from hokoku.extract.errors import HokokuError
 from hokoku.extract.model import Report, ThemeRecord
 from hokoku.nlp import classify_reports, load_taxonomy
 from hokoku.outputs import corpus
@@ -143,3 +144,39 @@ def test_trends_command_writes_tables_charts_and_html(tmp_path, three):
     assert "http:" not in outside_js and "https:" not in outside_js and "<script src" not in page
     assert "<mark " in page and ">事業承継</mark>" in page
     assert "令和3年度（2021）" in page
+
+
+def test_busy_database_waits_then_names_the_holder_in_one_line(tmp_path):
+    """A second process holding the database (a notebook, another ingest): one line, no traceback."""
+    db = tmp_path / "busy.duckdb"
+    corpus.add_report(db, _report("r3"))
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+                               "print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        t0 = time.monotonic()
+        with pytest.raises(HokokuError) as e:
+            corpus.connect(db, wait=0.6)
+        assert time.monotonic() - t0 >= 0.5  # it waited before giving up
+        msg = str(e.value)
+        assert "\n" not in msg and f"PID {holder.pid}" in msg and "python" in msg and str(db) in msg
+        r = subprocess.run([sys.executable, "-m", "hokoku", "export", "--db", str(db), "-o", str(tmp_path / "pq")],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert r.stderr.strip().count("\n") == 0 and "in use by" in r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    assert corpus.add_report(db, _report("r2")) == "added"  # released: works again
+
+
+def test_export_to_a_folder_with_a_quote_in_its_name(tmp_path):
+    db = tmp_path / "q.duckdb"
+    corpus.add_report(db, _report("r3"))
+    out = tmp_path / "dir'q"
+    paths = corpus.export(db, out)
+    got = duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(out / "comments.parquet")]).fetchone()[0]
+    r3 = _report("r3")
+    assert got == sum(len(p.check) for p in r3.projects) + sum(len(o.opinions) for o in r3.article_opinions)
+    assert {p.name for p in paths} == {f"{t}.parquet" for t in corpus.TABLES}
+    assert not list(out.glob(".*.tmp"))
