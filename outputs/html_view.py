@@ -144,9 +144,8 @@ class ReportRef:
 
 def _env() -> jinja2.Environment:
     base = files("hokoku.outputs").joinpath(TEMPLATE_DIR)
-    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: base.joinpath(name).read_text(encoding="utf-8")),
-                             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env
+    return jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: base.joinpath(name).read_text(encoding="utf-8")),
+                              autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def _asset(name: str) -> str:
@@ -294,7 +293,7 @@ def _residual_table(trends: Trends, years: list[int]) -> dict | None:
         for y in cols:
             r, count = by_year.get(y, (0.0, 0))
             cells.append({"value": f"{r:+.2f}", "count": int(count), "colour": residual_colour(r),
-                          "significant": abs(r) >= SIGNIFICANT, "dark": abs(r) >= SIGNIFICANT})
+                          "significant": abs(r) >= SIGNIFICANT})
         body.append({"label": label, "cells": cells})
     return {"years": [year_label(y) for y in cols], "rows": body}
 

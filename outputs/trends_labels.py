@@ -5,7 +5,6 @@ PAGE_TITLE = "検証意見のテーマ分析"
 
 # Template labels: the HTML template reads these as `L.<key>`.
 VIEW = {
-    "page_title": PAGE_TITLE,
     "years_range": "{first}〜{last}",
     "sources": "対象の報告書",
     "nav_overview": "概要",
@@ -43,11 +42,9 @@ VIEW = {
     "action": "対応",
     "no_action": "（対応の記載なし）",
     "recurring": "繰り返し指摘されたテーマ",
-    "recurring_row": "{label}：{from_year} → {to_year}",
     "responded": "対応あり",
     "not_responded": "対応なし",
     "kpi": "成果・活動指標",
-    "kpi_indicator": "指標",
     "kpi_target": "目標",
     "kpi_actual": "実績",
     "kpi_rate": "達成率",

@@ -317,3 +317,4 @@ def test_residual_scale_is_fixed_no_saturated_colour_without_significance(tmp_pa
     ends = {residual_colour(-3), residual_colour(3)}
     assert residual_colour(-1.5) not in ends and residual_colour(-9) == residual_colour(-3)
     assert "★" not in page.split('id="residuals"')[1].split("</table>")[0]
+    assert trends.chi2["p"] >= 0.05 and "年度による偏りは有意ではない（χ² = " in page  # said in words
