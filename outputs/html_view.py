@@ -28,9 +28,8 @@ from .charts import residual_colour
 from .project_match import ProjectMatcher
 from .trends import SIGNIFICANT, Trends, evidence_items
 
-TEMPLATE_DIR = "templates_html"
+TEMPLATES = "hokoku.outputs.templates_html"
 TEMPLATE = "index.html.j2"
-ASSETS = ("view.css", "view.js")
 # Theme colours (solid for chips, light for evidence marks), by taxonomy order; repeats after 12.
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf",
            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79", "#637939"]
@@ -143,13 +142,13 @@ class ReportRef:
 
 
 def _env() -> jinja2.Environment:
-    base = files("hokoku.outputs").joinpath(TEMPLATE_DIR)
+    base = files(TEMPLATES)
     return jinja2.Environment(loader=jinja2.FunctionLoader(lambda name: base.joinpath(name).read_text(encoding="utf-8")),
                               autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def _asset(name: str) -> str:
-    return files("hokoku.outputs").joinpath(TEMPLATE_DIR, name).read_text(encoding="utf-8")
+    return files(TEMPLATES).joinpath(name).read_text(encoding="utf-8")
 
 
 def plotly_js() -> str:
