@@ -132,9 +132,13 @@ def test_trends_command_writes_tables_charts_and_html(tmp_path, three):
     themes = tmp_path / "themes.json"
     themes.write_text(json.dumps([r.to_dict() for r in records], ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "trends"
-    r = subprocess.run([sys.executable, "-m", "hokoku", "trends", *paths, "-o", str(out), "--themes", str(themes)],
-                       capture_output=True, text=True)
+    pdfs = tmp_path / "pdfs"
+    pdfs.mkdir()
+    (pdfs / "r3.pdf").write_bytes((FIXTURES / "r3_portrait.pdf").read_bytes())  # r2.pdf, r4.pdf are missing
+    r = subprocess.run([sys.executable, "-m", "hokoku", "trends", *paths, "-o", str(out), "--themes", str(themes),
+                        "--pdf-dir", str(pdfs)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    assert "r2.pdf: PDF not found" in r.stderr and "r3.pdf: PDF not found" not in r.stderr
     for name in ("theme_year.csv", "theme_year.parquet", "recurring.csv", "kpi_series.csv", "cooccurrence.csv",
                  "theme_year_residuals.csv", "theme_year.png", "theme_year.svg", "residuals.svg", "index.html"):
         assert (out / name).exists(), name
@@ -144,6 +148,7 @@ def test_trends_command_writes_tables_charts_and_html(tmp_path, three):
     assert "http:" not in outside_js and "https:" not in outside_js and "<script src" not in page
     assert "<mark " in page and ">事業承継</mark>" in page
     assert "令和3年度（2021）" in page
+    assert 'href="../pdfs/r3.pdf"' in page and 'href="r2.pdf"' in page  # relative to index.html
 
 
 def test_busy_database_waits_then_names_the_holder_in_one_line(tmp_path):
