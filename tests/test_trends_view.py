@@ -129,7 +129,7 @@ class Browser:
         self.eval(f"(() => {{ const e = document.querySelector({json.dumps(selector)}); e.focus(); e.select(); }})()")
         self.call("Input.insertText", session=True, text=text)
 
-    def screenshot(self, dest: Path, width: int, selector: str = "body", height: int = 6000) -> None:
+    def screenshot(self, dest: Path, width: int, selector: str = "body", height: int = 3200) -> None:
         """Full-width PNG from the top of `selector` down (at most `height` px)."""
         self.resize(width, 900)
         self.eval("document.querySelectorAll('details.project')[0].open = true")
