@@ -246,6 +246,12 @@ def test_page_link_opens_the_page_the_comment_is_printed_on(site, browser):
     with pdfplumber.open(pdf) as doc:
         printed = re.sub(r"\s", "", doc.pages[page_no - 1].extract_text())
     assert fold(check.text[:15]) in fold(printed)
+    # KPI values link to the page their figure is printed on, too
+    kpi_links = browser.eval("[...document.querySelectorAll('.kpi-table a.pdf')].map(a => a.href)"
+                             ".filter(h => h.includes('r3_portrait.pdf#page='))")
+    kpi_pages = {(v.provenance or ind.provenance).page for p in r3.projects for ind in p.indicators for v in ind.values
+                 if v.provenance or ind.provenance}
+    assert kpi_links and {int(h.rsplit("=", 1)[1]) for h in kpi_links} <= kpi_pages
 
 
 @needs_chromium
