@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 import json
-import shutil
+import re
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from conftest import FIXTURES, ROOT
+from hokoku.extract.errors import HokokuError
+from hokoku.extract.model import Report, ThemeRecord
 from hokoku.nlp import classify_reports, load_taxonomy
 from hokoku.outputs import corpus
 from hokoku.outputs.project_match import ProjectMatcher
@@ -23,18 +24,23 @@ DATA = ROOT / "tests/data"
 YEARS = {"r2": DATA / "r2_synthetic_expected.json", "r3": DATA / "r3_expected.json", "r4": DATA / "r4_synthetic_expected.json"}
 
 
-def _report(stem: str) -> dict:
+def _report_dict(stem: str) -> dict:
     d = json.loads(YEARS[stem].read_text(encoding="utf-8"))
     d["source"] = {"file": f"{stem}.pdf", "sha256": f"sha-{stem}", "pages": 0}
     return d
 
 
+def _report(stem: str) -> Report:
+    return Report.from_dict(_report_dict(stem))
+
+
 @pytest.fixture(scope="module")
 def three():
-    reports = [_report(s) for s in YEARS]
+    dicts = [_report_dict(s) for s in YEARS]
     tax = load_taxonomy()
-    records = classify_reports([(f"{s}.json", r) for s, r in zip(YEARS, reports)], tax)
-    return reports, records, tax.labels()
+    found = classify_reports([(f"{s}.json", r) for s, r in zip(YEARS, dicts)], tax)
+    records = [r if isinstance(r, ThemeRecord) else ThemeRecord.from_dict(r) for r in found]
+    return [Report.from_dict(d) for d in dicts], records, tax.labels()
 
 
 @pytest.fixture(scope="module")
@@ -45,11 +51,11 @@ def trends(three):
 
 def test_theme_year_counts_match_an_independent_count(three, trends):
     _, records, _ = three
-    want = Counter((r["fiscal_year"], t) for r in records for t in r["themes"])
+    want = Counter((r.fiscal_year, t) for r in records for t in r.themes)
     table = trends.tables["theme_year"]
     got = {(int(y), t): int(c) for y, t, c in zip(table["fiscal_year"], table["theme"], table["count"]) if c}
     assert got == dict(want)
-    totals = Counter(r["fiscal_year"] for r in records)
+    totals = Counter(r.fiscal_year for r in records)
     row = table[(table["fiscal_year"] == 2021) & (table["theme"] == "dx")].iloc[0]
     assert row["share"] == round(want[(2021, "dx")] / totals[2021], 4)
     assert set(trends.chi2) == {"chi2", "p", "dof"}
@@ -81,9 +87,9 @@ def test_corpus_is_idempotent_and_replaces_a_corrected_file(tmp_path):
     r3 = _report("r3")
     assert corpus.add_report(db, r3) == "added"
     assert corpus.add_report(db, r3) == "unchanged"
-    fixed = json.loads(json.dumps(r3))
-    fixed["source"]["sha256"] = "sha-r3-corrected"
-    fixed["projects"][0]["check"][0]["text"] = "訂正後の検証意見"
+    fixed = _report("r3")
+    fixed.source.sha256 = "sha-r3-corrected"
+    fixed.projects[0].check[0].text = "訂正後の検証意見"
     assert corpus.add_report(db, fixed) == "replaced"
     con = duckdb.connect(str(db))
     assert con.execute("SELECT count(*) FROM reports").fetchone()[0] == 1
@@ -121,36 +127,61 @@ def test_trends_command_writes_tables_charts_and_html(tmp_path, three):
     paths = []
     for stem, rep in zip(YEARS, reports):
         p = tmp_path / f"{stem}.json"
-        p.write_text(json.dumps(rep, ensure_ascii=False), encoding="utf-8")
+        p.write_text(json.dumps(rep.to_dict(), ensure_ascii=False), encoding="utf-8")
         paths.append(str(p))
     themes = tmp_path / "themes.json"
-    themes.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    themes.write_text(json.dumps([r.to_dict() for r in records], ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "trends"
-    r = subprocess.run([sys.executable, "-m", "hokoku", "trends", *paths, "-o", str(out), "--themes", str(themes)],
-                       capture_output=True, text=True)
+    pdfs = tmp_path / "pdfs"
+    pdfs.mkdir()
+    (pdfs / "r3.pdf").write_bytes((FIXTURES / "r3_portrait.pdf").read_bytes())  # r2.pdf, r4.pdf are missing
+    r = subprocess.run([sys.executable, "-m", "hokoku", "trends", *paths, "-o", str(out), "--themes", str(themes),
+                        "--pdf-dir", str(pdfs)], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+    assert "r2.pdf: PDF not found" in r.stderr and "r3.pdf: PDF not found" not in r.stderr
     for name in ("theme_year.csv", "theme_year.parquet", "recurring.csv", "kpi_series.csv", "cooccurrence.csv",
-                 "theme_year_residuals.csv", "theme_year.png", "index.html"):
+                 "theme_year_residuals.csv", "theme_year.png", "theme_year.svg", "residuals.svg", "index.html"):
         assert (out / name).exists(), name
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "http://" not in page and "https://" not in page  # self-contained
-    assert "data:image/png;base64," in page and "<mark>事業承継</mark>" in page
+    # self-contained: no external script, style or image; the only URLs are in plotly.js' own code
+    outside_js = re.sub(r"<script>.*?</script>", "", page, flags=re.S)
+    assert "http:" not in outside_js and "https:" not in outside_js and "<script src" not in page
+    assert "<mark " in page and ">事業承継</mark>" in page
+    assert "令和3年度（2021）" in page
+    assert 'href="../pdfs/r3.pdf"' in page and 'href="r2.pdf"' in page  # relative to index.html
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed")
-def test_html_view_renders_in_headless_chromium(tmp_path, three):
-    from hokoku.outputs import html_view
+def test_busy_database_waits_then_names_the_holder_in_one_line(tmp_path):
+    """A second process holding the database (a notebook, another ingest): one line, no traceback."""
+    db = tmp_path / "busy.duckdb"
+    corpus.add_report(db, _report("r3"))
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+                               "print('ready', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        t0 = time.monotonic()
+        with pytest.raises(HokokuError) as e:
+            corpus.connect(db, wait=0.6)
+        assert time.monotonic() - t0 >= 0.5  # it waited before giving up
+        msg = str(e.value)
+        assert "\n" not in msg and f"PID {holder.pid}" in msg and "python" in msg and str(db) in msg
+        r = subprocess.run([sys.executable, "-m", "hokoku", "export", "--db", str(db), "-o", str(tmp_path / "pq")],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1 and "Traceback" not in r.stderr
+        assert r.stderr.strip().count("\n") == 0 and "in use by" in r.stderr
+    finally:
+        holder.kill()
+        holder.wait()
+    assert corpus.add_report(db, _report("r2")) == "added"  # released: works again
 
-    reports, records, labels = three
-    page = tmp_path / "index.html"
-    html_view.write(page, html_view.render(records, reports, labels, {}, {}, ProjectMatcher()))
-    base = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'prof'}"]
-    shot = tmp_path / "view.png"
-    subprocess.run(base + ["--window-size=1200,900", f"--screenshot={shot}", page.as_uri()],
-                   capture_output=True, timeout=120)
-    assert shot.read_bytes().startswith(b"\x89PNG")
-    dom = subprocess.run(base + ["--enable-logging=stderr", "--v=0", "--virtual-time-budget=3000", "--dump-dom", page.as_uri()],
-                         capture_output=True, text=True, timeout=120)
-    assert 'data-ready="1"' in dom.stdout  # the page's script ran to the end
-    assert "Uncaught" not in dom.stderr and "CONSOLE" not in dom.stderr.replace("CONSOLE(0)", "")
+
+def test_export_to_a_folder_with_a_quote_in_its_name(tmp_path):
+    db = tmp_path / "q.duckdb"
+    corpus.add_report(db, _report("r3"))
+    out = tmp_path / "dir'q"
+    paths = corpus.export(db, out)
+    got = duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(out / "comments.parquet")]).fetchone()[0]
+    r3 = _report("r3")
+    assert got == sum(len(p.check) for p in r3.projects) + sum(len(o.opinions) for o in r3.article_opinions)
+    assert {p.name for p in paths} == {f"{t}.parquet" for t in corpus.TABLES}
+    assert not list(out.glob(".*.tmp"))
