@@ -95,8 +95,12 @@ class ExtractSettings:
     title_size_delta: float = 0.5
     """Title lines are at least body size + this (points), unless alone on a band."""
 
-    kpi_name_reach: int = 2
-    """An indicator's name may stand this many short lines (a description, a note) above its table."""
+    kpi_name_search: int = 8
+    """How many blocks back from a KPI table its name is looked for (side-by-side tables and
+    their names interleave)."""
+    kpi_name_gap: float = 3.0
+    """An indicator's name stands at most this × its font size above its table (or above the
+    description or note under it)."""
 
     # --- garbled text ------------------------------------------------------
     check_garbled: bool = True

@@ -97,6 +97,57 @@ class _Filler:
 
     def __init__(self, blocks: list[Block], pats: Patterns, s: ExtractSettings, printed: dict[int, int | None]):
         self.blocks, self.pats, self.s, self.printed = blocks, pats, s, printed
+        self.kpi_names: dict[int, tuple[str, bool]] = {}  # KPI table index → (name, is 参考)
+        self.kpi_heads: set[int] = set()  # indices of the paragraphs that name them
+        for i, b in enumerate(blocks):
+            if isinstance(b, TableBlock) and b.kind == "kpi":
+                head = self._kpi_head(i)
+                if head is not None:
+                    text = blocks[head].text
+                    ref = pats.reference.match(text)
+                    name = normalize_text(ref.group("name") if ref else strip_bullet(text))
+                    self.kpi_names[i] = (name, bool(ref))
+                    self.kpi_heads.add(head)
+
+    def _kpi_head(self, t: int) -> int | None:
+        """The paragraph naming the KPI table at index t: printed above it in the same column
+        (tables side by side each have their own), close enough; a description or a ※ note in
+        smaller type between them is passed over to the line above."""
+        table = self.blocks[t]
+        x0, top, x1, _ = table.grid.regions[0].bbox
+        page = table.grid.regions[0].page
+        chain: list[int] = []
+        edge = top
+        for j in range(t - 1, max(-1, t - 1 - self.s.kpi_name_search), -1):
+            b = self.blocks[j]
+            if isinstance(b, Label):
+                break
+            if not isinstance(b, Para) or b.lines[-1].page != page or j in self.kpi_heads:
+                continue
+            last = b.lines[-1]
+            if last.x1 <= x0 or last.x0 >= x1 or last.bottom > edge + 1:
+                continue  # beside the table, or below its top
+            if edge - last.bottom > self.s.kpi_name_gap * last.size:
+                break
+            chain.append(j)
+            edge = b.lines[0].top
+        if not chain:
+            # the flow broke between name and table (a page or column break): the line just
+            # before, when it is a short one
+            prev = self.blocks[t - 1] if t else None
+            if isinstance(prev, Para) and len(prev.text) <= self.s.title_max_chars and t - 1 not in self.kpi_heads \
+                    and not prev.text.endswith("。"):
+                return t - 1
+            return None
+        head = chain[0]
+        for j in chain[1:]:
+            near, up = self.blocks[head], self.blocks[j]
+            subordinate = NOTE_MARK in near.text or near.size < up.size - self.s.same_size_tol
+            name_like = strip_bullet(up.text) != up.text or (up.heavy and not near.heavy)
+            if not (subordinate and name_like) or self.pats.heading(up.text):
+                break
+            head = j
+        return head
 
     def page_of(self, page: int) -> int:
         return self.printed.get(page) or page
@@ -109,8 +160,6 @@ class _Filler:
         skip = set(u.title)
         resume: dict[int, int] = {start: body for start, body in u.repeats}
         section: str | None = "next_plan" if u.kind == "other" else None
-        pending: tuple[str, bool] | None = None  # (indicator name, is a 参考 table)
-        pending_at = -1  # block index (+1) of the line that set it
         title_line: str | None = None
         pages: list[int] = []
         i = u.start
@@ -134,7 +183,7 @@ class _Filler:
                     section = b.key
                 continue
             if isinstance(b, TableBlock):
-                pending, title_line = self._table(proj, b, section, pending, title_line)
+                title_line = self._table(proj, b, i - 1, title_line)
                 continue
             text = b.text
             if self.pats.is_mark(text):
@@ -147,19 +196,8 @@ class _Filler:
                 continue
             if section in ("policy_label", "name", None):
                 continue
-            ref = self.pats.reference.match(text)
-            if ref:
-                pending, pending_at = (normalize_text(ref.group("name")), True), i
-                continue
-            if self._names_kpi(i):
-                # the line above a KPI table is its indicator's name, in whatever section the
-                # cursor stands (a KPI table continued under a repeated page header); a second
-                # line (a description, a note) keeps the first as the name
-                if pending is None or pending_at != i - 1:
-                    pending, pending_at = (normalize_text(strip_bullet(text)), pending is not None and pending[1]), i
-                else:
-                    pending_at = i
-                continue
+            if (i - 1) in self.kpi_heads:
+                continue  # an indicator's name, read with its table
             if section == "goal":
                 t = normalize_text(text)
                 if proj.goal is None:
@@ -167,7 +205,7 @@ class _Filler:
                 elif t not in proj.goal:
                     proj.goal += t
             elif section == "indicators":
-                pending, pending_at = (normalize_text(strip_bullet(text)), False), i
+                pass  # lines between KPI tables that name none of them (notes)
             elif section in ("check", "action"):
                 self._numbered(b, proj.check if section == "check" else proj.action, section == "action")
             elif section in LIST_FIELDS:
@@ -180,19 +218,6 @@ class _Filler:
         _dedupe_actions(proj)
         return proj
 
-    def _names_kpi(self, i: int) -> bool:
-        """Whether the paragraph just read (block i - 1) heads a KPI table: the table follows
-        it directly, or after at most `kpi_name_reach` subordinate lines (smaller type, a ※ note)."""
-        head = self.blocks[i - 1]
-        for j in range(i, min(i + 1 + self.s.kpi_name_reach, len(self.blocks))):
-            b = self.blocks[j]
-            if isinstance(b, TableBlock):
-                return b.kind == "kpi"
-            if not isinstance(b, Para) or not (b.text.startswith(NOTE_MARK) or NOTE_MARK in b.text
-                                               or b.size < head.size - self.s.same_size_tol):
-                return False
-        return False
-
     def _on_pages(self, pages: list[int], b: Block) -> None:
         """Every page a block is printed on (a table or paragraph may cross a page break)."""
         if isinstance(b, TableBlock):
@@ -203,18 +228,18 @@ class _Filler:
             found = {b.page}
         pages.extend(self.page_of(pg) for pg in found)
 
-    def _table(self, proj: Project, b: TableBlock, section: str | None, pending, title_line):
+    def _table(self, proj: Project, b: TableBlock, idx: int, title_line: str | None) -> str | None:
         if b.kind == "kpi":
-            name, ref = pending or ("", False)
+            name, ref = self.kpi_names.get(idx, ("", False))
             proj.indicators.append(parse_kpi(b.grid, name, self.pats, reference=ref))
-            return None, title_line
+            return title_line
         if b.kind in ("article_opinions", "project_list"):
-            return pending, title_line
+            return title_line
         if proj.kind == "other" and b.kind == "overview":
             _overview_into(proj, b.grid, self.pats)
-            return pending, title_line
+            return title_line
         proj.tables.append(to_table(b.grid, title_line, b.kind))
-        return pending, None
+        return None
 
     def _numbered(self, p: Para, target: list, is_action: bool) -> None:
         nums, body = split_numbered(p.text)

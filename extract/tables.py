@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .era import to_western
 from .layout import Cell, TableRegion
 from .model import Indicator, IndicatorValue, Provenance, Table
-from .normalize import normalize_text
+from .normalize import normalize_text, strip_bullet
 from .paragraphs import cell_paragraphs, starts_item
 from .patterns import Patterns
 from .settings import ExtractSettings
@@ -119,17 +119,27 @@ HEADER_ROWS = 3  # a title row and a note row may stand above the header
 
 
 def classify(grid: Grid, pats: Patterns) -> str:
-    """kpi | article_opinions | project_list | overview | other"""
-    head = " ".join(" ".join(c) for r in grid.rows[:HEADER_ROWS] for c in r)
+    """kpi | article_opinions | project_list | overview | other — by a header row whose cells
+    name the columns (a row of labels down the first column is a project's header block)."""
     if _kpi_layout(grid, pats):
         return "kpi"
     t = pats.tables
-    if any(w in head for w in t["article_column"]) and any(w in head for w in t["article_opinions"]):
-        return "article_opinions"
-    if any(w in head for w in t["project_list"]):
-        return "project_list"
-    if any(w in head for w in t["overview"]) and any(w in head for w in t["overview_results"]):
-        return "overview"
+    for r in grid.rows[:HEADER_ROWS]:
+        cells = [" ".join(c) for c in r if c]
+        if len(cells) < 2:
+            continue
+
+        def has(words: list[str], cells=cells) -> int | None:
+            return next((k for k, c in enumerate(cells) if any(w in c for w in words)), None)
+
+        art = has(t["article_column"])
+        if art is not None and has(t["article_opinions"]) not in (None, art):
+            return "article_opinions"
+        if art is not None and has(t["project_list"]) not in (None, art):
+            return "project_list"
+        ov = has(t["overview"])
+        if ov is not None and has(t["overview_results"]) not in (None, ov):
+            return "overview"
     return "other"
 
 
@@ -215,6 +225,8 @@ def parse_kpi(grid: Grid, name: str, pats: Patterns, reference: bool = False) ->
                 year = _year(label, pats)
                 if year and j < len(header):
                     put(year, normalize_text(header[j]), text, cell)
+    if not name and h > 0:  # the table's own title row
+        name = normalize_text(strip_bullet(" ".join(t for c in grid.rows[0] for t in c)))
     return Indicator(
         name=pats.kpi_name_note.sub("", name),
         unit=unit,
