@@ -175,7 +175,9 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
     if len(page.edges) < s.min_table_edges:
         return []
     found = []
-    for t in page.find_tables(s.table_settings):
+    closing = _closing_rules(page, s)
+    settings = dict(s.table_settings, explicit_horizontal_lines=closing) if closing else s.table_settings
+    for t in page.find_tables(settings):
         if not _is_grid(t, s):
             continue
         inner = _inner_tables(page, t, s) if _is_container(t, page, s) else []
@@ -191,6 +193,40 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
             regions.append(region)
     regions.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
     return _drop_nested(regions)
+
+
+def _closing_rules(page, s: ExtractSettings) -> list[dict]:
+    """Rules that close a table cut open by a page break. Between two column rules that stop
+    (or start) at one height, where horizontal rules cover little of that span but do cover
+    it at the rules' other end (a cell with a top and no bottom), a rule is drawn across."""
+    tol = s.table_settings.get("snap_tolerance", 3)
+    verticals = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= s.open_rule_min]
+    horizontals = [e for e in page.edges if e["orientation"] == "h"]
+
+    def cover(y: float, x0: float, x1: float) -> float:
+        spans = sorted((max(h["x0"], x0), min(h["x1"], x1)) for h in horizontals
+                       if abs(h["top"] - y) <= tol and h["x1"] > x0 and h["x0"] < x1)
+        covered, reach = 0.0, x0
+        for a, b in spans:
+            if b > reach:
+                covered += b - max(a, reach)
+                reach = b
+        return covered / max(x1 - x0, 1e-6)
+
+    ends: dict[tuple[str, int], dict[float, float]] = {}
+    for e in verticals:
+        ends.setdefault(("bottom", round(e["bottom"])), {})[round(e["x0"], 1)] = e["top"]
+        ends.setdefault(("top", round(e["top"])), {})[round(e["x0"], 1)] = e["bottom"]
+    rules = []
+    for (_, y), xs in ends.items():
+        cols = sorted(xs)
+        for x0, x1 in zip(cols, cols[1:]):
+            other = xs[x0] if abs(xs[x0] - xs[x1]) <= tol else None
+            if other is None or cover(y, x0, x1) >= s.open_rule_cover or cover(other, x0, x1) < s.open_rule_cover:
+                continue
+            rules.append({"object_type": "line", "x0": x0, "x1": x1, "top": float(y), "bottom": float(y),
+                          "width": x1 - x0, "height": 0.0})
+    return rules
 
 
 def _region(page, page_no: int, t, others: list, s: ExtractSettings) -> TableRegion | None:

@@ -272,9 +272,9 @@ class Segmenter:
         words = self.pats.tables["overview"]
         for k, r in enumerate(rows[:3]):
             if any(w in " ".join(" ".join(c) for c in r) for w in words):
-                if k > 0:
-                    cand = [c for c in rows[0] if c]
-                    if len(cand) == 1:
+                for above in rows[:k]:  # a name row; a ※ note row is passed over
+                    cand = [c for c in above if c]
+                    if len(cand) == 1 and not " ".join(cand[0]).startswith("※"):
                         return normalize_text(" ".join(cand[0]))
                 return None
         return None

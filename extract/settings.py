@@ -69,6 +69,12 @@ class ExtractSettings:
         "join_tolerance": 3,
         "intersection_tolerance": 3,
     })
+    open_rule_min: float = 8.0
+    """Column rules at least this long that end with no horizontal rule (a table cut by a page
+    break) get a closing rule, so the cut row is still read as cells."""
+    open_rule_cover: float = 0.9
+    """…when horizontal rules cover less than this share of the span between two of them at
+    the cut, and at least this share at their other end."""
     rule_min_length: float = 40.0
     """Horizontal rules shorter than this (points) do not bound table rows."""
     min_table_edges: int = 4

@@ -23,6 +23,8 @@ from .tables import Grid, _same_columns, parse_kpi, to_table
 
 # Sections whose paragraphs are plain item lists on the project.
 NOTE_MARK = "※"
+# Labels of a project's header block: the next paragraph is their value, not section content.
+ONE_SHOT = {"name", "article_label", "policy_label"}
 LIST_FIELDS = {
     "plan": "plan",
     "activities": "activities",
@@ -142,8 +144,10 @@ class _Filler:
         head = chain[0]
         for j in chain[1:]:
             near, up = self.blocks[head], self.blocks[j]
-            subordinate = NOTE_MARK in near.text or near.size < up.size - self.s.same_size_tol
-            name_like = strip_bullet(up.text) != up.text or (up.heavy and not near.heavy)
+            up_marked, near_marked = strip_bullet(up.text) != up.text, strip_bullet(near.text) != near.text
+            subordinate = (NOTE_MARK in near.text or near.size < up.size - self.s.same_size_tol
+                           or near.text.startswith(("（", "(")) or (up_marked and not near_marked))
+            name_like = up_marked or (up.heavy and not near.heavy)
             if not (subordinate and name_like) or self.pats.heading(up.text):
                 break
             head = j
@@ -161,6 +165,7 @@ class _Filler:
         resume: dict[int, int] = {start: body for start, body in u.repeats}
         section: str | None = "next_plan" if u.kind == "other" else None
         title_line: str | None = None
+        oneshot: str | None = None  # a header label (事務事業名, 条文, 施策) whose value comes next
         pages: list[int] = []
         i = u.start
         while i < u.end:
@@ -175,11 +180,9 @@ class _Filler:
             if (i - 1) in skip:
                 continue
             if isinstance(b, Label):
-                if b.key in ("article_label",):
-                    section = b.key
-                elif b.key in ("policy_label", "name", "program", "other_part", "appendix"):
-                    section = b.key if b.key in ("policy_label", "name") else section
-                else:
+                if b.key in ONE_SHOT:
+                    oneshot = b.key  # its cell beside: the cursor stays where it is
+                elif b.key not in ("program", "other_part", "appendix"):
                     section = b.key
                 continue
             if isinstance(b, TableBlock):
@@ -188,13 +191,14 @@ class _Filler:
             text = b.text
             if self.pats.is_mark(text):
                 continue
-            if section == "article_label":
-                m = self.pats.article_cell.match(re.sub(r"\s+", "", normalize_text(text)))
-                if m:
-                    proj.article = int(m.group("no"))
-                section = None
+            if oneshot:
+                if oneshot == "article_label":
+                    m = self.pats.article_cell.match(re.sub(r"\s+", "", normalize_text(text)))
+                    if m:
+                        proj.article = int(m.group("no"))
+                oneshot = None
                 continue
-            if section in ("policy_label", "name", None):
+            if section is None:
                 continue
             if (i - 1) in self.kpi_heads:
                 continue  # an indicator's name, read with its table
@@ -312,14 +316,24 @@ def _overview_into(proj: Project, grid: Grid, pats: Patterns) -> None:
 
 
 def _article_opinions(blocks: list[Block], pats: Patterns) -> list[ArticleOpinion]:
+    """The 条文ごとの主な検証意見 table; a part continued on a later page without its header
+    (same columns, rows opening with an article) belongs to it."""
     out: list[ArticleOpinion] = []
+    width = None
     for b in blocks:
-        if not (isinstance(b, TableBlock) and b.kind == "article_opinions"):
+        if not isinstance(b, TableBlock):
+            continue
+        if b.kind == "article_opinions":
+            width = max(len(r) for r in b.grid.rows)
+        elif not (b.kind == "other" and width and max(len(r) for r in b.grid.rows) == width
+                  and any(_article_no("".join(r[0]), pats) for r in b.grid.rows if r)):
             continue
         for row in b.grid.rows:
             if len(row) < 3:
                 continue
             art = _article_no("".join(row[0]), pats)
+            if art is None and out and not "".join(row[0]).strip() and any(row[-1]):
+                art = out[-1].article  # the previous article's row went on past the break
             if art is None:
                 continue
             policy = normalize_text("".join(row[1]))
