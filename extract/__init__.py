@@ -37,7 +37,7 @@ def parse_report(
     with open_pdf(path) as pdf:
         try:
             require_text_layer(pdf, path)
-            pages = layout_document(pdf, s, progress)
+            pages = layout_document(pdf, s, progress, pats)
         except InputError:
             raise
         except Exception as e:  # a damaged object met while reading pages

@@ -126,7 +126,10 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
                         out.extend(_cell_blocks(cell, pats, s))
         pending.clear()
 
+    skip_to = 0
     for i, row in enumerate(grid.cells):
+        if i < skip_to:
+            continue
         keys = [_cell_label(c, pats) for c in row]
         filled = [j for j, c in enumerate(row) if _has_content(c, pats)]
         labelled = [j for j in filled if keys[j]]
@@ -137,6 +140,15 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
         if labelled:
             flush()
             columns = {}
+            j0 = labelled[0]
+            span = 1  # a label cell merged down over the rows below it heads a block of them
+            while i + span < len(grid.cells) and j0 < len(grid.cells[i + span]) and grid.cells[i + span][j0] is None:
+                span += 1
+            if len(labelled) == 1 and span > 1:
+                out.append(_label(row[j0], keys[j0]))
+                out.extend(_label_block(grid, i, i + span, j0 + 1, pats, s))
+                skip_to = i + span
+                continue
             for j in filled:
                 if keys[j]:
                     out.append(_label(row[j], keys[j]))
@@ -153,6 +165,18 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
         pending.append(i)
     flush()
     return out
+
+
+def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """The rows a merged label cell heads, from column c0 on: a KPI grid stays a table, rows
+    with labels of their own are opened the same way, other content is read cell by cell."""
+    cells = [row[c0:] for row in grid.cells[r0:r1]]
+    sub = Grid(rows=[row[c0:] for row in grid.rows[r0:r1]], regions=grid.regions, cells=cells)
+    if classify(sub, pats) == "kpi":
+        return [TableBlock(sub, "kpi")]
+    if has_labels(sub, pats):
+        return open_table(sub, pats, s)  # sub-labels (②課題) or column heads (Check | Action)
+    return [b for row in cells for c in row if c is not None for b in _cell_blocks(c, pats, s)]
 
 
 def _has_content(c: Cell | None, pats: Patterns) -> bool:

@@ -12,11 +12,15 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pdfplumber
 
 from .normalize import normalize_chars
 from .settings import ExtractSettings
+
+if TYPE_CHECKING:
+    from .patterns import Patterns
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -175,9 +179,7 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
     if len(page.edges) < s.min_table_edges:
         return []
     found = []
-    closing = _closing_rules(page, s)
-    settings = dict(s.table_settings, explicit_horizontal_lines=closing) if closing else s.table_settings
-    for t in page.find_tables(settings):
+    for t in page.find_tables(_rule_settings(page, s)):
         if not _is_grid(t, s):
             continue
         inner = _inner_tables(page, t, s) if _is_container(t, page, s) else []
@@ -195,13 +197,45 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
     return _drop_nested(regions)
 
 
-def _closing_rules(page, s: ExtractSettings) -> list[dict]:
+def _rule_edges(page, s: ExtractSettings) -> list[dict]:
+    """The page's ruling edges without the outlines of shading: a filled, unstroked rectangle
+    larger than a rule is a background (spreadsheets paint one per row or per block), and its
+    sides are not cell borders."""
+    def background(o: dict) -> bool:
+        return (o.get("object_type") == "rect_edge" and o.get("fill") and not o.get("stroke")
+                and o.get("rect_w", 0) > s.rule_max_thickness and o.get("rect_h", 0) > s.rule_max_thickness)
+
+    edges = []
+    for r in page.rects:
+        for e in pdfplumber.utils.rect_to_edges(r):
+            e["rect_w"], e["rect_h"] = r["width"], r["height"]
+            if not background(e):
+                edges.append(e)
+    edges += [pdfplumber.utils.line_to_edge(ln) for ln in page.lines]
+    edges += [e for c in page.curves for e in pdfplumber.utils.curve_to_edges(c)]
+    return edges
+
+
+def _rule_settings(page, s: ExtractSettings) -> dict:
+    """Table-finder settings over the page's real rules (`_rule_edges`) plus the rules that
+    close a table cut by a page break."""
+    edges = _rule_edges(page, s)
+    edges += [pdfplumber.utils.line_to_edge(r) for r in _closing_rules(page, edges, s)]
+    v = [e for e in edges if e["orientation"] == "v"]
+    h = [e for e in edges if e["orientation"] == "h"]
+    if len(v) < 2 or len(h) < 2:
+        return dict(s.table_settings)
+    return dict(s.table_settings, vertical_strategy="explicit", horizontal_strategy="explicit",
+                explicit_vertical_lines=v, explicit_horizontal_lines=h)
+
+
+def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
     """Rules that close a table cut open by a page break. Between two column rules that stop
     (or start) at one height, where horizontal rules cover little of that span but do cover
     it at the rules' other end (a cell with a top and no bottom), a rule is drawn across."""
     tol = s.table_settings.get("snap_tolerance", 3)
-    verticals = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= s.open_rule_min]
-    horizontals = [e for e in page.edges if e["orientation"] == "h"]
+    verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= s.open_rule_min]
+    horizontals = [e for e in edges if e["orientation"] == "h"]
 
     def cover(y: float, x0: float, x1: float) -> float:
         spans = sorted((max(h["x0"], x0), min(h["x1"], x1)) for h in horizontals
@@ -429,7 +463,7 @@ def reading_order(items: list[Line | TableRegion], gutter: tuple[float, float] |
 # ---------------------------------------------------------------- pages
 
 
-def layout_page(page, page_no: int, s: ExtractSettings) -> PageLayout:
+def layout_page(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" = None) -> PageLayout:
     width, height = float(page.width), float(page.height)
     pl = PageLayout(index=page_no, width=width, height=height)
     chars = page.chars
@@ -440,6 +474,12 @@ def layout_page(page, page_no: int, s: ExtractSettings) -> PageLayout:
     lines = chars_to_lines(flow_chars, page_no, s)
     for ln in lines:
         ln.text = normalize_chars(ln.text)
+    if pats is not None:
+        from .texttables import text_kpi_tables  # tables builds on this module
+
+        found, used = text_kpi_tables(lines, flow_chars, page_no, pats, s)
+        tables += found
+        lines = [ln for ln in lines if id(ln) not in used]
     for t in tables:
         for r in t.rows:
             for c in r:
@@ -564,10 +604,10 @@ def body_font_size(pages: list[PageLayout]) -> float:
     return statistics.mode(sizes) if sizes else 10.0
 
 
-def layout_document(pdf: pdfplumber.PDF, s: ExtractSettings, progress=None) -> list[PageLayout]:
+def layout_document(pdf: pdfplumber.PDF, s: ExtractSettings, progress=None, pats: "Patterns | None" = None) -> list[PageLayout]:
     pages = []
     for i, page in enumerate(pdf.pages, start=1):
-        pages.append(layout_page(page, i, s))
+        pages.append(layout_page(page, i, s, pats))
         page.flush_cache()
         if progress:
             progress(i, len(pdf.pages))

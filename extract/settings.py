@@ -69,6 +69,9 @@ class ExtractSettings:
         "join_tolerance": 3,
         "intersection_tolerance": 3,
     })
+    rule_max_thickness: float = 2.5
+    """A filled rectangle thinner than this (points) in one direction is a rule; a larger one
+    is shading, whose outline does not bound cells."""
     open_rule_min: float = 8.0
     """Column rules at least this long that end with no horizontal rule (a table cut by a page
     break) get a closing rule, so the cut row is still read as cells."""
@@ -90,6 +93,12 @@ class ExtractSettings:
     container_pad: float = 1.5
     container_span: float = 0.97
     """Rules running across this share of a layout table are its own separators, not a nested table's."""
+    text_cell_gap: float = 1.0
+    """In a table printed without rules, a gap wider than this × font size separates cells."""
+    text_row_gap: float = 2.5
+    """…rows follow each other within this × font size."""
+    text_col_reach: float = 3.0
+    """…a value belongs to the year heading it overlaps or is within this × font size of."""
     continuation_x_tol: float = 6.0
     """Tables on consecutive pages whose column edges match within this many points are one table."""
 

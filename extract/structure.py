@@ -19,7 +19,7 @@ from .paragraphs import Para, build_paragraphs
 from .patterns import Patterns
 from .segment import ChapterUnit, Segmenter, Unit, name_key
 from .settings import ExtractSettings
-from .tables import Grid, _same_columns, parse_kpi, to_table
+from .tables import Grid, _same_columns, parse_kpis, to_table
 
 # Sections whose paragraphs are plain item lists on the project.
 NOTE_MARK = "※"
@@ -235,7 +235,7 @@ class _Filler:
     def _table(self, proj: Project, b: TableBlock, idx: int, title_line: str | None) -> str | None:
         if b.kind == "kpi":
             name, ref = self.kpi_names.get(idx, ("", False))
-            proj.indicators.append(parse_kpi(b.grid, name, self.pats, reference=ref))
+            proj.indicators.extend(parse_kpis(b.grid, name, self.pats, reference=ref))
             return title_line
         if b.kind in ("article_opinions", "project_list"):
             return title_line

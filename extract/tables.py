@@ -143,7 +143,8 @@ def classify(grid: Grid, pats: Patterns) -> str:
     return "other"
 
 
-def _year(text: str, pats: Patterns) -> int | None:
+def year_of(text: str, pats: Patterns) -> int | None:
+    """The western fiscal year a KPI column heading names (「R2 (2020) 年度」 → 2020), or None."""
     m = pats.kpi_year.search(normalize_text(text))
     if not m:
         return None
@@ -160,16 +161,38 @@ def _kpi_layout(grid: Grid, pats: Patterns) -> tuple[str, int] | None:
     """('rows', header_row) when years run across and 目標/実績 down; ('cols', …) when transposed."""
     for i, r in enumerate(grid.rows[:3]):
         texts = ["\n".join(c) for c in r]
-        years = [_year(t, pats) for t in texts[1:]]
+        years = [year_of(t, pats) for t in texts[1:]]
         labels = [normalize_text("\n".join(rr[0])) if rr else "" for rr in grid.rows[i + 1:]]
         if years and any(years) and labels and all(
             pats.kpi_target.search(lb) or pats.kpi_actual.search(lb) for lb in labels if lb
         ) and any(labels):
             return ("rows", i)
         if texts and any(pats.kpi_target.search(normalize_text(t)) or pats.kpi_actual.search(normalize_text(t)) for t in texts[1:]):
-            col_years = [_year("\n".join(rr[0]), pats) if rr else None for rr in grid.rows[i + 1:]]
+            col_years = [year_of("\n".join(rr[0]), pats) if rr else None for rr in grid.rows[i + 1:]]
             if col_years and all(col_years):
                 return ("cols", i)
+    m = _kpi_matrix(grid, pats)
+    return ("matrix", m[1]) if m else None
+
+
+def _kpi_matrix(grid: Grid, pats: Patterns) -> tuple[int, int] | None:
+    """(year row, 目標/実績 row) of a table with one indicator per row under a two-level
+    header — fiscal years, each over a 目標 and a 実績 column (evaluation sheets)."""
+    for i in range(min(HEADER_ROWS, len(grid.rows) - 2)):
+        years = [year_of("\n".join(c), pats) for c in grid.rows[i]]
+        kinds = [kpi_row_kind("\n".join(c), pats) for c in grid.rows[i + 1]]
+        if any(years) and sum(1 for k in kinds if k) >= 2:
+            return i, i + 1
+    return None
+
+
+def kpi_row_kind(text: str, pats: Patterns) -> str | None:
+    """"target" for a 目標 label, "actual" for 実績, else None."""
+    t = normalize_text(text)
+    if pats.kpi_target.search(t):
+        return "target"
+    if pats.kpi_actual.search(t):
+        return "actual"
     return None
 
 
@@ -185,8 +208,56 @@ def parse_number(text: str, pats: Patterns) -> float | int | None:
     return int(v) if v.is_integer() and "." not in m.group(1) else v
 
 
+def parse_kpis(grid: Grid, name: str, pats: Patterns, reference: bool = False) -> list[Indicator]:
+    """A KPI table → its indicators: one (named `name`) for a table of one indicator, one per
+    row for an evaluation sheet's indicator matrix."""
+    orient, h = _kpi_layout(grid, pats)  # type: ignore[misc]
+    if orient == "matrix":
+        return _parse_matrix(grid, h, pats, reference)
+    return [parse_kpi(grid, name, pats, reference)]
+
+
+def _parse_matrix(grid: Grid, kind_row: int, pats: Patterns, reference: bool) -> list[Indicator]:
+    year_row = kind_row - 1
+    heads = ["\n".join(c) for c in grid.rows[year_row]]
+    years: list[int | None] = []
+    for j, cell in enumerate(grid.cells[year_row]):  # a year heads its merged columns
+        y = year_of(heads[j], pats) if cell is not None else None
+        years.append(y if cell is not None else (years[-1] if years else None))
+    kinds = [kpi_row_kind("\n".join(c), pats) for c in grid.rows[kind_row]]
+    unit_cols = [j for j, t in enumerate(heads) if pats.kpi_unit_header.match(normalize_text(t))]
+    value_cols = [j for j in range(len(kinds)) if kinds[j] and j < len(years) and years[j]]
+    name_col = next((j for j in range(len(heads)) if j not in unit_cols and j not in value_cols), 0)
+    out: list[Indicator] = []
+    for i in range(kind_row + 1, len(grid.rows)):
+        row, cells = grid.rows[i], grid.cells[i]
+        name = normalize_text(strip_bullet(" ".join(row[name_col]))) if name_col < len(row) else ""
+        if not name or grid.cells[i][name_col] is None:
+            continue
+        entries: dict[int, IndicatorValue] = {}
+        for j in value_cols:
+            if j >= len(row):
+                continue
+            text = normalize_text(" ".join(row[j]))
+            cell = cells[j]
+            v = entries.setdefault(years[j], IndicatorValue(fiscal_year=years[j]))  # type: ignore[arg-type]
+            if kinds[j] == "target":
+                v.target, v.target_text = parse_number(text, pats), text
+            else:
+                v.actual, v.actual_text = parse_number(text, pats), text
+            if v.provenance is None and cell is not None:
+                v.provenance = Provenance(page=cell.lines[0].page if cell.lines else grid.page,
+                                          bbox=[round(x, 1) for x in cell.bbox], raw=cell.text)
+        unit = normalize_text(" ".join(row[unit_cols[0]])) if unit_cols and unit_cols[0] < len(row) else None
+        out.append(Indicator(name=pats.kpi_name_note.sub("", name), unit=unit or None,
+                             values=[entries[y] for y in sorted(entries)], reference=reference,
+                             provenance=Provenance(page=grid.page, bbox=grid.bbox, raw=None)))
+    return out
+
+
 def parse_kpi(grid: Grid, name: str, pats: Patterns, reference: bool = False) -> Indicator:
-    """A KPI table → Indicator with one value per fiscal year (target/actual kept as text too)."""
+    """A KPI table of one indicator → Indicator with one value per fiscal year (target/actual
+    kept as text too)."""
     orient, h = _kpi_layout(grid, pats)  # type: ignore[misc]
     entries: dict[int, IndicatorValue] = {}
     unit: str | None = None
@@ -218,11 +289,11 @@ def parse_kpi(grid: Grid, name: str, pats: Patterns, reference: bool = False) ->
                 continue
             cell = grid.cells[i][j] if j < len(grid.cells[i]) else None
             if orient == "rows":
-                year = _year(header[j], pats) if j < len(header) else None
+                year = year_of(header[j], pats) if j < len(header) else None
                 if year:
                     put(year, label, text, cell)
             else:
-                year = _year(label, pats)
+                year = year_of(label, pats)
                 if year and j < len(header):
                     put(year, normalize_text(header[j]), text, cell)
     if not name and h > 0:  # the table's own title row

@@ -1,0 +1,179 @@
+"""KPI grids printed without rules: found from the words' positions alone.
+
+Zebra-striped tables, tables drawn with a rule or two, and HTML tables without borders leave
+no grid for the ruled-table finder. A KPI grid is still recognisable by its content: a row of
+fiscal-year headings (「R2 (2020) 年度」「令和2年度」「2020年度」) followed by rows that open
+with 目標 / 実績. Rows are clustered by height, cells by horizontal gaps, and each value is
+put under the year heading it lines up with. Two grids side by side are told apart where
+the years start over.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .layout import Cell, Line, TableRegion
+from .normalize import normalize_chars, normalize_text
+from .patterns import Patterns
+from .settings import ExtractSettings
+from .tables import kpi_row_kind, year_of
+
+
+@dataclass
+class _Cell:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+@dataclass
+class _Row:
+    lines: list[Line]
+    cells: list[_Cell]
+
+    @property
+    def top(self) -> float:
+        return min(ln.top for ln in self.lines)
+
+    @property
+    def bottom(self) -> float:
+        return max(ln.bottom for ln in self.lines)
+
+    @property
+    def size(self) -> float:
+        return max(ln.size for ln in self.lines)
+
+
+def _rows(lines: list[Line], chars: list[dict], s: ExtractSettings) -> list[_Row]:
+    """Lines of one height form a row; its chars split into cells at wide gaps."""
+    rows: list[list[Line]] = []
+    for ln in sorted(lines, key=lambda ln: (ln.top + ln.bottom) / 2):
+        mid = (ln.top + ln.bottom) / 2
+        if rows and abs(mid - (rows[-1][0].top + rows[-1][0].bottom) / 2) <= s.line_overlap * ln.size:
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    out = []
+    for group in rows:
+        top = min(ln.top for ln in group) - 1
+        bottom = max(ln.bottom for ln in group) + 1
+        x0 = min(ln.x0 for ln in group) - 1
+        x1 = max(ln.x1 for ln in group) + 1
+        cs = sorted((c for c in chars if c["text"].strip() and top <= (c["top"] + c["bottom"]) / 2 <= bottom
+                     and x0 <= (c["x0"] + c["x1"]) / 2 <= x1), key=lambda c: c["x0"])
+        cells: list[_Cell] = []
+        for c in cs:
+            size = c.get("size", 10)
+            if cells and c["x0"] - cells[-1].x1 <= s.text_cell_gap * size:
+                last = cells[-1]
+                last.text += c["text"]
+                last.x1, last.top, last.bottom = max(last.x1, c["x1"]), min(last.top, c["top"]), max(last.bottom, c["bottom"])
+            else:
+                cells.append(_Cell(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], size))
+        for cell in cells:
+            cell.text = normalize_chars(cell.text)
+        out.append(_Row(group, cells))
+    return out
+
+
+def _groups(header: _Row, pats: Patterns) -> list[list[_Cell]]:
+    """The year cells of a header row, one list per grid (years start over for the next)."""
+    groups: list[list[_Cell]] = []
+    last = None
+    for cell in header.cells:
+        y = year_of(cell.text, pats)
+        if y is None:
+            continue
+        if last is None or y <= last:
+            groups.append([])
+        groups[-1].append(cell)
+        last = y
+    return groups
+
+
+def text_kpi_tables(lines: list[Line], chars: list[dict], page_no: int, pats: Patterns,
+                    s: ExtractSettings) -> tuple[list[TableRegion], set[int]]:
+    """KPI grids among a page's flow lines, and the ids of the lines they take."""
+    rows = _rows(lines, chars, s)
+    regions: list[TableRegion] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(rows):
+        header = rows[i]
+        groups = _groups(header, pats)
+        data: list[_Row] = []
+        j = i + 1
+        while groups and j < len(rows) and rows[j].top - rows[j - 1].bottom <= s.text_row_gap * rows[j].size \
+                and any(kpi_row_kind(c.text, pats) for c in rows[j].cells):
+            data.append(rows[j])
+            j += 1
+        if not data:
+            i += 1
+            continue
+        left = float("-inf")
+        for g in groups:
+            region = _grid(header, data, g, left, page_no, pats, s)
+            if region is not None:
+                regions.append(region)
+                x0, _, x1, _ = region.bbox
+                for row in [header, *data]:
+                    used.update(id(ln) for ln in row.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
+            left = g[-1].x1
+        i = j
+    return regions, used
+
+
+def _grid(header: _Row, data: list[_Row], years: list[_Cell], left: float, page_no: int,
+          pats: Patterns, s: ExtractSettings) -> TableRegion | None:
+    """One grid: the year cells `years` of the header, labels between `left` and them."""
+    first = years[0].x0
+    right = years[-1].x1 + s.text_cell_gap * years[-1].size
+
+    def within(c: _Cell) -> bool:
+        return left < c.cx < right
+
+    unit = next((c for c in header.cells if within(c) and c.x1 <= first and pats.kpi_unit_header.match(normalize_text(c.text))), None)
+    cols = ([unit] if unit else []) + years
+    head_row: list[Cell | None] = [_cell(None, page_no)] + [_cell(c, page_no) for c in cols]
+    rows = [head_row]
+    x0 = min([c.x0 for c in cols])
+    for row in data:
+        cells = [c for c in row.cells if within(c)]
+        label = next((c for c in cells if kpi_row_kind(c.text, pats) and c.x1 <= first + 1), None)
+        if label is None:
+            continue
+        x0 = min(x0, label.x0)
+        out: list[Cell | None] = [_cell(label, page_no)] + [_cell(None, page_no) for _ in cols]
+        for c in cells:
+            if c is label:
+                continue
+            k = min(range(len(cols)), key=lambda k: _distance(c, cols[k]))
+            if _distance(c, cols[k]) <= s.text_col_reach * c.size:
+                out[k + 1] = _cell(c, page_no)
+        rows.append(out)
+    if len(rows) < 2:
+        return None
+    top = header.top
+    bottom = data[-1].bottom
+    return TableRegion(page=page_no, bbox=(x0, top, right, bottom), rows=rows)
+
+
+def _distance(c: _Cell, col: _Cell) -> float:
+    """0 when the cell overlaps the column's heading, else the gap between them."""
+    if c.x1 >= col.x0 and c.x0 <= col.x1:
+        return 0.0
+    return min(abs(c.x0 - col.x1), abs(col.x0 - c.x1))
+
+
+def _cell(c: _Cell | None, page_no: int) -> Cell:
+    if c is None:
+        return Cell(bbox=(0, 0, 0, 0), lines=[])
+    ln = Line(text=c.text, x0=c.x0, top=c.top, x1=c.x1, bottom=c.bottom, size=c.size, heavy=False,
+              page=page_no, col_left=c.x0, col_right=c.x1, column="cell")
+    return Cell(bbox=(c.x0, c.top, c.x1, c.bottom), lines=[ln])
