@@ -24,8 +24,10 @@ def parse_report(
     settings: ExtractSettings | None = None,
     progress: Callable[[int, int], None] | None = None,
     patterns_file: str | Path | None = None,
+    jobs: int = 1,
 ) -> Report:
-    """Parse one report PDF. Raises InputError (one line naming the file and the problem)."""
+    """Parse one report PDF (pages laid out in `jobs` processes). Raises InputError (one line
+    naming the file and the problem)."""
     from .inputcheck import corrupt, garbled_pages, open_pdf, require_text_layer
     from .layout import body_font_size, layout_document
     from .patterns import load_patterns
@@ -37,7 +39,7 @@ def parse_report(
     with open_pdf(path) as pdf:
         try:
             require_text_layer(pdf, path)
-            pages = layout_document(pdf, s, progress, pats)
+            pages = layout_document(pdf, s, progress, pats, jobs=jobs, path=str(path))
         except InputError:
             raise
         except Exception as e:  # a damaged object met while reading pages

@@ -604,14 +604,48 @@ def body_font_size(pages: list[PageLayout]) -> float:
     return statistics.mode(sizes) if sizes else 10.0
 
 
-def layout_document(pdf: pdfplumber.PDF, s: ExtractSettings, progress=None, pats: "Patterns | None" = None) -> list[PageLayout]:
-    pages = []
-    for i, page in enumerate(pdf.pages, start=1):
-        pages.append(layout_page(page, i, s, pats))
-        page.flush_cache()
-        if progress:
-            progress(i, len(pdf.pages))
+def layout_document(pdf: pdfplumber.PDF, s: ExtractSettings, progress=None, pats: "Patterns | None" = None,
+                    jobs: int = 1, path: str | None = None) -> list[PageLayout]:
+    """Every page laid out, then the document-wide passes (reading order, running headers,
+    column bounds). With `jobs` > 1 and the file's `path`, pages are laid out in that many
+    processes (each opens the file itself), in chunks so the work spreads evenly."""
+    n = len(pdf.pages)
+    if jobs > 1 and path and n >= 2 * jobs:
+        pages = _layout_parallel(path, n, s, pats, jobs, progress)
+    else:
+        pages = []
+        for i, page in enumerate(pdf.pages, start=1):
+            pages.append(layout_page(page, i, s, pats))
+            page.flush_cache()
+            if progress:
+                progress(i, n)
     order_pages(pages, s)
     mark_margins(pages, s)
     assign_columns(pages)
     return pages
+
+
+def _layout_range(path: str, start: int, stop: int, s: ExtractSettings, pats: "Patterns | None") -> list[PageLayout]:
+    """Pages start..stop-1 (indices from 0) of the file, laid out in a worker process."""
+    with pdfplumber.open(path) as pdf:
+        out = []
+        for i in range(start, stop):
+            page = pdf.pages[i]
+            out.append(layout_page(page, i + 1, s, pats))
+            page.flush_cache()
+        return out
+
+
+def _layout_parallel(path: str, n: int, s: ExtractSettings, pats, jobs: int, progress) -> list[PageLayout]:
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    size = max(1, -(-n // (jobs * s.page_chunks_per_job)))
+    ranges = [(a, min(n, a + size)) for a in range(0, n, size)]
+    done: dict[int, list[PageLayout]] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as ex:
+        futures = {ex.submit(_layout_range, path, a, b, s, pats): a for a, b in ranges}
+        for f in as_completed(futures):
+            done[futures[f]] = f.result()
+            if progress:
+                progress(sum(len(v) for v in done.values()), n)
+    return [pl for a, _ in ranges for pl in done[a]]

@@ -117,5 +117,9 @@ class ExtractSettings:
     """An indicator's name stands at most this × its font size above its table (or above the
     description or note under it)."""
 
+    # --- speed ---------------------------------------------------------------
+    page_chunks_per_job: int = 4
+    """With pages laid out in parallel, each process takes about this many chunks of pages."""
+
     # --- garbled text ------------------------------------------------------
     check_garbled: bool = True
