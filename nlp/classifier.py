@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from . import pipeline
-from .clauses import BACKGROUND, MAIN, REQUEST, Clause, Segmenter, role_at
+from .clauses import BACKGROUND, MAIN, REQUEST, Clause, Segmenter, role_at, sentences
 from .lexer import MAX_CHARS, Tokens, clean, tokenize
-from .matcher import Match, TermIndex, TextIndex, longest_first
+from .matcher import Lexicon, Match, TermIndex, TextIndex, longest_first
 from .taxonomy import Taxonomy, Theme
 
 _ASCII = re.compile(r"^[A-Za-z0-9&+.\-]+$")
@@ -82,8 +82,8 @@ class _Comment:
     text: str
     index: TextIndex
     clauses: list[Clause]
+    sentences: list[tuple[int, int]]
     hits: list[Hit] = field(default_factory=list)
-    doc: object = None
 
 
 class Classifier:
@@ -93,6 +93,12 @@ class Classifier:
         self.s = taxonomy.settings
         self.terms = TermIndex()
         self.segmenter = Segmenter(taxonomy.markers)
+        entries: dict[str, list[tuple[str, str]]] = {}
+        for t in taxonomy.themes:
+            for kind, terms in (("strong", t.terms), ("weak", t.weak)):
+                for term in terms:
+                    entries.setdefault(term, []).append((t.id, kind))
+        self.lexicon = Lexicon(entries)
 
     # ------------------------------------------------------------ lexical layer
 
@@ -110,16 +116,15 @@ class Classifier:
     def _lexical(self, original: str) -> _Comment:
         text = clean(original)
         index = TextIndex(text, tokenize(text))
-        c = _Comment(original, text, index, self.segmenter.segment(text, index.bounds))
+        c = _Comment(original, text, index, self.segmenter.segment(text, index.bounds), sentences(text))
         blocked = {t.id: self._blocked(t, text) for t in self.tax.themes}
 
         def free(theme: str, a: int, b: int) -> bool:
             return not any(x <= a and b <= y for x, y in blocked[theme])
 
-        found = [Match(t.id, kind, term, a, b)
-                 for t in self.tax.themes
-                 for kind, terms in (("strong", t.terms), ("weak", t.weak))
-                 for term in terms for a, b in self.terms.find(term, index) if free(t.id, a, b)]
+        found = [Match(theme, kind, term, a, b)
+                 for term, a, b in self.lexicon.matches(index)
+                 for theme, kind in self.lexicon.entries[term] if free(theme, a, b)]
         weights = {"strong": self.s.strong_weight, "weak": self.s.weak_weight}
         c.hits = [self._hit(c, m.theme, m.kind, m.start, m.end, weights[m.kind]) for m in longest_first(found)]
         starts = bunsetsu_starts(index.toks)
@@ -170,12 +175,22 @@ class Classifier:
 
     # ------------------------------------------------------------ decisions needing GiNZA
 
-    def _needs_parse(self, c: _Comment) -> bool:
-        if len(c.text) > MAX_CHARS:  # too long for one GiNZA doc: the lexical decision stands
-            return False
-        if any(n in c.text for n in self.s.negators):
-            return True
-        return any(self._lone_weak(c, t.id) for t in self.tax.themes)
+    def _needs_parse(self, c: _Comment) -> set[tuple[int, int]]:
+        """Spans whose decision needs the dependency parse: a sentence with a negator after a
+        hit, or the request clause holding a lone weak term (it runs to the sentence end and
+        holds the predicate; parsing it alone is cheaper). Most comments need none."""
+        want: set[tuple[int, int]] = set()
+        for a, b in c.sentences:
+            if b - a > MAX_CHARS:  # too long for one GiNZA doc: the lexical decision stands
+                continue
+            hits = [h for h in c.hits if a <= h.start < b]
+            lone = [h for t in self.tax.themes for h in self._lone_weak(c, t.id) if a <= h.start < b]
+            negator = any(c.text.find(n, a, b) > min((h.start for h in hits), default=b) for n in self.s.negators)
+            if negator:
+                want.add((a, b))
+            elif lone:
+                want.add((min(cl.start for h in lone if (cl := role_at(c.clauses, h.start))), b))
+        return want
 
     def _lone_weak(self, c: _Comment, theme: str) -> list[Hit]:
         """Weak hits in the request clause of a theme that has nothing else."""
@@ -184,26 +199,28 @@ class Classifier:
             return []
         return [h for h in mine if h.clause == REQUEST]
 
-    def _token(self, doc, pos: int):
+    @staticmethod
+    def _token(doc, pos: int):
         span = doc.char_span(pos, pos + 1, alignment_mode="expand")
         return span[0] if span is not None and len(span) else None
 
-    def _negated(self, doc, start: int) -> bool:
-        """Does the dependency tree put this hit under a predicate saying it is not needed?"""
-        tok = self._token(doc, start)
+    def _negated(self, doc, pos: int) -> bool:
+        """Does the dependency tree put this word under a predicate saying it is not needed?"""
+        tok = self._token(doc, pos)
+        text = doc.text
         for _ in range(4):
             if tok is None:
                 return False
-            if any(doc.text[tok.idx: tok.idx + 8].startswith(n) for n in self.s.negators):
+            if any(text.startswith(n, tok.idx) for n in self.s.negators):
                 return True
             if tok.head is tok:
                 return False
             tok = tok.head
         return False
 
-    def _argument(self, doc, start: int) -> bool:
+    def _argument(self, doc, pos: int) -> bool:
         """Is the word an argument (object, subject, oblique) of its sentence's main predicate?"""
-        tok = self._token(doc, start)
+        tok = self._token(doc, pos)
         for _ in range(ARGUMENT_STEPS):
             if tok is None or tok.head is tok:
                 return False
@@ -214,13 +231,18 @@ class Classifier:
             tok = tok.head
         return False
 
-    def _resolve(self, c: _Comment) -> None:
-        """Apply the parse: drop negated hits, promote a lone weak term the request asks for."""
-        c.hits = [h for h in c.hits if not (self.s.negators and self._negated(c.doc, h.start))]
-        for t in self.tax.themes:
-            for h in self._lone_weak(c, t.id):
-                if self._argument(c.doc, h.start):
-                    h.kind, h.weight = "weak+argument", self.s.argument_weight
+    def _resolve(self, c: _Comment, a: int, b: int, doc) -> None:
+        """Apply one sentence's parse: drop negated hits, promote a lone weak term the request
+        takes as its argument."""
+        lone = {id(h) for t in self.tax.themes for h in self._lone_weak(c, t.id)}
+        kept = []
+        for h in c.hits:
+            if a <= h.start < b and self._negated(doc, h.start - a):
+                continue
+            if id(h) in lone and a <= h.start < b and self._argument(doc, h.start - a):
+                h.kind, h.weight = "weak+argument", self.s.argument_weight
+            kept.append(h)
+        c.hits = kept
 
     # ------------------------------------------------------------ scoring
 
@@ -267,10 +289,9 @@ class Classifier:
         if self.baseline:
             return [self._baseline(t) for t in texts]
         comments = [self._lexical(t) for t in texts]
-        todo = [c for c in comments if self._needs_parse(c)]
-        for c, doc in zip(todo, pipeline.parse([c.text for c in todo])):
-            c.doc = doc
-            self._resolve(c)
+        todo = [(c, a, b) for c in comments for a, b in sorted(self._needs_parse(c))]
+        for (c, a, b), doc in zip(todo, pipeline.parse([c.text[a:b] for c, a, b in todo])):
+            self._resolve(c, a, b, doc)
         results = []
         for i, c in enumerate(comments, start=1):
             results.append(self._decide(c.original, c.hits))

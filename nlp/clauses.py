@@ -67,5 +67,9 @@ class Segmenter:
         return out
 
 
+def sentences(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _SENTENCE.finditer(text)]
+
+
 def role_at(clauses: list[Clause], pos: int) -> Clause | None:
     return next((c for c in clauses if c.start <= pos < c.end), None)

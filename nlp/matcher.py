@@ -7,6 +7,7 @@ themes the longest match wins a span: 資金調達 (finance) keeps 調達 (procu
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .lexer import Token, Tokens, clean, pattern
@@ -54,8 +55,40 @@ class TextIndex:
         return sorted(spans)
 
 
+class Lexicon:
+    """Every strong/weak term of a taxonomy, looked up from the comment's tokens (one pass over
+    the tokens instead of one search per term) plus one regex pass for the surface fallback."""
+
+    def __init__(self, entries: dict[str, list[tuple[str, str]]]):
+        self.entries = entries  # term → [(theme id, kind)]
+        self._first: tuple[dict[str, list], dict[str, list]] = ({}, {})
+        for term in entries:
+            for first, norms in zip(self._first, pattern(term)):
+                if norms:
+                    first.setdefault(norms[0], []).append((term, norms))
+        folded = sorted({clean(t) for t in entries}, key=len, reverse=True)
+        self._surface = {clean(t): t for t in entries}
+        self._rx = re.compile("(?=(" + "|".join(re.escape(t) for t in folded) + "))") if folded else None
+
+    def matches(self, index: TextIndex) -> list[tuple[str, int, int]]:
+        """(term, start, end) of every term occurrence on token boundaries."""
+        found: set[tuple[str, int, int]] = set()
+        for seq, first in zip((index.toks.c, index.toks.a), self._first):
+            for i, tok in enumerate(seq):
+                for term, norms in first.get(tok.norm, ()):
+                    j = i + len(norms)
+                    if j <= len(seq) and all(seq[i + k].norm == n for k, n in enumerate(norms)):
+                        found.add((term, tok.start, seq[j - 1].end))
+        if self._rx is not None:
+            for m in self._rx.finditer(index.text):
+                a, b = m.start(1), m.end(1)
+                if a in index.bounds and b in index.bounds:
+                    found.add((self._surface[m.group(1)], a, b))
+        return sorted(found, key=lambda f: (f[1], f[2]))
+
+
 class TermIndex:
-    """Token patterns of every term, computed once per taxonomy."""
+    """Token patterns of single terms (frames, rule terms), computed once per taxonomy."""
 
     def __init__(self):
         self._patterns: dict[str, tuple[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
