@@ -99,6 +99,7 @@ class Classifier:
                 for term in terms:
                     entries.setdefault(term, []).append((t.id, kind))
         self.lexicon = Lexicon(entries)
+        self.reason_weak = {t.id: set(t.reason_weak) for t in taxonomy.themes}
 
     # ------------------------------------------------------------ lexical layer
 
@@ -108,6 +109,14 @@ class Classifier:
         factor = self.s.background_factor if role == BACKGROUND else 1.0
         return Hit(theme, kind, a, b, c.original[a:b], round(weight * factor, 3), role,
                    c.original[cl.start:cl.end].strip() if cl else "")
+
+    def _term_hit(self, c: _Comment, m: Match) -> Hit:
+        """A strong term the theme lists as `reason_weak` is only weak in a background clause:
+        a shortage given as the reason (人手不足を背景に、…) is not what the comment asks for."""
+        h = self._hit(c, m.theme, m.kind, m.start, m.end, self.s.strong_weight if m.kind == "strong" else self.s.weak_weight)
+        if m.kind == "strong" and h.clause == BACKGROUND and m.term in self.reason_weak[m.theme]:
+            h.kind, h.weight = "weak", round(self.s.weak_weight * self.s.background_factor, 3)
+        return h
 
     @staticmethod
     def _blocked(theme: Theme, text: str) -> list[tuple[int, int]]:
@@ -125,8 +134,7 @@ class Classifier:
         found = [Match(theme, kind, term, a, b)
                  for term, a, b in self.lexicon.matches(index)
                  for theme, kind in self.lexicon.entries[term] if free(theme, a, b)]
-        weights = {"strong": self.s.strong_weight, "weak": self.s.weak_weight}
-        c.hits = [self._hit(c, m.theme, m.kind, m.start, m.end, weights[m.kind]) for m in longest_first(found)]
+        c.hits = [self._term_hit(c, m) for m in longest_first(found)]
         starts = bunsetsu_starts(index.toks)
         for t in self.tax.themes:
             c.hits += self._rule_hits(c, t, starts, free)

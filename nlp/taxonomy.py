@@ -37,6 +37,7 @@ class Theme:
     weak: list[str] = field(default_factory=list)
     rules: list["Rule"] = field(default_factory=list)
     frames: list[str] = field(default_factory=list)
+    reason_weak: list[str] = field(default_factory=list)
     not_in: list[re.Pattern] = field(default_factory=list)
     seeds: list[str] = field(default_factory=list)
 
@@ -203,7 +204,8 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         themes.append(Theme(
             id=t["id"], label=t["label"], definition=t.get("definition", ""),
             terms=list(t.get("terms", [])), weak=list(t.get("weak", [])),
-            rules=[parse_rule(r) for r in t.get("rules", [])], frames=list(t.get("frames", [])), not_in=not_in,
+            rules=[parse_rule(r) for r in t.get("rules", [])], frames=list(t.get("frames", [])),
+            reason_weak=list(t.get("reason_weak", [])), not_in=not_in,
             seeds=list(t.get("seeds", [])),
         ))
     if not themes:

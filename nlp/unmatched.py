@@ -6,6 +6,7 @@ comments left without a theme, minus the taxonomy's own terms and the [unmatched
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ from .overrides import comment_id
 from .taxonomy import Taxonomy
 
 NOUNISH = {"名詞", "接頭辞", "接尾辞"}
+_KANA_ONLY = re.compile(r"^[\u3041-\u309f]+$")  # こと, とも: function-like nouns in hiragana
 SKIP_NOUNS = {"数詞", "代名詞"}
 MIN_CHARS = 2
 TOP_THEMES = 2  # closest themes shown per word
@@ -52,7 +54,7 @@ def candidates(toks: tuple[Token, ...]) -> list[str]:
         else:
             flush()
     flush()
-    return [w for w in out if len(w) >= MIN_CHARS]
+    return [w for w in out if len(w) >= MIN_CHARS and not _KANA_ONLY.match(w)]
 
 
 def _vector(nlp, text: str) -> np.ndarray | None:
