@@ -59,7 +59,7 @@ def run(args) -> int:
               file=sys.stderr)
     out = themes_io.write_records(records, args.output, labels, args.format)
     if args.matrix:
-        themes_io.write_matrix(records, args.matrix, ids, labels)
+        themes_io.write_matrix(records, args.matrix, ids)
     if args.khcoder:
         themes_io.write_khcoder(records, args.khcoder, ids, labels)
     if kwic:

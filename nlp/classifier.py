@@ -205,7 +205,19 @@ class Classifier:
         mine = [h for h in c.hits if h.theme == theme]
         if not mine or any(h.kind != "weak" for h in mine) or len({h.text for h in mine}) > 1:
             return []
-        return [h for h in mine if h.clause == REQUEST]
+        return [h for h in mine if h.clause == REQUEST and self._nominal(c.index, h)]
+
+    @staticmethod
+    def _nominal(index: TextIndex, h: Hit) -> bool:
+        """Could the word be an argument at all? Not when it is a verb or adjective, or a noun
+        used as a predicate (研修する, 育成だ): then the parse is not worth running."""
+        toks = index.toks.c
+        i = next((k for k, t in enumerate(toks) if t.start <= h.start < t.end), None)
+        if i is None or toks[i].pos in ("動詞", "形容詞"):
+            return False
+        while i + 1 < len(toks) and (toks[i + 1].pos in ("名詞", "接尾辞") or toks[i + 1].surface == "の"):
+            i += 1
+        return i + 1 >= len(toks) or toks[i + 1].pos not in ("動詞", "助動詞")
 
     @staticmethod
     def _token(doc, pos: int):

@@ -1,6 +1,6 @@
 """Writers for theme records: JSON, CSV (Japanese headers, opens in Excel), document × theme
-matrix, KH Coder export, KWIC lines, --unmatched suggestions. The Japanese words people read
-in these files are the constants below."""
+matrix (ids as headers), KH Coder export, KWIC lines, --unmatched suggestions. The Japanese
+words people read in these files are the constants below."""
 from __future__ import annotations
 
 import json
@@ -61,12 +61,16 @@ def records_frame(records: list[ThemeRecord], labels: dict[str, str]) -> pd.Data
     return pd.DataFrame(rows, columns=list(COL.values()))
 
 
-def matrix_frame(records: list[ThemeRecord], theme_ids: list[str], labels: dict[str, str] | None = None) -> pd.DataFrame:
-    """Document × theme 0/1 matrix (for Excel, R, KH Coder); theme columns by label if given."""
-    names = [(labels or {}).get(t, t) for t in theme_ids]
+def _record(r: ThemeRecord | dict) -> ThemeRecord:
+    return r if isinstance(r, ThemeRecord) else ThemeRecord.from_dict(r)
+
+
+def matrix_frame(records: list[ThemeRecord | dict], theme_ids: list[str]) -> pd.DataFrame:
+    """Document × theme 0/1 matrix (for Excel, R, KH Coder); columns keep the ids (scripts key
+    on them; the KH Coder export and the records CSV carry the Japanese headers)."""
     meta = ["fiscal_year", "source", "project", "article", "kind", "no", "text"]
-    rows = [[getattr(r, k) for k in meta] + [int(t in r.themes) for t in theme_ids] for r in records]
-    return pd.DataFrame(rows, columns=[COL[k] for k in meta] + names)
+    rows = [[getattr(r, k) for k in meta] + [int(t in r.themes) for t in theme_ids] for r in map(_record, records)]
+    return pd.DataFrame(rows, columns=meta + theme_ids)
 
 
 def write_records(records: list[ThemeRecord], out: str | Path, labels: dict[str, str], fmt: str | None = None) -> Path:
@@ -80,9 +84,9 @@ def write_records(records: list[ThemeRecord], out: str | Path, labels: dict[str,
     return out
 
 
-def write_matrix(records: list[ThemeRecord], out: str | Path, theme_ids: list[str], labels: dict[str, str] | None = None) -> Path:
+def write_matrix(records: list[ThemeRecord | dict], out: str | Path, theme_ids: list[str]) -> Path:
     out = Path(out)
-    df = matrix_frame(records, theme_ids, labels)
+    df = matrix_frame(records, theme_ids)
     if out.suffix.lower() == ".xlsx":
         write_with(out, lambda tmp: df.to_excel(tmp, index=False, sheet_name="文書×テーマ", engine="openpyxl"))
     else:
