@@ -17,12 +17,11 @@ from dataclasses import dataclass, field
 
 from . import pipeline
 from .clauses import BACKGROUND, MAIN, REQUEST, Clause, Segmenter, role_at, sentences
-from .lexer import MAX_CHARS, Tokens, clean, tokenize
+from .lexer import MAX_CHARS, POS, Tokens, clean, tokenize
 from .matcher import Lexicon, Match, TermIndex, TextIndex, longest_first
 from .taxonomy import Taxonomy, Theme
 
 _ASCII = re.compile(r"^[A-Za-z0-9&+.\-]+$")
-PREDICATE_POS = {"動詞"}  # a frame word is a verb, or a verbal noun (サ変可能) used as one
 ARGUMENT_DEPS = {"obj", "obl", "nsubj", "iobj"}  # a weak term the request's predicate takes
 LINK_DEPS = {"nmod", "compound", "flat"}  # …of… / compound links on the way up to that argument
 ARGUMENT_STEPS = 3
@@ -67,8 +66,8 @@ def bunsetsu_starts(toks: Tokens) -> list[int]:
     predicate opens a new one (compound nouns stay together)."""
     starts, prev = [], None
     for t in toks.c:
-        if prev is None or (t.pos not in ("助詞", "助動詞", "補助記号", "接尾辞")
-                            and prev.pos in ("助詞", "助動詞", "補助記号", "動詞", "形容詞", "副詞")):
+        if prev is None or (t.pos not in (POS.PARTICLE, POS.AUX, POS.SYMBOL, POS.SUFFIX)
+                            and prev.pos in (POS.PARTICLE, POS.AUX, POS.SYMBOL, POS.VERB, POS.ADJ, POS.ADV)):
             starts.append(t.start)
         prev = t
     return starts
@@ -179,7 +178,7 @@ class Classifier:
         toks = [t for t in index.toks.c if a <= t.start < b] or [t for t in index.toks.a if a <= t.start < b]
         if len(toks) > 1:
             return True  # a multi-word frame (共同で, 協力を得る) is specific enough
-        return bool(toks) and (toks[0].pos in PREDICATE_POS or toks[0].pos3 == "サ変可能")
+        return bool(toks) and (toks[0].pos == POS.VERB or toks[0].pos3 == POS.VERBAL_NOUN)
 
     # ------------------------------------------------------------ decisions needing GiNZA
 
@@ -213,11 +212,11 @@ class Classifier:
         used as a predicate (研修する, 育成だ): then the parse is not worth running."""
         toks = index.toks.c
         i = next((k for k, t in enumerate(toks) if t.start <= h.start < t.end), None)
-        if i is None or toks[i].pos in ("動詞", "形容詞"):
+        if i is None or toks[i].pos in (POS.VERB, POS.ADJ):
             return False
-        while i + 1 < len(toks) and (toks[i + 1].pos in ("名詞", "接尾辞") or toks[i + 1].surface == "の"):
+        while i + 1 < len(toks) and (toks[i + 1].pos in (POS.NOUN, POS.SUFFIX) or toks[i + 1].surface == POS.GENITIVE):
             i += 1
-        return i + 1 >= len(toks) or toks[i + 1].pos not in ("動詞", "助動詞")
+        return i + 1 >= len(toks) or toks[i + 1].pos not in (POS.VERB, POS.AUX)
 
     @staticmethod
     def _token(doc, pos: int):

@@ -16,6 +16,16 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _CUT = re.compile(r"[。！？!?\n]")
 
 
+class POS:
+    """Sudachi part-of-speech names (UniDic levels) the layers above test for."""
+
+    NOUN, VERB, ADJ, ADV = "名詞", "動詞", "形容詞", "副詞"
+    PARTICLE, AUX, SYMBOL = "助詞", "助動詞", "補助記号"
+    PREFIX, SUFFIX, SPACE = "接頭辞", "接尾辞", "空白"
+    VERBAL_NOUN, NUMERAL, PRONOUN = "サ変可能", "数詞", "代名詞"
+    GENITIVE = "の"  # the particle linking nouns: 業務の効率化
+
+
 @dataclass(frozen=True)
 class Token:
     start: int
@@ -80,7 +90,7 @@ def tokenize(text: str) -> Tokens:
     for offset, piece in pieces(text):
         for m in tok.tokenize(piece):
             t = _token(m, offset)
-            if t.pos == "空白":
+            if t.pos == POS.SPACE:
                 continue
             c.append(t)
             parts = m.split(mode_a)

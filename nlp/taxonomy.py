@@ -172,6 +172,9 @@ def parse_rule(text: str) -> Rule:
 # ------------------------------------------------------------------ loading
 
 
+WORD_LISTS = ("terms", "weak", "frames", "reason_weak", "rules", "not_in", "seeds")
+
+
 def default_path() -> Path:
     return Path(str(resources.files("hokoku.nlp").joinpath("themes.toml")))
 
@@ -197,6 +200,10 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         if t["id"] in seen:
             raise TaxonomyError(f"{path}: theme id {t['id']!r} appears twice")
         seen.add(t["id"])
+        for key in WORD_LISTS:
+            words = t.get(key, [])
+            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                raise TaxonomyError(f"{path}: theme {t['id']!r}: {key} must be a list of non-empty strings")
         try:
             not_in = [re.compile(p) for p in t.get("not_in", [])]
         except re.error as e:

@@ -15,13 +15,13 @@ import numpy as np
 from hokoku.extract.model import ThemeRecord
 
 from . import pipeline
-from .lexer import Token, clean, tokenize
+from .lexer import POS, Token, clean, tokenize
 from .overrides import comment_id
 from .taxonomy import Taxonomy
 
-NOUNISH = {"名詞", "接頭辞", "接尾辞"}
+NOUNISH = {POS.NOUN, POS.PREFIX, POS.SUFFIX}
 _KANA_ONLY = re.compile(r"^[\u3041-\u309f]+$")  # こと, とも: function-like nouns in hiragana
-SKIP_NOUNS = {"数詞", "代名詞"}
+SKIP_NOUNS = {POS.NUMERAL, POS.PRONOUN}
 MIN_CHARS = 2
 TOP_THEMES = 2  # closest themes shown per word
 EXAMPLES = 3  # comment ids shown per word
@@ -42,7 +42,7 @@ def candidates(toks: tuple[Token, ...]) -> list[str]:
 
     def flush():
         if run:
-            words = [t.surface for t in run if t.pos == "名詞" and t.pos3 not in SKIP_NOUNS]
+            words = [t.surface for t in run if t.pos == POS.NOUN and t.pos3 not in SKIP_NOUNS]
             out.extend(words)
             if len(run) > 1:
                 out.append("".join(t.surface for t in run))

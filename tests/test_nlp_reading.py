@@ -14,6 +14,7 @@ from hokoku.nlp import classify_texts, load_taxonomy
 from hokoku.nlp.clauses import BACKGROUND, PURPOSE, REQUEST, STATEMENT, Segmenter
 from hokoku.nlp.evaluate import read_labels, score
 from hokoku.nlp.lexer import MAX_CHARS, clean, pieces, tokenize
+from hokoku.nlp.taxonomy import TaxonomyError
 
 DATA = Path(__file__).parent / "data"
 
@@ -109,6 +110,14 @@ def test_frames_are_taxonomy_data(tmp_path, tax):
     comment = "海外の見本市への参加を市内の中小企業に働きかけるべきである。"
     assert "outreach" in one(comment, tax).themes
     assert "outreach" not in one(comment, load_taxonomy(f)).themes  # 働きかける is a term nowhere else
+
+
+def test_a_word_list_given_as_a_string_is_a_clear_error(tmp_path, tax):
+    text = Path(tax.source).read_text(encoding="utf-8") + '[[theme]]\nid = "bcp"\nlabel = "BCP"\nframes = "備える"\n'
+    f = tmp_path / "themes.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="theme 'bcp': frames must be a list of non-empty strings"):
+        load_taxonomy(f)
 
 
 # ------------------------------------------------------------------ text that must not crash
