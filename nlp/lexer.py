@@ -45,10 +45,16 @@ class Tokens:
         return {t.start for t in self.a} | {t.end for t in self.a}
 
 
+def encodable(text: str) -> str:
+    """Same-length text every writer can encode: lone surrogates → U+FFFD, control characters
+    (NUL …) → space."""
+    return _UNSAFE.sub(lambda m: " " if m.group() < "\ud800" else "\ufffd", text)
+
+
 def clean(text: str) -> str:
-    """Same-length text Sudachi can read: width-folded (ＳＤＧｓ→SDGs), lone surrogates and
-    control characters (NUL …) replaced, so offsets stay valid."""
-    text = _UNSAFE.sub(lambda m: " " if m.group() < "\ud800" else "\ufffd", text)
+    """Same-length text Sudachi can read: encodable and width-folded (ＳＤＧｓ→SDGs), so
+    offsets stay valid."""
+    text = encodable(text)
     out = []
     for c in text:
         n = unicodedata.normalize("NFKC", c)

@@ -160,3 +160,15 @@ def test_bad_report_json_is_a_one_line_error(tmp_path, content):
     assert r.returncode != 0 and "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and "report.json" in r.stderr
     assert not (tmp_path / "t.json").exists()
+
+
+def test_cli_survives_surrogates_nul_and_a_very_long_comment(tmp_path, expected):
+    d = {**expected, "source": SOURCE}
+    d["projects"][0] = {**d["projects"][0], "check": [{"no": 1, "text": "DXを\ud800進める\x00べき。" + "事業承継を進めるべきである。" * 1200}]}
+    p = tmp_path / "report.json"
+    p.write_text(json.dumps(d, ensure_ascii=True), encoding="utf-8")
+    r = hokoku("themes", p, "-o", tmp_path / "t.csv", "--khcoder", tmp_path / "kh.xlsx", "--matrix", tmp_path / "m.xlsx")
+    assert r.returncode == 0, r.stderr
+    first = next(csv.DictReader((tmp_path / "t.csv").open(encoding="utf-8-sig")))
+    assert first["意見"].startswith("DXを\ufffd進める べき。") and first["テーマID"] == "dx succession"
+    assert (tmp_path / "kh.xlsx").stat().st_size and (tmp_path / "m.xlsx").stat().st_size
