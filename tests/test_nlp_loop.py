@@ -164,7 +164,8 @@ def test_bad_report_json_is_a_one_line_error(tmp_path, content):
 
 def test_cli_survives_surrogates_nul_and_a_very_long_comment(tmp_path, expected):
     d = {**expected, "source": SOURCE}
-    d["projects"][0] = {**d["projects"][0], "check": [{"no": 1, "text": "DXを\ud800進める\x00べき。" + "事業承継を進めるべきである。" * 1200}]}
+    hostile = {"no": 1, "text": "DXを\ud800進める\x00べき。" + "事業承継を進めるべきである。" * 1200}
+    d["projects"] = [{**expected["projects"][0], "check": [hostile]}, *expected["projects"][1:]]  # the fixture stays as is
     p = tmp_path / "report.json"
     p.write_text(json.dumps(d, ensure_ascii=True), encoding="utf-8")
     r = hokoku("themes", p, "-o", tmp_path / "t.csv", "--khcoder", tmp_path / "kh.xlsx", "--matrix", tmp_path / "m.xlsx")
