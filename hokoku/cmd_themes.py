@@ -18,8 +18,8 @@ def add_arguments(p) -> None:
                                                      "修正 (op: + or −); applied on every run and marked in the outputs")
     p.add_argument("--kwic", metavar="THEME", help="also print a KWIC concordance of a theme's evidence to stdout "
                                                  "(theme id or Japanese label: succession = 事業承継)")
-    p.add_argument("--unmatched", nargs="?", const="-", metavar="CSV", help="also list words of comments that got no "
-                   "theme, ranked by closeness to each theme (suggestions for the taxonomy); to stdout, or to CSV")
+    p.add_argument("--unmatched", nargs="?", const="-", metavar="CSV", help="also list words of comments with no theme "
+                   "or only weak signals, ranked by closeness to each theme (suggestions for the taxonomy); to stdout or CSV")
     p.add_argument("--khcoder", metavar="FILE", help="also write a KH Coder input (.csv or .xlsx): text plus 年度, "
                                                    "事業名, 条 as external variables and one column per theme")
     p.add_argument("--matrix", metavar="FILE", help="also write a document × theme 0/1 matrix (.csv or .xlsx)")

@@ -1,8 +1,8 @@
-"""The yearly vocabulary loop: words of comments that got no theme, ranked by closeness to each
-theme (ja_ginza word vectors, offline), as suggestions a person adds to themes.toml.
+"""The yearly vocabulary loop: words of comments that got no theme or only weak signals, ranked
+by closeness to each theme (ja_ginza word vectors, offline), as suggestions for themes.toml.
 
-Candidates are Sudachi content words and noun compounds (価格転嫁, 電子帳簿保存法) of the
-comments left without a theme, minus the taxonomy's own terms and the [unmatched] ignore list.
+Candidates are Sudachi content words and noun compounds (価格転嫁, 電子帳簿保存法) of those
+comments, minus the taxonomy's own terms and the [unmatched] ignore list.
 """
 from __future__ import annotations
 
@@ -77,13 +77,19 @@ def theme_centroids(tax: Taxonomy) -> dict[str, np.ndarray]:
     return out
 
 
+def weakly_covered(r: ThemeRecord) -> bool:
+    """No theme, or only themes resting on weak words (a person may see a term missing)."""
+    return all(d.get("kind", "").startswith("weak") for t in r.themes for d in r.detail.get(t, [{}]))
+
+
 def suggest(records: list[ThemeRecord], tax: Taxonomy, limit: int = 50) -> list[Suggestion]:
-    """Words of theme-less comments with their closest themes, the closest first."""
+    """Words of comments without a theme (or with weak ones only), with their closest themes,
+    the closest first."""
     known = {clean(w) for t in tax.themes for w in (*t.terms, *t.weak, *t.frames)} | set(tax.ignore)
     counts: Counter[str] = Counter()
     where: dict[str, list[str]] = defaultdict(list)
     for r in records:
-        if r.themes:
+        if not weakly_covered(r):
             continue
         for w in dict.fromkeys(candidates(tokenize(clean(r.text)).c)):
             if w in known:
