@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from hokoku.cli import main as hokoku_main
 from hokoku.extract.errors import InputError
 from hokoku.extract.model import Report
 from hokoku.nlp import classify_reports, load_taxonomy
@@ -88,20 +89,20 @@ def test_bad_corrections_file_is_one_clear_error(tmp_path, rows, message, tax):
         read_corrections(f, tax.labels())
 
 
-def test_cli_overrides_survive_reruns_and_show_in_outputs(tmp_path, report_file):
+def test_cli_overrides_survive_reruns_and_show_in_outputs(tmp_path, report_file, capsys, records):
     f = write_csv(tmp_path / "corrections.csv", [["id", "theme", "op"], [FIRST, "succession", "-"]])
     outs = []
-    for run in ("a", "b"):
-        r = hokoku("themes", report_file, "-o", tmp_path / f"{run}.json", "--overrides", f, "--kwic", "事業承継",
-                   "--khcoder", tmp_path / "kh.csv", "--format", "json")
-        assert r.returncode == 0, r.stderr
+    for run in ("a", "b"):  # in-process: the second run reuses the loaded models
+        assert hokoku_main(["themes", str(report_file), "-o", str(tmp_path / f"{run}.json"), "--overrides", str(f),
+                            "--kwic", "事業承継", "--khcoder", str(tmp_path / "kh.csv"), "--format", "json"]) == 0
         outs.append((tmp_path / f"{run}.json").read_text(encoding="utf-8"))
+    out, err = capsys.readouterr()
     assert outs[0] == outs[1]
     first = json.loads(outs[0])[0]
     assert "succession" not in first["themes"] and first["overrides"] == {"succession": "-"}
-    assert "1 corrected by" in r.stderr
+    assert "1 corrected by" in err
     # --kwic by Japanese label: the removed comment's 事業承継 is gone, the others are there
-    assert "【事業承継】 が進んでいない状況にあり" in r.stdout and "K-NICにおいて" not in r.stdout
+    assert "【事業承継】 が進んでいない状況にあり" in out and "K-NICにおいて" not in out
     kh = (tmp_path / "kh.csv").read_text(encoding="utf-8-sig").splitlines()
     assert kh[0].startswith("テキスト,年度,事業名,条,種別,番号,DX・デジタル化,")
     assert kh[1].startswith("K-NICにおいて創業者の支援を行っていることから") and ",2021,起業化総合支援事業,第12条," in kh[1]
@@ -162,14 +163,14 @@ def test_bad_report_json_is_a_one_line_error(tmp_path, content):
     assert not (tmp_path / "t.json").exists()
 
 
-def test_cli_survives_surrogates_nul_and_a_very_long_comment(tmp_path, expected):
+def test_cli_survives_surrogates_nul_and_a_very_long_comment(tmp_path, expected, records):
     d = {**expected, "source": SOURCE}
     hostile = {"no": 1, "text": "DXを\ud800進める\x00べき。" + "事業承継を進めるべきである。" * 1200}
     d["projects"] = [{**expected["projects"][0], "check": [hostile]}, *expected["projects"][1:]]  # the fixture stays as is
     p = tmp_path / "report.json"
     p.write_text(json.dumps(d, ensure_ascii=True), encoding="utf-8")
-    r = hokoku("themes", p, "-o", tmp_path / "t.csv", "--khcoder", tmp_path / "kh.xlsx", "--matrix", tmp_path / "m.xlsx")
-    assert r.returncode == 0, r.stderr
+    assert hokoku_main(["themes", str(p), "-o", str(tmp_path / "t.csv"), "--khcoder", str(tmp_path / "kh.xlsx"),
+                        "--matrix", str(tmp_path / "m.xlsx")]) == 0
     first = next(csv.DictReader((tmp_path / "t.csv").open(encoding="utf-8-sig")))
     assert first["意見"].startswith("DXを\ufffd進める べき。") and first["テーマID"] == "dx succession"
     assert (tmp_path / "kh.xlsx").stat().st_size and (tmp_path / "m.xlsx").stat().st_size
