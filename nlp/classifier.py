@@ -99,6 +99,7 @@ class Classifier:
                     entries.setdefault(term, []).append((t.id, kind))
         self.lexicon = Lexicon(entries)
         self.reason_weak = {t.id: set(t.reason_weak) for t in taxonomy.themes}
+        self.parsed = 0
 
     # ------------------------------------------------------------ lexical layer
 
@@ -309,6 +310,7 @@ class Classifier:
             return [self._baseline(t) for t in texts]
         comments = [self._lexical(t) for t in texts]
         todo = [(c, a, b) for c in comments for a, b in sorted(self._needs_parse(c))]
+        self.parsed = len({id(c) for c, _, _ in todo})  # comments that needed GiNZA (bench, logs)
         for (c, a, b), doc in zip(todo, pipeline.parse([c.text[a:b] for c, a, b in todo])):
             self._resolve(c, a, b, doc)
         results = []
