@@ -25,6 +25,7 @@ _ASCII = re.compile(r"^[A-Za-z0-9&+.\-]+$")
 ARGUMENT_DEPS = {"obj", "obl", "nsubj", "iobj"}  # a weak term the request's predicate takes
 LINK_DEPS = {"nmod", "compound", "flat"}  # …of… / compound links on the way up to that argument
 ARGUMENT_STEPS = 3
+CHUNK = 256  # comments read, parsed where needed and decided together (steady progress)
 
 
 @dataclass
@@ -99,7 +100,7 @@ class Classifier:
                     entries.setdefault(term, []).append((t.id, kind))
         self.lexicon = Lexicon(entries)
         self.reason_weak = {t.id: set(t.reason_weak) for t in taxonomy.themes}
-        self.parsed = 0
+        self.parsed = 0  # comments of the last classify() that needed the GiNZA parse
 
     # ------------------------------------------------------------ lexical layer
 
@@ -306,16 +307,19 @@ class Classifier:
     # ------------------------------------------------------------ public
 
     def classify(self, texts: list[str], progress=None) -> list[Result]:
+        """Results in order; `progress(done, total)` after each chunk of comments."""
         if self.baseline:
             return [self._baseline(t) for t in texts]
-        comments = [self._lexical(t) for t in texts]
-        todo = [(c, a, b) for c in comments for a, b in sorted(self._needs_parse(c))]
-        self.parsed = len({id(c) for c, _, _ in todo})  # comments that needed GiNZA (bench, logs)
-        for (c, a, b), doc in zip(todo, pipeline.parse([c.text[a:b] for c, a, b in todo])):
-            self._resolve(c, a, b, doc)
-        results = []
-        for i, c in enumerate(comments, start=1):
-            results.append(self._decide(c.original, c.hits))
+        results: list[Result] = []
+        self.parsed = 0  # comments that needed GiNZA (bench, logs)
+        for start in range(0, len(texts), CHUNK):
+            comments = [self._lexical(t) for t in texts[start:start + CHUNK]]
+            todo = [(c, a, b) for c in comments for a, b in sorted(self._needs_parse(c))]
+            self.parsed += len({id(c) for c, _, _ in todo})
+            docs = pipeline.parse([c.text[a:b] for c, a, b in todo]) if todo else []  # no model load if none
+            for (c, a, b), doc in zip(todo, docs):
+                self._resolve(c, a, b, doc)
+            results += [self._decide(c.original, c.hits) for c in comments]
             if progress:
-                progress(i, len(comments))
+                progress(len(results), len(texts))
         return results
