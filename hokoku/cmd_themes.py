@@ -18,8 +18,9 @@ def add_arguments(p) -> None:
                                                      "修正 (op: + or −); applied on every run and marked in the outputs")
     p.add_argument("--kwic", metavar="THEME", help="also print a KWIC concordance of a theme's evidence to stdout "
                                                  "(theme id or Japanese label: succession = 事業承継)")
-    p.add_argument("--unmatched", nargs="?", const="-", metavar="CSV", help="also list words of comments with no theme "
-                   "or only weak signals, ranked by closeness to each theme (suggestions for the taxonomy); to stdout or CSV")
+    p.add_argument("--unmatched", action="store_true", help="also list words of comments with no theme or only weak "
+                   "signals, ranked by closeness to each theme (suggestions for the taxonomy), to stdout")
+    p.add_argument("--unmatched-csv", metavar="FILE", help="the same suggestions written to a CSV file")
     p.add_argument("--khcoder", metavar="FILE", help="also write a KH Coder input (.csv or .xlsx): text plus 年度, "
                                                    "事業名, 条 as external variables and one column per theme")
     p.add_argument("--matrix", metavar="FILE", help="also write a document × theme 0/1 matrix (.csv or .xlsx)")
@@ -64,8 +65,8 @@ def run(args) -> int:
         themes_io.write_khcoder(records, args.khcoder, ids, labels)
     if kwic:
         print("\n".join(themes_io.kwic_lines(records, kwic)))
-    if args.unmatched:
-        _unmatched(records, tax, args.unmatched)
+    if args.unmatched or args.unmatched_csv:
+        _unmatched(records, tax, args.unmatched, args.unmatched_csv)
     if args.db:
         from hokoku.outputs.corpus import add_themes
 
@@ -80,14 +81,14 @@ def run(args) -> int:
     return 0
 
 
-def _unmatched(records, tax, dest: str) -> None:
+def _unmatched(records, tax, to_stdout: bool, csv_path: str | None) -> None:
     from hokoku.nlp.unmatched import suggest
     from hokoku.outputs import themes_io
     from hokoku.outputs.atomic import write_with
 
     df = themes_io.suggestions_frame(suggest(records, tax), tax.labels())
-    if dest == "-":
-        print(df.to_string(index=False) if len(df) else "(every comment got a theme)")
-    else:
-        write_with(Path(dest), lambda tmp: df.to_csv(tmp, index=False, encoding=themes_io.CSV_ENCODING))
-        print(f"hokoku themes: {len(df)} suggestions → {dest}", file=sys.stderr)
+    if to_stdout:
+        print(df.to_string(index=False) if len(df) else themes_io.NOTHING_UNMATCHED)
+    if csv_path:
+        write_with(Path(csv_path), lambda tmp: df.to_csv(tmp, index=False, encoding=themes_io.CSV_ENCODING))
+        print(f"hokoku themes: {len(df)} suggestions → {csv_path}", file=sys.stderr)

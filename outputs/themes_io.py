@@ -29,6 +29,7 @@ ARTICLE = "第{}条"
 KHCODER_TEXT = "テキスト"
 SUGGEST_COL = {"word": "語", "count": "件数", "theme": "近いテーマ", "similarity": "類似度", "theme2": "次に近いテーマ",
                "similarity2": "類似度2", "comments": "出現コメント"}
+NOTHING_UNMATCHED = "（すべての意見にテーマが付きました。提案する語はありません）"
 
 
 def _where(r: ThemeRecord) -> str:

@@ -169,8 +169,10 @@ def test_cli_survives_surrogates_nul_and_a_very_long_comment(tmp_path, expected,
     d["projects"] = [{**expected["projects"][0], "check": [hostile]}, *expected["projects"][1:]]  # the fixture stays as is
     p = tmp_path / "report.json"
     p.write_text(json.dumps(d, ensure_ascii=True), encoding="utf-8")
-    assert hokoku_main(["themes", str(p), "-o", str(tmp_path / "t.csv"), "--khcoder", str(tmp_path / "kh.xlsx"),
-                        "--matrix", str(tmp_path / "m.xlsx")]) == 0
+    assert hokoku_main(["themes", "--unmatched", str(p), "-o", str(tmp_path / "t.csv"),  # --unmatched takes no value
+                        "--khcoder", str(tmp_path / "kh.xlsx"), "--matrix", str(tmp_path / "m.xlsx"),
+                        "--unmatched-csv", str(tmp_path / "u.csv")]) == 0
+    assert (tmp_path / "u.csv").read_text(encoding="utf-8-sig").startswith("語,件数,近いテーマ,類似度,次に近いテーマ")
     first = next(csv.DictReader((tmp_path / "t.csv").open(encoding="utf-8-sig")))
     assert first["意見"].startswith("DXを\ufffd進める べき。") and first["テーマID"] == "dx succession"
     assert (tmp_path / "kh.xlsx").stat().st_size and (tmp_path / "m.xlsx").stat().st_size
