@@ -154,3 +154,18 @@ def test_other_year_set_is_large_enough_and_labelled_with_known_themes(tax):
     ids = {t.id for t in tax.themes}
     assert len(items) >= 80 and {i.split for i in items} == {"tuning", "heldout"}
     assert all(i.gold <= ids for i in items)
+
+
+def test_eval_themes_reports_both_and_errors_in_one_line(tmp_path, capsys):
+    from hokoku.cli import main as hokoku_main
+
+    assert hokoku_main(["eval-themes", str(DATA / "themes_other_year.csv"), "--split", "tuning"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("42 comments") and "baseline F1" in out
+    micro = next(line.split() for line in out.splitlines() if line.startswith("micro F1"))
+    assert float(micro[2]) >= 0.95 and float(micro[3]) < float(micro[2])  # classifier, then baseline
+    bad = tmp_path / "labels.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert hokoku_main(["eval-themes", str(bad)]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs columns id, text, themes" in err
