@@ -28,10 +28,13 @@ def add_arguments(p) -> None:
 
 
 def load_reports(paths: list[str]):
-    """(file name, Report) per path; Report.load gives the one-line error for a bad file."""
+    """(source name, Report) per path; Report.load gives the one-line error for a bad file.
+    The name is the file name, or the path as given when file names repeat (ingest writes
+    every report as DIR/report.json), so each record's source still names one report."""
     from hokoku.extract.model import Report
 
-    return [(Path(p).name, Report.load(p)) for p in paths]
+    names = [Path(p).name for p in paths]
+    return [(n if names.count(n) == 1 else str(p), Report.load(p)) for n, p in zip(names, paths)]
 
 
 def run(args) -> int:

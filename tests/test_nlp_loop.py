@@ -176,3 +176,15 @@ def test_cli_survives_surrogates_nul_and_a_very_long_comment(tmp_path, expected,
     first = next(csv.DictReader((tmp_path / "t.csv").open(encoding="utf-8-sig")))
     assert first["意見"].startswith("DXを\ufffd進める べき。") and first["テーマID"] == "dx succession"
     assert (tmp_path / "kh.xlsx").stat().st_size and (tmp_path / "m.xlsx").stat().st_size
+
+
+def test_reports_with_the_same_file_name_keep_distinct_sources(tmp_path, expected):
+    from hokoku.cmd_themes import load_reports
+
+    paths = []
+    for year in ("r3", "r4"):
+        (tmp_path / year).mkdir()
+        paths.append(tmp_path / year / "report.json")
+        paths[-1].write_text(json.dumps({**expected, "source": SOURCE}, ensure_ascii=False), encoding="utf-8")
+    assert [name for name, _ in load_reports([str(p) for p in paths])] == [str(p) for p in paths]
+    assert [name for name, _ in load_reports([str(paths[0])])] == ["report.json"]
