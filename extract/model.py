@@ -228,6 +228,11 @@ class ThemeRecord:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
     page: int | None = None
+    # Optional (nlp): per theme, each evidence word with its signal kind and clause role
+    # ({"text", "kind", "clause": background|purpose|request|statement, "clause_text"}).
+    detail: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    # Optional (nlp): themes a person added ("+") or removed ("-") via --overrides.
+    overrides: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,7 +1,6 @@
-"""hokoku themes: classify every verification comment by theme, with evidence."""
+"""hokoku themes: classify every verification comment by theme, with evidence and its clause."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -15,37 +14,41 @@ def add_arguments(p) -> None:
     p.add_argument("--format", choices=["json", "csv"], help="override the format implied by OUT's suffix")
     p.add_argument("--taxonomy", metavar="FILE", help="theme taxonomy TOML (default: the packaged nlp/themes.toml)")
     p.add_argument("--baseline", action="store_true", help="plain keyword matching only (for comparison)")
-    p.add_argument("--kwic", metavar="THEME", help="also print a KWIC concordance of THEME's evidence to stdout")
+    p.add_argument("--overrides", metavar="CSV", help="corrections kept by a person: コメントID (id), テーマ (theme), "
+                                                     "修正 (op: + or −); applied on every run and marked in the outputs")
+    p.add_argument("--kwic", metavar="THEME", help="also print a KWIC concordance of a theme's evidence to stdout "
+                                                 "(theme id or Japanese label: succession = 事業承継)")
+    p.add_argument("--unmatched", action="store_true", help="also list words of comments with no theme or only weak "
+                   "signals, ranked by closeness to each theme (suggestions for the taxonomy), to stdout")
+    p.add_argument("--unmatched-csv", metavar="FILE", help="the same suggestions written to a CSV file")
+    p.add_argument("--khcoder", metavar="FILE", help="also write a KH Coder input (.csv or .xlsx): text plus 年度, "
+                                                   "事業名, 条 as external variables and one column per theme")
     p.add_argument("--matrix", metavar="FILE", help="also write a document × theme 0/1 matrix (.csv or .xlsx)")
     p.add_argument("--db", metavar="DB", help="also store the themes in this DuckDB corpus (reports added by ingest --db)")
 
 
-def load_reports(paths: list[str]) -> list[tuple[str, dict]]:
-    from hokoku.extract.errors import InputError
+def load_reports(paths: list[str]):
+    """(source name, Report) per path; Report.load gives the one-line error for a bad file.
+    The name is the file name, or the path as given when file names repeat (ingest writes
+    every report as DIR/report.json), so each record's source still names one report."""
+    from hokoku.extract.model import Report
 
-    out = []
-    for p in paths:
-        try:
-            out.append((Path(p).name, json.loads(Path(p).read_text(encoding="utf-8"))))
-        except FileNotFoundError:
-            raise InputError(p, "file not found") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as e:
-            raise InputError(p, f"not a report.json ({e})") from None
-    return out
+    names = [Path(p).name for p in paths]
+    return [(n if names.count(n) == 1 else str(p), Report.load(p)) for n, p in zip(names, paths)]
 
 
 def run(args) -> int:
     from tqdm import tqdm
 
-    from hokoku.extract.errors import HokokuError
     from hokoku.nlp import classify_reports, load_taxonomy
-    from hokoku.outputs.themes_io import kwic_lines, write_matrix, write_records
+    from hokoku.nlp.overrides import apply, read_corrections
+    from hokoku.outputs import themes_io
 
     tax = load_taxonomy(args.taxonomy)
-    ids = [t.id for t in tax.themes]
-    if args.kwic and args.kwic not in ids:
-        raise HokokuError(f"--kwic {args.kwic}: no such theme (themes: {', '.join(ids)})")
+    ids, labels = [t.id for t in tax.themes], tax.labels()
+    kwic = tax.resolve(args.kwic) if args.kwic else None
     reports = load_reports(args.reports)
+    corrections = read_corrections(args.overrides, labels) if args.overrides else []
     bar = tqdm(desc="themes", unit="comment", file=sys.stderr, disable=not sys.stderr.isatty())
 
     def progress(done, total):
@@ -55,18 +58,40 @@ def run(args) -> int:
 
     records = classify_reports(reports, tax, baseline=args.baseline, progress=progress)
     bar.close()
-    out = write_records(records, args.output, tax.labels(), args.format)
+    for c in apply(records, corrections):
+        print(f"hokoku themes: {args.overrides}: row {c.row}: no comment {c.comment!r} in these reports (ignored)",
+              file=sys.stderr)
+    out = themes_io.write_records(records, args.output, labels, args.format)
     if args.matrix:
-        write_matrix(records, args.matrix, ids)
-    if args.kwic:
-        print("\n".join(kwic_lines(records, args.kwic)))
+        themes_io.write_matrix(records, args.matrix, ids)
+    if args.khcoder:
+        themes_io.write_khcoder(records, args.khcoder, ids, labels)
+    if kwic:
+        print("\n".join(themes_io.kwic_lines(records, kwic)))
+    if args.unmatched or args.unmatched_csv:
+        _unmatched(records, tax, args.unmatched, args.unmatched_csv)
     if args.db:
         from hokoku.outputs.corpus import add_themes
 
-        shas = {name: (rep.get("source") or {}).get("sha256") for name, rep in reports}
-        n = add_themes(args.db, records, {k: v for k, v in shas.items() if v})
+        shas = {name: rep.source.sha256 for name, rep in reports}
+        n = add_themes(args.db, [r.to_dict() for r in records], {k: v for k, v in shas.items() if v})
         print(f"hokoku themes: {n} theme assignments stored in {args.db}", file=sys.stderr)
-    counts = {t: sum(t in r["themes"] for r in records) for t in ids}
-    top = ", ".join(f"{tax.labels()[t]} {n}" for t, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n)
-    print(f"hokoku themes: {len(records)} comments → {out} ({top})", file=sys.stderr)
+    counts = {t: sum(t in r.themes for r in records) for t in ids}
+    top = ", ".join(f"{labels[t]} {n}" for t, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n)
+    fixed = sum(bool(r.overrides) for r in records)
+    note = f"; {fixed} corrected by {args.overrides}" if args.overrides else ""
+    print(f"hokoku themes: {len(records)} comments → {out} ({top}{note})", file=sys.stderr)
     return 0
+
+
+def _unmatched(records, tax, to_stdout: bool, csv_path: str | None) -> None:
+    from hokoku.nlp.unmatched import suggest
+    from hokoku.outputs import themes_io
+    from hokoku.outputs.atomic import write_with
+
+    df = themes_io.suggestions_frame(suggest(records, tax), tax.labels())
+    if to_stdout:
+        print(df.to_string(index=False) if len(df) else themes_io.NOTHING_UNMATCHED)
+    if csv_path:
+        write_with(Path(csv_path), lambda tmp: df.to_csv(tmp, index=False, encoding=themes_io.CSV_ENCODING))
+        print(f"hokoku themes: {len(df)} suggestions → {csv_path}", file=sys.stderr)

@@ -5,6 +5,8 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hokoku.extract.errors import InputError
+
 
 @dataclass
 class Item:
@@ -24,9 +26,24 @@ class Scores:
     n: int = 0
 
 
+LABEL_COLUMNS = ("id", "text", "themes")
+
+
 def read_labels(path: str | Path) -> list[Item]:
-    with Path(path).open(encoding="utf-8-sig", newline="") as f:
-        return [Item(r["id"], r["text"], set(r["themes"].split()), r.get("split", "")) for r in csv.DictReader(f)]
+    """Rows of a labels CSV (id, text, themes as space-separated ids, optional split)."""
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+    except FileNotFoundError:
+        raise InputError(str(path), "file not found") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), "not UTF-8 text (save the CSV as UTF-8)") from None
+    missing = [c for c in LABEL_COLUMNS if rows and c not in rows[0]]
+    if missing or not rows:
+        raise InputError(str(path), f"needs columns {', '.join(LABEL_COLUMNS)} and at least one row"
+                                    + (f" (missing: {', '.join(missing)})" if missing else ""))
+    return [Item(r["id"], r["text"] or "", set((r["themes"] or "").split()), r.get("split") or "") for r in rows]
 
 
 def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

@@ -1,4 +1,5 @@
-"""The theme taxonomy: a TOML data file users edit (themes, terms, rules), loaded and checked."""
+"""The theme taxonomy: a TOML data file users edit (themes, terms, rules, verb frames, clause
+markers), loaded and checked."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from hokoku.extract.errors import HokokuError
 
+from .clauses import Markers
+
 
 class TaxonomyError(HokokuError):
     """The taxonomy file cannot be used; the message says where."""
@@ -18,10 +21,10 @@ class TaxonomyError(HokokuError):
 class Settings:
     strong_weight: float = 0.9
     weak_weight: float = 0.35
-    vector_weight: float = 0.35
+    frame_weight: float = 0.9
     threshold: float = 0.5
-    vector_threshold: float = 0.78
-    vector_min_chars: int = 3
+    background_factor: float = 0.55  # a term only in a background clause counts this much
+    argument_weight: float = 0.6  # a weak term the request's predicate takes as its argument
     negators: tuple[str, ...] = ()
 
 
@@ -33,6 +36,8 @@ class Theme:
     terms: list[str] = field(default_factory=list)
     weak: list[str] = field(default_factory=list)
     rules: list["Rule"] = field(default_factory=list)
+    frames: list[str] = field(default_factory=list)
+    reason_weak: list[str] = field(default_factory=list)
     not_in: list[re.Pattern] = field(default_factory=list)
     seeds: list[str] = field(default_factory=list)
 
@@ -42,9 +47,21 @@ class Taxonomy:
     themes: list[Theme]
     settings: Settings
     source: str
+    markers: Markers = field(default_factory=Markers)
+    ignore: tuple[str, ...] = ()  # words --unmatched never suggests
 
     def labels(self) -> dict[str, str]:
         return {t.id: t.label for t in self.themes}
+
+    def resolve(self, name: str) -> str:
+        """A theme id from its id or its Japanese label (whole, or one part of a 「・」 label):
+        succession, 事業承継, DX and デジタル化 all name a theme."""
+        key = name.strip().casefold()
+        for t in self.themes:
+            if key == t.id.casefold() or key == t.label.casefold() or key in t.label.casefold().split("・"):
+                return t.id
+        choices = ", ".join(f"{t.id} ({t.label})" for t in self.themes)
+        raise TaxonomyError(f"no theme {name!r} in {self.source} (themes: {choices})")
 
 
 # ------------------------------------------------------------------ rules
@@ -155,6 +172,9 @@ def parse_rule(text: str) -> Rule:
 # ------------------------------------------------------------------ loading
 
 
+WORD_LISTS = ("terms", "weak", "frames", "reason_weak", "rules", "not_in", "seeds")
+
+
 def default_path() -> Path:
     return Path(str(resources.files("hokoku.nlp").joinpath("themes.toml")))
 
@@ -170,6 +190,8 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise TaxonomyError(f"{path}: not valid TOML ({e})") from None
     s = data.get("settings", {})
     settings = Settings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in s.items() if k in Settings.__dataclass_fields__})
+    c = data.get("clauses", {})
+    markers = Markers(**{k: tuple(c.get(k, ())) for k in Markers.__dataclass_fields__})
     themes: list[Theme] = []
     seen: set[str] = set()
     for i, t in enumerate(data.get("theme", []), start=1):
@@ -178,6 +200,10 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         if t["id"] in seen:
             raise TaxonomyError(f"{path}: theme id {t['id']!r} appears twice")
         seen.add(t["id"])
+        for key in WORD_LISTS:
+            words = t.get(key, [])
+            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+                raise TaxonomyError(f"{path}: theme {t['id']!r}: {key} must be a list of non-empty strings")
         try:
             not_in = [re.compile(p) for p in t.get("not_in", [])]
         except re.error as e:
@@ -185,8 +211,11 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         themes.append(Theme(
             id=t["id"], label=t["label"], definition=t.get("definition", ""),
             terms=list(t.get("terms", [])), weak=list(t.get("weak", [])),
-            rules=[parse_rule(r) for r in t.get("rules", [])], not_in=not_in, seeds=list(t.get("seeds", [])),
+            rules=[parse_rule(r) for r in t.get("rules", [])], frames=list(t.get("frames", [])),
+            reason_weak=list(t.get("reason_weak", [])), not_in=not_in,
+            seeds=list(t.get("seeds", [])),
         ))
     if not themes:
         raise TaxonomyError(f"{path}: no [[theme]] entries")
-    return Taxonomy(themes=themes, settings=settings, source=str(path))
+    ignore = tuple(data.get("unmatched", {}).get("ignore", ()))
+    return Taxonomy(themes=themes, settings=settings, source=str(path), markers=markers, ignore=ignore)

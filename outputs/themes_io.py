@@ -1,4 +1,6 @@
-"""Writers for theme records: JSON, CSV (Excel-friendly), document × theme matrix, KWIC lines."""
+"""Writers for theme records: JSON, CSV (Japanese headers, opens in Excel), document × theme
+matrix (ids as headers), KH Coder export, KWIC lines, --unmatched suggestions. The Japanese
+words people read in these files are the constants below."""
 from __future__ import annotations
 
 import json
@@ -7,40 +9,72 @@ from pathlib import Path
 
 import pandas as pd
 
+from hokoku.extract.model import ThemeRecord
+
 from .atomic import write_text, write_with
 
 CSV_ENCODING = "utf-8-sig"
 KWIC_WIDTH = 20  # characters of context each side
 
+# Column headers (Japanese, as analysts read them) in output order.
+COL = {
+    "id": "コメントID", "fiscal_year": "年度", "source": "報告書", "project": "事業名", "article": "条",
+    "kind": "種別", "no": "番号", "page": "頁", "text": "意見", "themes": "テーマID", "theme_labels": "テーマ",
+    "evidence": "根拠語", "clauses": "根拠の節", "scores": "スコア", "overrides": "手動修正",
+}
+KIND_LABEL = {"check": "検証意見(Check)", "article_opinion": "条の意見"}
+CLAUSE_LABEL = {"background": "背景・理由", "purpose": "目的", "request": "要望", "statement": "叙述"}
+OVERRIDE_LABEL = {"+": "追加", "-": "削除"}
+ARTICLE = "第{}条"
+KHCODER_TEXT = "テキスト"
+SUGGEST_COL = {"word": "語", "count": "件数", "theme": "近いテーマ", "similarity": "類似度", "theme2": "次に近いテーマ",
+               "similarity2": "類似度2", "comments": "出現コメント"}
+NOTHING_UNMATCHED = "（すべての意見にテーマが付きました。提案する語はありません）"
 
-def to_json(records: list[dict]) -> str:
-    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+def _where(r: ThemeRecord) -> str:
+    return r.project or (ARTICLE.format(r.article) if r.article is not None else "")
 
 
-def records_frame(records: list[dict], labels: dict[str, str]) -> pd.DataFrame:
-    """One row per comment; lists joined readably; Japanese theme labels beside the ids."""
+def to_json(records: list[ThemeRecord]) -> str:
+    return json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=2) + "\n"
+
+
+def records_frame(records: list[ThemeRecord], labels: dict[str, str]) -> pd.DataFrame:
+    """One row per comment; lists joined readably; Japanese labels beside the theme ids."""
+    from hokoku.nlp.overrides import comment_id
+
     rows = []
     for r in records:
         rows.append({
-            "fiscal_year": r["fiscal_year"], "source": r["source"], "project": r["project"], "article": r["article"],
-            "kind": r["kind"], "no": r["no"], "text": r["text"],
-            "themes": " ".join(r["themes"]),
-            "theme_labels": "、".join(labels.get(t, t) for t in r["themes"]),
-            "evidence": "; ".join(f"{t}: {' / '.join(ev)}" for t, ev in r["evidence"].items()),
-            "scores": "; ".join(f"{t}={s}" for t, s in sorted(r["scores"].items(), key=lambda kv: -kv[1])),
+            COL["id"]: comment_id(r), COL["fiscal_year"]: r.fiscal_year, COL["source"]: r.source,
+            COL["project"]: r.project, COL["article"]: r.article, COL["kind"]: KIND_LABEL.get(r.kind, r.kind),
+            COL["no"]: r.no, COL["page"]: r.page, COL["text"]: r.text,
+            COL["themes"]: " ".join(r.themes),
+            COL["theme_labels"]: "、".join(labels.get(t, t) for t in r.themes),
+            COL["evidence"]: "; ".join(f"{labels.get(t, t)}: {' / '.join(ev)}" for t, ev in r.evidence.items()),
+            COL["clauses"]: "; ".join(
+                f"{labels.get(t, t)}: " + " / ".join(f"{d['text']}({CLAUSE_LABEL.get(d['clause'], d['clause'])})" for d in ds)
+                for t, ds in r.detail.items()),
+            COL["scores"]: "; ".join(f"{t}={s}" for t, s in sorted(r.scores.items(), key=lambda kv: -kv[1])),
+            COL["overrides"]: "; ".join(f"{labels.get(t, t)}: {OVERRIDE_LABEL[op]}" for t, op in r.overrides.items()),
         })
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=list(COL.values()))
 
 
-def matrix_frame(records: list[dict], theme_ids: list[str]) -> pd.DataFrame:
-    """Document × theme 0/1 matrix (for Excel, R, KH Coder)."""
-    base = [{"fiscal_year": r["fiscal_year"], "source": r["source"], "project": r["project"], "article": r["article"],
-             "kind": r["kind"], "no": r["no"], "text": r["text"], **{t: int(t in r["themes"]) for t in theme_ids}}
-            for r in records]
-    return pd.DataFrame(base, columns=["fiscal_year", "source", "project", "article", "kind", "no", "text", *theme_ids])
+def _record(r: ThemeRecord | dict) -> ThemeRecord:
+    return r if isinstance(r, ThemeRecord) else ThemeRecord.from_dict(r)
 
 
-def write_records(records: list[dict], out: str | Path, labels: dict[str, str], fmt: str | None = None) -> Path:
+def matrix_frame(records: list[ThemeRecord | dict], theme_ids: list[str]) -> pd.DataFrame:
+    """Document × theme 0/1 matrix (for Excel, R, KH Coder); columns keep the ids (scripts key
+    on them; the KH Coder export and the records CSV carry the Japanese headers)."""
+    meta = ["fiscal_year", "source", "project", "article", "kind", "no", "text"]
+    rows = [[getattr(r, k) for k in meta] + [int(t in r.themes) for t in theme_ids] for r in map(_record, records)]
+    return pd.DataFrame(rows, columns=meta + theme_ids)
+
+
+def write_records(records: list[ThemeRecord], out: str | Path, labels: dict[str, str], fmt: str | None = None) -> Path:
     out = Path(out)
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "json")
     if fmt == "csv":
@@ -51,7 +85,7 @@ def write_records(records: list[dict], out: str | Path, labels: dict[str, str], 
     return out
 
 
-def write_matrix(records: list[dict], out: str | Path, theme_ids: list[str]) -> Path:
+def write_matrix(records: list[ThemeRecord | dict], out: str | Path, theme_ids: list[str]) -> Path:
     out = Path(out)
     df = matrix_frame(records, theme_ids)
     if out.suffix.lower() == ".xlsx":
@@ -61,22 +95,53 @@ def write_matrix(records: list[dict], out: str | Path, theme_ids: list[str]) -> 
     return out
 
 
+def khcoder_frame(records: list[ThemeRecord], theme_ids: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    """KH Coder input: the text column first, then external variables (年度, 事業名, 条, 種別, 番号)
+    and one 0/1 column per theme, so 外部変数 and coding results can be cross-tabulated."""
+    rows = [{KHCODER_TEXT: r.text, COL["fiscal_year"]: r.fiscal_year, COL["project"]: r.project or "",
+             COL["article"]: ARTICLE.format(r.article) if r.article is not None else "",
+             COL["kind"]: KIND_LABEL.get(r.kind, r.kind), COL["no"]: r.no,
+             **{labels.get(t, t): int(t in r.themes) for t in theme_ids}} for r in records]
+    return pd.DataFrame(rows)
+
+
+def write_khcoder(records: list[ThemeRecord], out: str | Path, theme_ids: list[str], labels: dict[str, str]) -> Path:
+    out = Path(out)
+    df = khcoder_frame(records, theme_ids, labels)
+    if out.suffix.lower() == ".xlsx":
+        write_with(out, lambda tmp: df.to_excel(tmp, index=False, sheet_name="KH Coder", engine="openpyxl"))
+    else:
+        write_with(out, lambda tmp: df.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+    return out
+
+
+def suggestions_frame(suggestions, labels: dict[str, str]) -> pd.DataFrame:
+    """`hokoku themes --unmatched` rows: word, count, closest themes with similarity, where."""
+    rows = []
+    for s in suggestions:
+        (t1, s1), (t2, s2) = (list(s.themes) + [("", None), ("", None)])[:2]
+        rows.append({SUGGEST_COL["word"]: s.word, SUGGEST_COL["count"]: s.count,
+                     SUGGEST_COL["theme"]: labels.get(t1, t1), SUGGEST_COL["similarity"]: s1,
+                     SUGGEST_COL["theme2"]: labels.get(t2, t2), SUGGEST_COL["similarity2"]: s2,
+                     SUGGEST_COL["comments"]: " ".join(s.comments)})
+    return pd.DataFrame(rows, columns=list(SUGGEST_COL.values()))
+
+
 def _width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
-def kwic_lines(records: list[dict], theme: str, width: int = KWIC_WIDTH) -> list[str]:
+def kwic_lines(records: list[ThemeRecord], theme: str, width: int = KWIC_WIDTH) -> list[str]:
     """Concordance lines: every evidence word of `theme` with its left and right context, aligned."""
     lines = []
     for r in records:
-        for word in r["evidence"].get(theme, []):
-            text = r["text"]
+        for word in r.evidence.get(theme, []):
+            text = r.text
             start = 0
             while (i := text.find(word, start)) >= 0:
                 left = text[max(0, i - width):i]
                 right = text[i + len(word): i + len(word) + width]
                 pad = " " * (2 * width - _width(left))
-                where = r["project"] or f"{r['article']}条"
-                lines.append(f"{pad}{left} 【{word}】 {right}    ({where} {r['kind']} {r['no']})")
+                lines.append(f"{pad}{left} 【{word}】 {right}    ({_where(r)} {KIND_LABEL.get(r.kind, r.kind)} {r.no})")
                 start = i + len(word)
     return lines

@@ -1,0 +1,108 @@
+"""Find taxonomy terms as whole tokens, and let the longest match claim its span.
+
+A term matches where its normalised tokens (Sudachi mode C, or mode A) occur in the comment's
+token sequence, or where its surface starts and ends on token boundaries. So 結びつけ finds
+結び付ける, 事業承継 finds 事業承継施策, but エコ never fires inside エコシステム. Across all
+themes the longest match wins a span: 資金調達 (finance) keeps 調達 (procurement) out of it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexer import Token, Tokens, clean, pattern
+
+
+@dataclass(frozen=True)
+class Match:
+    theme: str
+    kind: str  # strong | weak
+    term: str
+    start: int
+    end: int
+
+
+class TextIndex:
+    """Per-comment lookups built once: first normalised token → positions, token boundaries."""
+
+    def __init__(self, text: str, toks: Tokens):
+        self.text = text
+        self.toks = toks
+        self.bounds = toks.boundaries()
+        self._first = (self._by_norm(toks.c), self._by_norm(toks.a))
+
+    @staticmethod
+    def _by_norm(seq: tuple[Token, ...]) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for i, t in enumerate(seq):
+            out.setdefault(t.norm, []).append(i)
+        return out
+
+    def find(self, term: str, pat: tuple[tuple[str, ...], tuple[str, ...]]) -> list[tuple[int, int]]:
+        spans: set[tuple[int, int]] = set()
+        for seq, first, norms in ((self.toks.c, self._first[0], pat[0]), (self.toks.a, self._first[1], pat[1])):
+            if not norms:
+                continue
+            for i in first.get(norms[0], ()):
+                j = i + len(norms)
+                if j <= len(seq) and all(seq[i + k].norm == n for k, n in enumerate(norms)):
+                    spans.add((seq[i].start, seq[j - 1].end))
+        start = 0
+        while (i := self.text.find(term, start)) >= 0:
+            if i in self.bounds and i + len(term) in self.bounds:
+                spans.add((i, i + len(term)))
+            start = i + 1
+        return sorted(spans)
+
+
+class Lexicon:
+    """Every strong/weak term of a taxonomy, looked up from the comment's tokens (one pass over
+    the tokens instead of one search per term) plus one regex pass for the surface fallback."""
+
+    def __init__(self, entries: dict[str, list[tuple[str, str]]]):
+        self.entries = entries  # term → [(theme id, kind)]
+        self._first: tuple[dict[str, list], dict[str, list]] = ({}, {})
+        for term in entries:
+            for first, norms in zip(self._first, pattern(term)):
+                if norms:
+                    first.setdefault(norms[0], []).append((term, norms))
+        folded = sorted({clean(t) for t in entries}, key=len, reverse=True)
+        self._surface = {clean(t): t for t in entries}
+        self._rx = re.compile("(?=(" + "|".join(re.escape(t) for t in folded) + "))") if folded else None
+
+    def matches(self, index: TextIndex) -> list[tuple[str, int, int]]:
+        """(term, start, end) of every term occurrence on token boundaries."""
+        found: set[tuple[str, int, int]] = set()
+        for seq, first in zip((index.toks.c, index.toks.a), self._first):
+            for i, tok in enumerate(seq):
+                for term, norms in first.get(tok.norm, ()):
+                    j = i + len(norms)
+                    if j <= len(seq) and all(seq[i + k].norm == n for k, n in enumerate(norms)):
+                        found.add((term, tok.start, seq[j - 1].end))
+        if self._rx is not None:
+            for m in self._rx.finditer(index.text):
+                a, b = m.start(1), m.end(1)
+                if a in index.bounds and b in index.bounds:
+                    found.add((self._surface[m.group(1)], a, b))
+        return sorted(found, key=lambda f: (f[1], f[2]))
+
+
+class TermIndex:
+    """Token patterns of single terms (frames, rule terms), computed once per taxonomy."""
+
+    def __init__(self):
+        self._patterns: dict[str, tuple[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+
+    def find(self, term: str, index: TextIndex) -> list[tuple[int, int]]:
+        if term not in self._patterns:
+            self._patterns[term] = (clean(term), pattern(term))
+        return index.find(*self._patterns[term])
+
+
+def longest_first(matches: list[Match]) -> list[Match]:
+    """Keep a match unless a longer one (of any theme) overlaps it; equal spans are shared."""
+    kept: list[Match] = []
+    for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        if all(k.end <= m.start or m.end <= k.start or (k.start, k.end) == (m.start, m.end) for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
