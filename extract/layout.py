@@ -174,7 +174,7 @@ def _inside(c: dict, bbox: BBox, pad: float = 1.0) -> bool:
     return bbox[0] - pad <= cx <= bbox[2] + pad and bbox[1] - pad <= cy <= bbox[3] + pad
 
 
-def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegion]:
+def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" = None) -> list[TableRegion]:
     """Ruled tables (lattice) plus tables drawn with horizontal rules only."""
     if len(page.edges) < s.min_table_edges:
         return []
@@ -190,7 +190,7 @@ def find_table_regions(page, page_no: int, s: ExtractSettings) -> list[TableRegi
                if not any(_encloses(r.bbox, b) for b in bboxes)]
     top = [t for t in found if not any(o is not t and _encloses(o.bbox, t.bbox, 0.5) for o in found)]
     for t in top:
-        region = _region(page, page_no, t, [u for u in found if u is not t], s)
+        region = _region(page, page_no, t, [u for u in found if u is not t], s, pats)
         if region:
             regions.append(region)
     regions.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
@@ -229,6 +229,18 @@ def _rule_settings(page, s: ExtractSettings) -> dict:
                 explicit_vertical_lines=v, explicit_horizontal_lines=h)
 
 
+def _text_tables(lines: list[Line], tables: list, chars: list[dict], page_no: int, pats: "Patterns",
+                 s: ExtractSettings) -> tuple[list[Line], list]:
+    """KPI headings printed above a ruled grid join it; KPI grids printed without rules are
+    found from the lines' words. Returns the lines left and the tables."""
+    from .texttables import attach_headers, text_kpi_tables  # both build on this module
+
+    used = attach_headers(tables, lines, chars, pats, s)
+    lines = [ln for ln in lines if id(ln) not in used]
+    found, used = text_kpi_tables(lines, chars, page_no, pats, s)
+    return [ln for ln in lines if id(ln) not in used], tables + found
+
+
 def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
     """Rules that close a table cut open by a page break. Between two column rules that stop
     (or start) at one height, where horizontal rules cover little of that span but do cover
@@ -263,7 +275,7 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
     return rules
 
 
-def _region(page, page_no: int, t, others: list, s: ExtractSettings) -> TableRegion | None:
+def _region(page, page_no: int, t, others: list, s: ExtractSettings, pats: "Patterns | None" = None) -> TableRegion | None:
     """A pdfplumber table → TableRegion; tables printed inside one of its cells (HTML and Word
     nest them) become that cell's `tables`, their text kept out of the cell's lines."""
     nested = [u for u in others if _encloses(t.bbox, u.bbox, 0.5)]
@@ -280,7 +292,9 @@ def _region(page, page_no: int, t, others: list, s: ExtractSettings) -> TableReg
             lines = chars_to_lines(chars, page_no, s)
             for ln in lines:
                 ln.col_left, ln.col_right, ln.column = cb[0], cb[2], "cell"
-            tables = [reg for u in inside if (reg := _region(page, page_no, u, [o for o in nested if o is not u], s))]
+            tables = [reg for u in inside if (reg := _region(page, page_no, u, [o for o in nested if o is not u], s, pats))]
+            if pats is not None and lines:
+                lines, tables = _text_tables(lines, tables, chars, page_no, pats, s)
             cells.append(Cell(bbox=cb, lines=lines, tables=tables))
         rows.append(cells)
     if rows and any(c for r in rows for c in r):
@@ -469,17 +483,13 @@ def layout_page(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" 
     chars = page.chars
     pl.char_count = len(chars)
     pl.text = "".join(c["text"] for c in chars)
-    tables = find_table_regions(page, page_no, s)
+    tables = find_table_regions(page, page_no, s, pats)
     flow_chars = [c for c in chars if not any(_inside(c, t.bbox) for t in tables)]
     lines = chars_to_lines(flow_chars, page_no, s)
     for ln in lines:
         ln.text = normalize_chars(ln.text)
     if pats is not None:
-        from .texttables import text_kpi_tables  # tables builds on this module
-
-        found, used = text_kpi_tables(lines, flow_chars, page_no, pats, s)
-        tables += found
-        lines = [ln for ln in lines if id(ln) not in used]
+        lines, tables = _text_tables(lines, tables, flow_chars, page_no, pats, s)
     for t in tables:
         for r in t.rows:
             for c in r:

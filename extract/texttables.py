@@ -177,3 +177,35 @@ def _cell(c: _Cell | None, page_no: int) -> Cell:
     ln = Line(text=c.text, x0=c.x0, top=c.top, x1=c.x1, bottom=c.bottom, size=c.size, heavy=False,
               page=page_no, col_left=c.x0, col_right=c.x1, column="cell")
     return Cell(bbox=(c.x0, c.top, c.x1, c.bottom), lines=[ln])
+
+
+def attach_headers(regions: list[TableRegion], lines: list[Line], chars: list[dict], pats: Patterns,
+                   s: ExtractSettings) -> set[int]:
+    """A ruled KPI grid whose year headings are printed above its rules (only the 目標/実績
+    rows boxed): the heading line just above becomes its first row. Returns the ids of the
+    lines taken."""
+    used: set[int] = set()
+    rows = _rows(lines, chars, s) if regions and lines else []
+    for region in regions:
+        first = [r[0] for r in region.rows if r and r[0] is not None]
+        if not first or not all(c.lines and kpi_row_kind(c.text, pats) for c in first):
+            continue
+        x0, top, x1, _ = region.bbox
+        above = [r for r in rows if r.bottom <= top + 1 and top - r.bottom <= s.text_row_gap * r.size
+                 and any(year_of(c.text, pats) for c in r.cells if x0 - 1 <= c.cx <= x1 + 1)]
+        if not above:
+            continue
+        head = max(above, key=lambda r: r.bottom)
+        cells = [c for c in head.cells if x0 - 1 <= c.cx <= x1 + 1]
+        row: list[Cell | None] = []
+        for cell in region.rows[0]:
+            if cell is None:
+                row.append(None)
+                continue
+            cx0, _, cx1, _ = cell.bbox
+            hit = next((c for c in cells if cx0 - 1 <= c.cx <= cx1 + 1), None)
+            row.append(_cell(hit, region.page))
+        region.rows.insert(0, row)
+        region.bbox = (x0, min(top, head.top), x1, region.bbox[3])
+        used.update(id(ln) for ln in head.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
+    return used
