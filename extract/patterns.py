@@ -60,10 +60,11 @@ class Patterns:
         for key, rx in self.sections.items():
             if rx.fullmatch(t):
                 return key
-            for tag in self.tags.get(key, ()):
-                if t.startswith(tag) and rx.fullmatch(t[len(tag):].lstrip(":：・")):
-                    return key
-                if t.endswith(tag) and rx.fullmatch(t[: -len(tag)].rstrip(":：・")):
+            tags = self.tags.get(key, ())
+            # a badge before, a tag after, or both: 「P 事業計画」「事業計画 Plan」「P 事業計画（Plan）」
+            heads = [t] + [t[len(a):].lstrip(":：・") for a in tags if t.startswith(a)]
+            for h in heads:
+                if rx.fullmatch(h) or any(h.endswith(b) and rx.fullmatch(h[: -len(b)].rstrip(":：・")) for b in tags):
                     return key
         return None
 
