@@ -585,8 +585,17 @@ def mark_margins(pages: list[PageLayout], s: ExtractSettings) -> None:
 
 
 def _insert_pos(items: list, ln: Line) -> int:
+    """Where a margin line that is content goes in the page's reading order: before the first
+    item below it in its own panel (judged by where the right panel starts)."""
+    rights = [it.bbox[0] for it in items if getattr(it, "column", "single") == "right"]
+    if rights:
+        edge = min(rights)
+        if ln.x1 <= edge + 1:
+            ln.column = "left"
+        elif ln.x0 >= edge - 1:
+            ln.column = "right"
     for i, it in enumerate(items):
-        if it.top > ln.top and getattr(it, "column", "single") in ("single", ln.column):
+        if it.top > ln.top and (ln.column == "single" or getattr(it, "column", "single") in ("single", ln.column)):
             return i
     return len(items)
 
