@@ -128,7 +128,10 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
         seg: list[dict] = [row[0]]
         for prev, c in zip(row, row[1:]):
             size = max(prev.get("size", 10), c.get("size", 10))
-            if c["x0"] - prev["x1"] > s.segment_gap * size:
+            small = min(prev.get("size", 10), c.get("size", 10))
+            gap = c["x0"] - prev["x1"]
+            # a wide gap, or a gap where the type size changes (a title beside the other panel)
+            if gap > s.segment_gap * size or (size - small > s.same_size_tol and gap > s.segment_gap * small):
                 lines.append(_make_line(seg, page_no, s))
                 seg = []
             seg.append(c)
