@@ -97,6 +97,8 @@ class ExtractSettings:
     """In a table printed without rules, a gap wider than this × font size separates cells."""
     text_row_gap: float = 2.5
     """…rows follow each other within this × font size."""
+    text_label_room: float = 12.0
+    """…its 目標/実績 labels stand within this × font size left of the first year heading."""
     text_col_reach: float = 3.0
     """…a value belongs to the year heading it overlaps or is within this × font size of."""
     continuation_x_tol: float = 6.0

@@ -109,10 +109,18 @@ def text_kpi_tables(lines: list[Line], chars: list[dict], page_no: int, pats: Pa
         groups = _groups(header, pats)
         data: list[_Row] = []
         j = i + 1
-        while groups and j < len(rows) and rows[j].top - rows[j - 1].bottom <= s.text_row_gap * rows[j].size \
-                and any(kpi_row_kind(c.text, pats) for c in rows[j].cells):
-            data.append(rows[j])
-            j += 1
+        if groups:
+            span0 = min(g[0].x0 for g in groups) - s.text_label_room * groups[0][0].size
+            span1 = max(g[-1].x1 for g in groups) + groups[-1][-1].size
+        last = header
+        while groups and j < len(rows) and rows[j].top - last.bottom <= s.text_row_gap * rows[j].size:
+            row = rows[j]
+            if any(kpi_row_kind(c.text, pats) for c in row.cells if span0 <= c.cx <= span1):
+                data.append(row)
+                last = row
+            elif any(span0 <= c.cx <= span1 for c in row.cells):
+                break  # a row of the grid's columns that is not 目標/実績: the grid ended
+            j += 1  # otherwise a line of the other panel at this height
         if not data:
             i += 1
             continue
@@ -125,7 +133,7 @@ def text_kpi_tables(lines: list[Line], chars: list[dict], page_no: int, pats: Pa
                 for row in [header, *data]:
                     used.update(id(ln) for ln in row.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
             left = g[-1].x1
-        i = j
+        i += 1  # rows skipped as the other panel's may hold a grid of their own
     return regions, used
 
 
