@@ -30,10 +30,13 @@ class Label:
 
 @dataclass
 class TableBlock:
-    """A table kept whole: KPI, project list, article opinions, overview or another table."""
+    """A table kept whole: KPI, project list, article opinions, overview or another table.
+    An overview cut out of a table listing several projects carries their name and article."""
 
     grid: Grid
     kind: str
+    name: str | None = None
+    article: int | None = None
 
     @property
     def page(self) -> int:
@@ -142,8 +145,9 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
             columns = {}
             j0 = labelled[0]
             span = 1  # a label cell merged down over the rows below it heads a block of them
-            while i + span < len(grid.cells) and j0 < len(grid.cells[i + span]) and grid.cells[i + span][j0] is None:
-                span += 1
+            while i + span < len(grid.cells) and j0 < len(grid.cells[i + span]) \
+                    and all(c is None for c in grid.cells[i + span][: j0 + 1]):
+                span += 1  # (a cell in a column left of it starts another block)
             if len(labelled) == 1 and span > 1:
                 out.append(_label(row[j0], keys[j0]))
                 out.extend(_label_block(grid, i, i + span, j0 + 1, pats, s))
@@ -214,4 +218,33 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings)
         return [b for r in grid.cells for c in r if c for b in _cell_blocks(c, pats, s)]
     if kind == "other" and not any(c for r in grid.rows for c in r):
         return []  # an empty frame (photos, figures)
+    if kind == "overview":
+        return split_overview(grid, pats)
     return [TableBlock(grid, kind)]
+
+
+def split_overview(grid: Grid, pats: Patterns) -> list[Block]:
+    """An overview table with a 事務事業名 column (a spreadsheet's その他の事業 sheet): one
+    block per project, the header row kept on each; without that column, the table as is."""
+    t = pats.tables
+    for h, row in enumerate(grid.rows[:3]):
+        heads = [" ".join(c) for c in row]
+        name_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["project_list"])), None)
+        if name_col is None or not any(any(w in x for w in t["overview"]) for x in heads):
+            continue
+        art_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["article_column"])), None)
+        starts = [i for i in range(h + 1, len(grid.cells))
+                  if name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col]]
+        out: list[Block] = []
+        for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
+            sub = Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions, cells=[grid.cells[h]] + grid.cells[a:b])
+            name_lines = grid.rows[a][name_col]
+            article = None
+            if art_col is not None:
+                m = pats.article_cell.match(normalize_text("".join(grid.rows[a][art_col])).replace(" ", ""))
+                article = int(m.group("no")) if m else None
+            # the name cell's first line is the name; a ※ line under it is a note
+            name = normalize_text(" ".join(x for x in name_lines if not x.startswith("※")).split("※")[0])
+            out.append(TableBlock(sub, "overview", name=name or None, article=article))
+        return out
+    return [TableBlock(grid, "overview")]

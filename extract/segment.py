@@ -142,7 +142,8 @@ class Segmenter:
         heads = sorted(articles.items())
         for u in units:
             prior = [a for i, a in heads if i < u.anchor]
-            u.article = prior[-1] if prior else None
+            own = getattr(blocks[u.anchor], "article", None)
+            u.article = own if own is not None else (prior[-1] if prior else None)
         toc = self.toc_entries()
         chapters = self._chapters(units, toc, back_start)
         return Segments(units=units, chapters=chapters, articles=articles, toc=toc,
@@ -268,6 +269,8 @@ class Segmenter:
         """An overview table's own name row (one merged cell above the 概要 header)."""
         if not isinstance(b, TableBlock):
             return None
+        if b.name:
+            return b.name
         rows = b.grid.rows
         words = self.pats.tables["overview"]
         for k, r in enumerate(rows[:3]):

@@ -135,11 +135,11 @@ def classify(grid: Grid, pats: Patterns) -> str:
         art = has(t["article_column"])
         if art is not None and has(t["article_opinions"]) not in (None, art):
             return "article_opinions"
-        if art is not None and has(t["project_list"]) not in (None, art):
-            return "project_list"
         ov = has(t["overview"])
         if ov is not None and has(t["overview_results"]) not in (None, ov):
-            return "overview"
+            return "overview"  # (with a name column it lists several その他の事業)
+        if art is not None and has(t["project_list"]) not in (None, art):
+            return "project_list"
     return "other"
 
 
