@@ -8,6 +8,7 @@ at least twice, and the PDFs carrying the variations their manifest lists.
 """
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import re
@@ -21,7 +22,7 @@ import scoring
 from conftest import FIXTURES
 
 ZOO = FIXTURES / "zoo"
-SETS = {"committed": ZOO, "heldout": ZOO / "heldout"}
+SETS = {"committed": ZOO, "heldout": ZOO / "heldout", "calc": ZOO / "calc"}  # calc: when rendered
 PASS = 98.0
 RADICAL_FORMS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
 
@@ -34,7 +35,8 @@ def _switches():
 
 
 def manifest(folder) -> dict[str, dict]:
-    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    path = folder / "manifest.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
 CASES = [pytest.param(folder / entry["file"], id=f"{name}-{seed}")
@@ -87,3 +89,24 @@ def test_pdf_carries_its_switches(entry):
             "2020年度": "2021年度"}[sw["year_header"]]
     assert year in flat
     assert RADICAL_FORMS.search(text), "Chromium's ToUnicode maps 小/目/長… to radical forms"
+
+
+def test_every_rendering_holds_every_truth_text(expected, monkeypatch):
+    """Whatever the switches, the HTML printed holds every name, Check/Action, goal, plan,
+    result, next-plan and opinion text of the truth (the look-alike ⻑ aside, which NFKC keeps)."""
+    monkeypatch.syspath_prepend(str(FIXTURES.parent))
+    from fixtures.seed import parse_seed
+    from fixtures.zoo import COMMITTED, HELDOUT_SEEDS
+    from fixtures.zoo_html import FONT_FILES, ZooHtml
+    from fixtures.zoo_switches import draw
+
+    doc = parse_seed()
+    wanted = [t for p in expected["projects"]
+              for t in [p["name"], p["goal"], *p["plan"], *p["results"], *p["next_plan"],
+                        *(i["text"] for i in p["check"] + p["action"])] if t]
+    wanted += [o for a in expected["article_opinions"] for o in a["opinions"]]
+    for seed in COMMITTED + HELDOUT_SEEDS:
+        body = ZooHtml(doc, draw(seed), FONT_FILES["mincho"]).html().split("<body>", 1)[1]
+        text = scoring.norm(html.unescape(re.sub(r"<[^>]+>", "", body)).replace("\u2ed1", "長"))
+        missing = [t[:40] for t in wanted if scoring.norm(t) not in text]
+        assert not missing, f"seed {seed}: {missing[:3]}"
