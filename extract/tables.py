@@ -227,7 +227,9 @@ def _parse_matrix(grid: Grid, kind_row: int, pats: Patterns, reference: bool) ->
     kinds = [kpi_row_kind("\n".join(c), pats) for c in grid.rows[kind_row]]
     unit_cols = [j for j, t in enumerate(heads) if pats.kpi_unit_header.match(normalize_text(t))]
     value_cols = [j for j in range(len(kinds)) if kinds[j] and j < len(years) and years[j]]
-    name_col = next((j for j in range(len(heads)) if j not in unit_cols and j not in value_cols), 0)
+    body = grid.rows[kind_row + 1:]
+    name_col = next((j for j in range(len(heads)) if j not in unit_cols and j not in value_cols
+                     and any(j < len(r) and r[j] for r in body)), 0)
     out: list[Indicator] = []
     for i in range(kind_row + 1, len(grid.rows)):
         row, cells = grid.rows[i], grid.cells[i]
