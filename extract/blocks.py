@@ -37,6 +37,7 @@ class TableBlock:
     kind: str
     name: str | None = None
     article: int | None = None
+    continues: bool = False  # rows that go on with the previous block's project (a page break)
 
     @property
     def page(self) -> int:
@@ -236,6 +237,11 @@ def split_overview(grid: Grid, pats: Patterns) -> list[Block]:
         starts = [i for i in range(h + 1, len(grid.cells))
                   if name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col]]
         out: list[Block] = []
+        if not starts or starts[0] > h + 1:  # rows going on from the previous page's project
+            end = starts[0] if starts else len(grid.cells)
+            sub = Grid(rows=[grid.rows[h]] + grid.rows[h + 1:end], regions=grid.regions,
+                       cells=[grid.cells[h]] + grid.cells[h + 1:end])
+            out.append(TableBlock(sub, "overview", continues=True))
         for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
             sub = Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions, cells=[grid.cells[h]] + grid.cells[a:b])
             name_lines = grid.rows[a][name_col]

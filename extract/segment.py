@@ -240,6 +240,9 @@ class Segmenter:
                 seen.add(b.key)
             if not opens:
                 continue
+            if getattr(b, "continues", False) and units:
+                floor = i + 1
+                continue  # the previous project's rows after a page break: already in its range
             title, name = self._title(i, "overview", floor, gaz)
             own = self._own_name(b)
             if own:
