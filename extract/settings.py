@@ -101,6 +101,8 @@ class ExtractSettings:
     """…its 目標/実績 labels stand within this × font size left of the first year heading."""
     text_col_reach: float = 3.0
     """…a value belongs to the year heading it overlaps or is within this × font size of."""
+    row_key_chars: int = 6
+    """A first-column cell this short (「16条」) on both sides of a page break means a new row."""
     continuation_x_tol: float = 6.0
     """Tables on consecutive pages whose column edges match within this many points are one table."""
 
