@@ -15,7 +15,7 @@ from .normalize import normalize_text
 from .paragraphs import Para, cell_paragraphs
 from .patterns import Patterns
 from .settings import ExtractSettings
-from .tables import Grid, classify, to_grid
+from .tables import Grid, classify, kpi_row_kind, to_grid, year_of
 
 
 @dataclass
@@ -175,13 +175,38 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
 def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """The rows a merged label cell heads, from column c0 on: a KPI grid stays a table, rows
     with labels of their own are opened the same way, other content is read cell by cell."""
+    width = max(len(row) for row in grid.cells[r0:r1])
+    while c0 < width - 1 and all(c0 >= len(row) or row[c0] is None for row in grid.cells[r0:r1]):
+        c0 += 1  # columns the label cell is merged across
     cells = [row[c0:] for row in grid.cells[r0:r1]]
     sub = Grid(rows=[row[c0:] for row in grid.rows[r0:r1]], regions=grid.regions, cells=cells)
     if classify(sub, pats) == "kpi":
         return [TableBlock(sub, "kpi")]
     if has_labels(sub, pats):
         return open_table(sub, pats, s)  # sub-labels (②課題) or column heads (Check | Action)
-    return [b for row in cells for c in row if c is not None for b in _cell_blocks(c, pats, s)]
+    return _rows_with_kpis(sub, pats, s)
+
+
+def _rows_with_kpis(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """Rows read cell by cell, except runs that form a KPI grid (a row of years, then rows
+    opening with 目標/実績): those stay tables, named by the row above them."""
+    out: list[Block] = []
+    i = 0
+    n = len(grid.cells)
+    while i < n:
+        years = any(year_of(" ".join(c), pats) for c in grid.rows[i])
+        j = i + 1
+        while j < n and kpi_row_kind(" ".join(next((c for c in grid.rows[j] if c), [])), pats):
+            j += 1
+        if years and j > i + 1:
+            sub = Grid(rows=grid.rows[i:j], regions=grid.regions, cells=grid.cells[i:j])
+            if classify(sub, pats) == "kpi":
+                out.append(TableBlock(sub, "kpi"))
+                i = j
+                continue
+        out.extend(b for c in grid.cells[i] if c is not None for b in _cell_blocks(c, pats, s))
+        i += 1
+    return out
 
 
 def _has_content(c: Cell | None, pats: Patterns) -> bool:

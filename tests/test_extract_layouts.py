@@ -1,0 +1,123 @@
+"""Extraction on layouts we did not draw: the acceptance rendering (Word → LibreOffice,
+landscape, two panels, section labels in cells) and the pieces that make it general —
+labels however decorated, tables printed without rules, tables cut by a page break, pages
+laid out in parallel, and a clear account of what was seen when a PDF is not understood."""
+from __future__ import annotations
+
+import json
+
+import pdfplumber
+import pytest
+
+import scoring
+from conftest import FIXTURES, ROOT
+from hokoku.extract import parse_report
+from hokoku.extract.errors import InputError
+from hokoku.extract.layout import find_table_regions, layout_page
+from hokoku.extract.patterns import load_patterns
+from hokoku.extract.settings import ExtractSettings
+from hokoku.extract.tables import classify, parse_kpis, to_grid
+
+ACCEPTANCE = ROOT.parent / "shared" / "acceptance"
+PATS = load_patterns()
+
+
+@pytest.fixture(scope="module")
+def acceptance() -> dict:
+    pdf = ACCEPTANCE / "fy2021_word_landscape.pdf"
+    if not pdf.exists():
+        pytest.skip("shared/acceptance is not beside this checkout")
+    return parse_report(pdf).to_dict()
+
+
+def test_acceptance_rendering_is_read_field_by_field(acceptance):
+    truth = json.loads((ACCEPTANCE / "truth.json").read_text(encoding="utf-8"))
+    metrics = scoring.score(truth, acceptance)
+    low = [(m.label, round(m.value, 1), m.misses[:2]) for m in metrics if m.value < 99.0]
+    assert not low
+
+
+def test_acceptance_values_from_cells_panels_and_side_by_side_check_action(acceptance):
+    proj = {p["name"]: p for p in acceptance["projects"]}
+    kigyo = proj["起業化総合支援事業"]
+    assert kigyo["goal"] == "次代を支える産業を創出するため、市内での起業を盛んにする"  # a label | content cell row
+    ind = next(i for i in kigyo["indicators"] if i["name"] == "川崎市創業支援事業計画全体での創業実績件数")
+    assert [(v["fiscal_year"], v["target"], v["actual"]) for v in ind["values"]] == [(2020, 95, 201), (2021, 100, 183)]
+    assert kigyo["check"][1]["text"].startswith("K-NICのことを知らない既存企業はまだ多いことから")
+    assert kigyo["action"][1]["text"].startswith("K-NICでは、年間を通して多様なテーマでイベントを開催しており")
+    seisan = proj["生産性向上推進事業"]
+    assert seisan["action"][0]["answers"] == [1, 2, 3]  # one Action cell merged across Check ①②③
+    nintei = next(i for i in seisan["indicators"] if i["name"] == "先端設備等導入計画の認定件数")
+    assert [(v["actual"], v["actual_text"]) for v in nintei["values"]][0] == (59, "59 (新規38件・変更21件)")
+    # a KPI continued under the project's header repeated on the next page keeps its name
+    chizai = proj["知的財産戦略の推進"]
+    assert "知的財産スクール参加者数" in [i["name"] for i in chizai["indicators"]]
+    assert chizai["pages"] == [22, 23, 24]
+
+
+@pytest.mark.parametrize("text, key", [
+    ("事業計画 Plan", "plan"), ("Plan 事業計画", "plan"), ("P 事業計画", "plan"), ("事業計画（Plan）", "plan"),
+    ("P 事業計画（Plan）", "plan"), ("C 主な検証意見（Check）", "check"), ("検証・改善（Check・Action）", "check"),
+    ("令和4年度以降の対応（Action）", "action"), ("【Check】主な検証意見", "check"), ("事務事業名", "name"),
+    ("令和３年度の実績", "results"), ("計画を立てる", None), ("課題の解決に向けて", None),
+])
+def test_section_labels_however_decorated(text, key):
+    assert PATS.heading(text) == key
+
+
+def test_label_and_content_on_one_line():
+    assert PATS.split_label("施策における目標　次代を支える産業を創出する") == ("goal", "次代を支える産業を創出する")
+    assert PATS.split_label("課題の解決に向けて取り組む") is None  # a word, not a label set off by a space
+
+
+def _kpis_on(pdf_name: str, page_no: int) -> list:
+    s = ExtractSettings()
+    with pdfplumber.open(FIXTURES / pdf_name) as pdf:
+        layout = layout_page(pdf.pages[page_no - 1], page_no, s, PATS)
+    out = []
+    for region in (it for it in layout.items if hasattr(it, "rows")):
+        grid = to_grid([region], s)
+        if classify(grid, PATS) != "kpi":
+            continue
+        for ind in parse_kpis(grid, "", PATS):
+            out.append([(v.fiscal_year, v.target, v.actual) for v in ind.values])
+    return out
+
+
+def test_kpi_grids_printed_without_rules_side_by_side():
+    """zoo seed 194: borderless KPI grids, two side by side under 「令和2年度 令和3年度 令和2年度 …」."""
+    assert _kpis_on("zoo/zoo_00194.pdf", 10) == [
+        [(2020, 95, 201), (2021, 100, 183)], [(2020, 8, 8), (2021, 8, 8)], [(2020, 5, 10), (2021, 5, 10)]]
+
+
+def test_evaluation_sheet_indicator_matrix():
+    """An Excel evaluation sheet: years over 目標|実績 columns, one indicator per row."""
+    report = parse_report(FIXTURES / "calc" / "r3_calc_portrait.pdf").to_dict()
+    kbic = next(p for p in report["projects"] if p["name"] == "新川崎・創造のもり推進事業 ①新産業創造支援事業")
+    first = kbic["indicators"][0]
+    assert first["name"] == "KBIC入居者に対する経営相談等の支援件数" and first["unit"] == "件"
+    assert [(v["fiscal_year"], v["target"], v["actual"]) for v in first["values"]] == [(2020, 600, 826), (2021, 650, 962)]
+    others = [p["name"] for p in report["projects"] if p["kind"] == "other"]
+    assert "医工連携等推進事業" in others and "ソーシャルビジネス振興事業" in others
+
+
+def test_a_table_row_cut_by_a_page_break_is_still_read_as_cells():
+    """zoo seed 2, page 39: the last row (令和4年度の実施計画 | its items) has no bottom rule."""
+    s = ExtractSettings()
+    with pdfplumber.open(FIXTURES / "zoo" / "zoo_00002.pdf") as pdf:
+        regions = find_table_regions(pdf.pages[38], 39, s, PATS)
+    last = max(regions, key=lambda r: r.bbox[1])
+    assert PATS.heading(last.rows[0][0].text) == "next_plan"
+    assert "キャリアサポートかわさき" in last.rows[0][1].text
+
+
+def test_pages_laid_out_in_parallel_give_the_same_report():
+    pdf = FIXTURES / "edge" / "excerpt_3p.pdf"
+    assert parse_report(pdf, jobs=2).to_dict() == parse_report(pdf).to_dict()
+
+
+def test_not_understood_says_what_was_seen():
+    with pytest.raises(InputError) as e:
+        parse_report(FIXTURES / "edge" / "not_a_report.pdf")
+    msg = str(e.value)
+    assert "not a report of this kind" in msg and "seen: section labels" in msg and "text up to page" in msg
