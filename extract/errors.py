@@ -7,7 +7,9 @@ class HokokuError(Exception):
 
 
 class InputError(HokokuError):
-    """A file cannot be used as input; the message names the file and the cause."""
+    """A file cannot be used as input; the message names the file and the cause.
+
+    Several problems of one file are separate lines, each starting with the file name."""
 
     def __init__(self, path: str, problem: str):
         self.path = str(path)

@@ -8,9 +8,12 @@ from pathlib import Path
 import pandas as pd
 
 from .atomic import write_text, write_with
+from .labels import MATRIX_SHEET
+from .xlsx import SheetLayout, write_csv, write_workbook
 
 CSV_ENCODING = "utf-8-sig"
 KWIC_WIDTH = 20  # characters of context each side
+MATRIX_LAYOUT = SheetLayout(wrap=frozenset({"text"}))
 
 
 def to_json(records: list[dict]) -> str:
@@ -55,9 +58,9 @@ def write_matrix(records: list[dict], out: str | Path, theme_ids: list[str]) -> 
     out = Path(out)
     df = matrix_frame(records, theme_ids)
     if out.suffix.lower() == ".xlsx":
-        write_with(out, lambda tmp: df.to_excel(tmp, index=False, sheet_name="文書×テーマ", engine="openpyxl"))
+        write_with(out, lambda tmp: write_workbook(tmp, {MATRIX_SHEET: df}, MATRIX_LAYOUT))
     else:
-        write_with(out, lambda tmp: df.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+        write_with(out, lambda tmp: write_csv(df, tmp))
     return out
 
 
