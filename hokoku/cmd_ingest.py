@@ -103,8 +103,10 @@ def run(args) -> int:
     from tqdm import tqdm
     from tqdm.contrib.logging import logging_redirect_tqdm
 
-    from hokoku.outputs.atomic import clean_stale
+    from hokoku.outputs.atomic import STDOUT, clean_stale
 
+    if args.output == STDOUT:
+        raise HokokuError("-o -: ingest writes a folder of files per report, it cannot write to standard output")
     pdfs = expand_inputs([str(p) for p in args.pdfs])
     jobs = output_folders(pdfs, args.output)
     clean_stale(args.output)
