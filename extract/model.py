@@ -265,6 +265,8 @@ def _read_json(path: Path, what: str) -> Any:
         raise InputError(str(path), f"not a {what} file (not UTF-8 text)") from None
     except json.JSONDecodeError as e:
         raise InputError(str(path), f"not a {what} file (invalid JSON: {e})") from None
+    except RecursionError:
+        raise InputError(str(path), f"not a {what} file (JSON nested too deeply)") from None
 
 
 MAX_PROBLEMS = 10
@@ -322,7 +324,10 @@ def _expected(tp: Any) -> str:
     if dataclasses.is_dataclass(tp):
         return "an object"
     if typing.get_origin(tp) in (types.UnionType, typing.Union):
-        return " or ".join(_expected(a) for a in typing.get_args(tp))
+        names = dict.fromkeys(_expected(a) for a in typing.get_args(tp))
+        if "a number" in names:  # an integer is a number too
+            names.pop("an integer", None)
+        return " or ".join(names)
     return _TYPE_NAMES.get(typing.get_origin(tp) or tp, str(tp))
 
 
