@@ -120,3 +120,8 @@ def test_same_stem_from_two_folders_gets_two_output_folders(tmp_path):
     assert len(shas) == 2  # both reports kept, none replaced the other
     again = hokoku("ingest", tmp_path / "A/x.pdf", tmp_path / "B/x.pdf", "-o", out)
     assert sorted(p.name for p in out.iterdir()) == folders, again.stderr  # stable names across runs
+
+
+def test_debug_page_out_of_range_is_one_line(tmp_path):
+    r = hokoku("debug", EXCERPT, "--page", "9", "-o", tmp_path / "p.png")
+    assert r.returncode == 1 and r.stderr.strip() == f"hokoku debug: error: {EXCERPT}: --page 9: the PDF has pages 1–5"
