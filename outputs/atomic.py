@@ -3,12 +3,14 @@
 Files: written to a hidden temporary sibling, then renamed over the destination.
 Folders (an output *set*): written into a hidden temporary sibling folder, then
 swapped into place, so a reader sees either the old set or the new one.
-Everything is created with the user's umask (mkstemp alone would give 0600).
+Everything is created with the user's umask (mkstemp alone would give 0600). Temporaries a
+killed run left behind are removed by the next write to the same destination (`clean_stale`).
 `-` as a destination means standard output (text and CSV only; see `STDOUT`).
 """
 from __future__ import annotations
 
 import contextlib
+import glob
 import logging
 import os
 import shutil
@@ -58,6 +60,7 @@ def atomic_path(dest: str | os.PathLike) -> Iterator[Path]:
         return
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(dest.parent, dest.name)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=TMP_SUFFIX, dir=dest.parent)
     os.close(fd)
     tmp_path = Path(tmp)
@@ -81,17 +84,19 @@ def write_with(dest: str | os.PathLike, writer: Callable[[Path], None]) -> None:
         writer(tmp)
 
 
-def clean_stale(folder: str | os.PathLike, older_than_s: float = STALE_AFTER_S) -> list[Path]:
-    """Remove temporaries (`.NAME.XXXX.tmp` files and folders) left in `folder` by a killed run.
+def clean_stale(folder: str | os.PathLike, name: str | None = None, older_than_s: float = STALE_AFTER_S) -> list[Path]:
+    """Remove temporaries (`.NAME.XXXX.tmp` files and folders) left in `folder` by a killed run,
+    of destination `name` only when given.
 
     Only entries older than `older_than_s` go, so a run writing into the same folder
     right now keeps its own."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
+    prefix = f".{glob.escape(name)}." if name else "."
     now = time.time()
     removed = []
-    for p in folder.glob(f".*{TMP_SUFFIX}"):
+    for p in folder.glob(f"{prefix}*{TMP_SUFFIX}"):
         try:
             if now - p.lstat().st_mtime < older_than_s:
                 continue
@@ -99,7 +104,7 @@ def clean_stale(folder: str | os.PathLike, older_than_s: float = STALE_AFTER_S) 
             removed.append(p)
         except FileNotFoundError:
             continue
-    for p in folder.glob(f".*{TMP_SUFFIX}{OLD_SUFFIX}"):
+    for p in folder.glob(f"{prefix}*{TMP_SUFFIX}{OLD_SUFFIX}"):
         original = folder / p.name[1:-(len(TMP_SUFFIX + OLD_SUFFIX) + _RANDOM_LEN + 1)]
         if original.exists():
             shutil.rmtree(p, ignore_errors=True)
@@ -134,6 +139,7 @@ def atomic_dir(dest: str | os.PathLike) -> Iterator[Path]:
     (`clean_stale` puts it back if the run dies between the two renames)."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(dest.parent, dest.name)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=TMP_SUFFIX, dir=dest.parent))
     _apply_umask(tmp, 0o777)
     try:

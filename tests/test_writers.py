@@ -125,3 +125,15 @@ def test_stdout_destination_writes_bytes_to_stdout(capfdbinary):
 
     write_text("-", "番号,本文\n")
     assert capfdbinary.readouterr().out == "番号,本文\n".encode()
+
+
+def test_next_write_removes_a_killed_runs_temporary(tmp_path):
+    import os
+
+    from hokoku.outputs.atomic import write_text
+
+    left = tmp_path / ".themes.json.k1ll3d00.tmp"  # what kill -9 during a write leaves
+    left.write_text("half")
+    os.utime(left, (0, 0))
+    write_text(tmp_path / "themes.json", "[]\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["themes.json"]
