@@ -101,9 +101,10 @@ def reading_pdf(path: str | Path) -> Iterator[pdfplumber.PDF]:
     loggers = [logging.getLogger(n) for n in PDF_LOGGERS]
     saved = [(lg.propagate, lg.level) for lg in loggers]
     for lg in loggers:
+        debugging = lg.getEffectiveLevel() < logging.WARNING  # `hokoku -vv`: the details stay visible
         lg.addHandler(collect)
-        lg.propagate = False
-        lg.setLevel(logging.WARNING)
+        lg.propagate = debugging
+        lg.setLevel(min(logging.WARNING, lg.getEffectiveLevel()))
     try:
         with open_pdf(path) as pdf:
             yield pdf

@@ -81,13 +81,13 @@ def setup_logging(verbosity: int) -> None:
     logging.getLogger("py.warnings").setLevel(logging.WARNING if verbosity >= 1 else logging.ERROR)
 
 
-def _add_common(p: argparse.ArgumentParser, default: object) -> None:
-    """--debug/-v/-q, accepted before or after the command name."""
-    kw = {} if default is None else {"default": default}
-    p.add_argument("--debug", action="store_true", help="show tracebacks on errors", **kw)
+def _add_common(p: argparse.ArgumentParser, on_command: bool) -> None:
+    """--debug/-v/-q, accepted before the command name and (on_command) after it."""
+    keep = {"default": argparse.SUPPRESS} if on_command else {}  # do not reset what came before
+    p.add_argument("--debug", action="store_true", help="show tracebacks on errors", **keep)
     p.add_argument("-v", "--verbose", action="count", help="more detail on stderr (-vv: library debug output)",
-                   **({"default": 0} if default is None else kw))
-    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr", **kw)
+                   **(keep or {"default": 0}))
+    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors on stderr", **keep)
 
 
 def build_parser() -> tuple[argparse.ArgumentParser, dict]:
@@ -97,13 +97,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
         epilog="Outputs: '-o -' writes JSON/CSV to standard output. Messages go to stderr.",
     )
     parser.add_argument("--version", action="version", version=f"hokoku {__version__}")
-    _add_common(parser, None)
+    _add_common(parser, on_command=False)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     runners = {}
     for modname in COMMAND_MODULES:
         mod = importlib.import_module(modname)
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP)
-        _add_common(p, argparse.SUPPRESS)
+        _add_common(p, on_command=True)
         mod.add_arguments(p)
         runners[mod.NAME] = mod.run
     return parser, runners

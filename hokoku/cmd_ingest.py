@@ -107,6 +107,8 @@ def run(args) -> int:
 
     if args.output == STDOUT:
         raise HokokuError("-o -: ingest writes a folder of files per report, it cannot write to standard output")
+    if Path(args.output).exists() and not Path(args.output).is_dir():
+        raise HokokuError(f"-o {args.output}: exists and is not a folder")
     pdfs = expand_inputs([str(p) for p in args.pdfs])
     jobs = output_folders(pdfs, args.output)
     clean_stale(args.output)
