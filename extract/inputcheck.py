@@ -18,7 +18,7 @@ from pathlib import Path
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from .errors import InputError
+from .errors import InputError, terminal_safe
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # the header may follow a few junk bytes
@@ -144,8 +144,9 @@ def _is_password_error(e: BaseException) -> bool:
 
 
 def _short(e: Exception) -> str:
+    """The first line of a parser message, at most 120 characters, control characters as \\xNN."""
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return msg[:120]
+    return terminal_safe(msg[:120])
 
 
 def require_text_layer(pdf: pdfplumber.PDF, path: str | Path) -> None:

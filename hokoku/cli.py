@@ -19,7 +19,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from hokoku.extract.errors import HokokuError
+from hokoku.extract.errors import HokokuError, terminal_safe
 
 from . import __version__
 
@@ -61,12 +61,17 @@ def check_output(path: str, formats: Iterable[str], what: str = "output") -> str
     return suffix
 
 
+class _SafeFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record))
+
+
 def setup_logging(verbosity: int) -> None:
     """One handler on stderr, plain message lines. -q: warnings and errors only; default: hokoku's
     progress lines; -v: hokoku's details; -vv: also the libraries' debug output."""
     level = logging.WARNING if verbosity < 0 else logging.INFO if verbosity == 0 else logging.DEBUG
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(_SafeFormatter("%(message)s"))
     root = logging.getLogger()
     for h in list(root.handlers):
         if getattr(h, "_hokoku", False):

@@ -10,6 +10,7 @@ import functools
 import io
 import json
 import random
+import re
 import signal
 import tempfile
 import time
@@ -190,3 +191,22 @@ def test_mutated_report_json_long(command):
 def test_not_a_report_is_one_error_line(command, data):
     """Issue 14: `themes` exited 0 on `{}`; the others crashed on `[]`."""
     assert check_cli_on(command, data) == 1
+
+
+def test_damaged_pdfs_through_ingest_print_only_hokoku_lines(tmp_path):
+    """pdfminer's own log lines never reach the terminal; each file gets hokoku's lines only."""
+    import subprocess
+    import sys
+
+    rnd = random.Random(5)
+    data = SOURCE.read_bytes()
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(40):
+        (src / f"case{i:02d}.pdf").write_bytes(mutate(data, rnd))
+    r = subprocess.run([sys.executable, "-m", "hokoku", "ingest", str(src), "-o", str(tmp_path / "out"), "-j", "2"],
+                       capture_output=True, text=True, timeout=600)
+    lines = r.stderr.splitlines()
+    assert lines and all(ln.startswith(("hokoku ingest: ", str(src))) for ln in lines), r.stderr
+    assert lines[-1].startswith("hokoku ingest: ") and "parsed" in lines[-1] and "Traceback" not in r.stderr
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", r.stderr)  # a NUL from a damaged stream shows as \x00

@@ -150,3 +150,14 @@ def test_hostile_file_and_folder_names_through_ingest(tmp_path):
     assert json.loads((folder / "report.json").read_text(encoding="utf-8"))["source"]["file"] == "=1+1 報告'書.pdf"
     projects = pd.read_csv(folder / "projects.csv", encoding="utf-8-sig")
     assert projects["source"].iloc[0] == "'=1+1 報告'書.pdf"
+
+
+def test_messages_cannot_send_escape_sequences_to_the_terminal(tmp_path):
+    from hokoku.extract.errors import terminal_safe
+
+    assert terminal_safe("a\x1b[31mred\x07\x00\x90 本文\n") == "a\\x1b[31mred\\x07\\x00\\x90 本文\n"
+    name = tmp_path / "x\x1b[2Jy.pdf"  # a file name that would clear the screen
+    name.write_bytes(b"not a pdf")
+    r = subprocess.run([sys.executable, "-m", "hokoku", "ingest", str(name), "-o", str(tmp_path / "out")],
+                       capture_output=True, text=True)
+    assert r.returncode == 1 and "\x1b" not in r.stderr and "x\\x1b[2Jy.pdf: not a PDF file" in r.stderr
