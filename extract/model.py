@@ -7,6 +7,7 @@ report.json shape is spelled out, and `ThemeRecord` the same for theme results.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import re
@@ -382,12 +383,17 @@ def _is_instance(v: Any, tp: Any) -> bool:
     return isinstance(v, tp)
 
 
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
 def validate(cls: type, d: Any, where: str = "") -> list[str]:
     """Problems of raw JSON value `d` read as dataclass `cls`: missing required keys, wrong types.
     The dataclasses are the schema; unknown keys are allowed (contract)."""
     if not isinstance(d, dict):
         return [f"{where or 'top level'}: expected an object, got {_type_name(d)}"]
-    hints = typing.get_type_hints(cls)
+    hints = _hints(cls)
     problems: list[str] = []
     for f in fields(cls):
         key = f"{where}.{f.name}" if where else f.name
