@@ -272,14 +272,18 @@ def _read_json(path: Path, what: str) -> Any:
 
 MAX_PROBLEMS = 10
 """Problems listed for one file; the rest are counted."""
-_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BROKEN_CHARS = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
 REPLACEMENT = "\ufffd"
 
 
 def clean_text(s: str) -> tuple[str, int]:
-    """`s` with NUL, control characters (other than tab/newline/CR) and lone surrogates replaced
-    by U+FFFD — they crash XLSX/DOCX writers and the tokenizer; returns (text, replacements)."""
-    return _UNSAFE_CHARS.subn(REPLACEMENT, s)
+    """`s` with NUL and other control characters (not tab/newline/CR) as a space, lone surrogates
+    and non-characters as U+FFFD — they crash XLSX/DOCX writers and the tokenizer; returns
+    (text, number replaced)."""
+    s, n = _CONTROL_CHARS.subn(" ", s)
+    s, m = _BROKEN_CHARS.subn(REPLACEMENT, s)
+    return s, n + m
 
 
 def _clean_tree(o: Any, count: list[int]) -> Any:
@@ -298,8 +302,8 @@ def _clean_loaded(path: Path, data: Any) -> Any:
     count = [0]
     cleaned = _clean_tree(data, count)
     if count[0]:
-        log.warning("%s: %d control character(s) or invalid code point(s) in the text replaced by U+FFFD",
-                    path, count[0])
+        log.warning("%s: %d control character(s) or invalid code point(s) in the text replaced "
+                    "(control characters by a space, broken characters by U+FFFD)", path, count[0])
     return cleaned
 
 
