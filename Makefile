@@ -36,8 +36,11 @@ demo: $(STAMP)
 	@echo "  draft_next_year.docx                                     FY2022 Word draft (hokoku draft)"
 	@echo "  trends/index.html                                        theme trends across years (hokoku trends)"
 
+# The wheel smoke test (tests/test_wheel.py, marked slow) builds and installs the wheel in a
+# fresh venv and runs every command from it: it is what catches a subpackage left out of the wheel.
 test: $(STAMP)
 	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m slow tests/test_wheel.py
 
 test-all: $(STAMP)
 	$(BIN)/pytest -q -m "slow or not slow"

@@ -16,7 +16,6 @@ from .settings import ExtractSettings
 __all__ = ["parse_report", "ExtractSettings", "Report"]
 
 NOT_A_REPORT = "not a report of this kind: no PDCA sections (事業計画 Plan, 主な検証意見 Check …) were found"
-GARBLED = "text layer is garbled on page(s) {pages} ({why}); the PDF's fonts lack a usable Unicode map"
 
 
 def parse_report(
@@ -28,7 +27,7 @@ def parse_report(
 ) -> Report:
     """Parse one report PDF (pages laid out in `jobs` processes). Raises InputError (one line
     naming the file and the problem)."""
-    from .inputcheck import corrupt, garbled_pages, open_pdf, require_text_layer
+    from .inputcheck import check_garbled_sample, corrupt, garbled_pages, raise_garbled, reading_pdf, require_text_layer
     from .layout import body_font_size, layout_document
     from .patterns import load_patterns
     from .structure import build_structure
@@ -36,9 +35,11 @@ def parse_report(
     s = settings or ExtractSettings()
     pats = load_patterns(patterns_file)
     path = Path(path)
-    with open_pdf(path) as pdf:
+    with reading_pdf(path) as pdf:
         try:
             require_text_layer(pdf, path)
+            if s.check_garbled:
+                check_garbled_sample(pdf, path)
             pages = layout_document(pdf, s, progress, pats, jobs=jobs, path=str(path))
         except InputError:
             raise
@@ -46,9 +47,7 @@ def parse_report(
             raise corrupt(path, e) from None
         n_pages = len(pdf.pages)
     if s.check_garbled:
-        bad = garbled_pages([p.text for p in pages])
-        if bad:
-            raise InputError(path, GARBLED.format(pages=", ".join(str(n) for n, _ in bad[:10]), why=bad[0][1]))
+        raise_garbled(path, garbled_pages([p.text for p in pages]))
     parsed = build_structure(pages, pats, s, body_font_size(pages))
     if not parsed.projects or not any(p.plan or p.check or p.goal for p in parsed.projects):
         raise InputError(path, not_a_report(parsed, n_pages))

@@ -1,18 +1,24 @@
 """Input checks: say plainly why a file cannot be read, before any parsing.
 
-Each problem is one InputError naming the file: missing, not a PDF, encrypted,
-truncated or corrupt, empty, image-only (no text layer), garbled text layer.
+Each problem is one InputError naming the file: missing, not a PDF, encrypted (a user
+password; an owner password alone only restricts editing, so such files are read),
+truncated or corrupt, empty, image-only (no text layer), garbled text layer (judged on a
+sample of pages first, so a hopeless file is refused before the full layout).
+pdfminer's own log lines about damaged objects are captured and summarised in one warning.
 """
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from .errors import InputError
+from .errors import InputError, terminal_safe
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # the header may follow a few junk bytes
@@ -24,6 +30,13 @@ ENCRYPTED = "the PDF is encrypted (password protected); save an unprotected copy
 TRUNCATED = "the PDF is truncated or corrupt ({detail})"
 EMPTY = "the PDF has no pages"
 IMAGE_ONLY = "the PDF has no text layer (scanned or image-only pages); OCR is not performed"
+GARBLED = "text layer is garbled on page(s) {pages} ({why}); the PDF's fonts lack a usable Unicode map"
+PDF_LOG_SUMMARY = "%s: the PDF reader reported %d problem(s) with damaged or unusual objects (first: %s); the text read may be incomplete"
+SAMPLE_PAGES = 6
+"""Pages judged for garbled text before the full layout (spread over the document)."""
+PDF_LOGGERS = ("pdfminer", "pdfplumber")
+
+log = logging.getLogger(__name__)
 
 _KNOWN_TYPES = {b"PK\x03\x04": "a ZIP/Office file", b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image",
                 b"{": "JSON or text", b"<": "HTML/XML"}
@@ -65,21 +78,43 @@ def open_pdf(path: str | Path) -> pdfplumber.PDF:
         raise InputError(path, ENCRYPTED) from None
     except Exception as e:  # pdfminer raises many kinds on damaged files
         raise corrupt(path, e) from None
-    if _is_encrypted(pdf):
-        pdf.close()
-        raise InputError(path, ENCRYPTED)
     if n == 0:
         pdf.close()
         raise InputError(path, EMPTY)
     return pdf
 
 
-def _is_encrypted(pdf: pdfplumber.PDF) -> bool:
-    """pdfminer opens PDFs encrypted with an empty user password; they are still protected."""
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextlib.contextmanager
+def reading_pdf(path: str | Path) -> Iterator[pdfplumber.PDF]:
+    """`open_pdf` for a `with` block that also keeps pdfminer's warnings off the terminal and
+    summarises them in one hokoku warning naming the file."""
+    collect = _Collect()
+    loggers = [logging.getLogger(n) for n in PDF_LOGGERS]
+    saved = [(lg.propagate, lg.level) for lg in loggers]
+    for lg in loggers:
+        debugging = lg.getEffectiveLevel() < logging.WARNING  # `hokoku -vv`: the details stay visible
+        lg.addHandler(collect)
+        lg.propagate = debugging
+        lg.setLevel(min(logging.WARNING, lg.getEffectiveLevel()))
     try:
-        return bool(pdf.doc.encryption)
-    except AttributeError:
-        return False
+        with open_pdf(path) as pdf:
+            yield pdf
+    finally:
+        for lg, (propagate, level) in zip(loggers, saved):
+            lg.removeHandler(collect)
+            lg.propagate, lg.level = propagate, level
+        if collect.messages:
+            first = " ".join(collect.messages[0].split())[:120]
+            log.warning(PDF_LOG_SUMMARY, path, len(collect.messages), first)
 
 
 def corrupt(path: str | Path, e: Exception) -> InputError:
@@ -109,8 +144,9 @@ def _is_password_error(e: BaseException) -> bool:
 
 
 def _short(e: Exception) -> str:
+    """The first line of a parser message, at most 120 characters, control characters as \\xNN."""
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-    return msg[:120]
+    return terminal_safe(msg[:120])
 
 
 def require_text_layer(pdf: pdfplumber.PDF, path: str | Path) -> None:
@@ -119,6 +155,31 @@ def require_text_layer(pdf: pdfplumber.PDF, path: str | Path) -> None:
         if page.chars:
             return
     raise InputError(path, IMAGE_ONLY)
+
+
+def sample_pages(n_pages: int, k: int = SAMPLE_PAGES) -> list[int]:
+    """Up to `k` page indexes (from 0) spread evenly over the document, first and last included."""
+    if n_pages <= k:
+        return list(range(n_pages))
+    return sorted({round(i * (n_pages - 1) / (k - 1)) for i in range(k)})
+
+
+def check_garbled_sample(pdf: pdfplumber.PDF, path: str | Path, settings: GarbleSettings | None = None) -> None:
+    """Refuse a PDF before the full layout when most sampled pages (that have enough text) are
+    garbled; a lone odd page is left to the full check, which sees the laid-out text."""
+    idx = sample_pages(len(pdf.pages))
+    texts = ["".join(c["text"] for c in pdf.pages[i].chars) for i in idx]
+    s = settings or GarbleSettings()
+    judged = [t for t in texts if len(t) >= s.min_chars]
+    bad = garbled_pages(texts, s)
+    if judged and len(bad) * 2 > len(judged):
+        raise_garbled(path, [(idx[n - 1] + 1, why) for n, why in bad])
+
+
+def raise_garbled(path: str | Path, bad: list[tuple[int, str]]) -> None:
+    """InputError for the garbled pages found (page number from 1, reason), if any."""
+    if bad:
+        raise InputError(path, GARBLED.format(pages=", ".join(str(n) for n, _ in bad[:10]), why=bad[0][1]))
 
 
 def garbled_pages(pages_text: list[str], settings: GarbleSettings | None = None) -> list[tuple[int, str]]:

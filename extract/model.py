@@ -6,7 +6,13 @@ report.json shape is spelled out, and `ThemeRecord` the same for theme results.
 """
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
+import logging
+import re
+import types
+import typing
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -18,6 +24,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SCHEMA_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -169,20 +177,17 @@ class Report:
 
     @classmethod
     def load(cls, path: str | Path) -> "Report":
-        """Read a saved report.json. Raises InputError (one line) for a missing, unreadable,
-        invalid or other-schema file."""
+        """Read a saved report.json. Raises InputError for a missing, unreadable, invalid or
+        other-schema file, one line per problem (`projects[2].check[0].no: expected an integer`).
+        Text is cleaned (see `clean_text`), with a warning naming what was replaced."""
         path = Path(path)
         d = _read_json(path, "report.json")
         if not isinstance(d, dict) or "projects" not in d or "report" not in d:
             raise InputError(str(path), "not a hokoku report.json (expected an object with 'report' and 'projects')")
         if d.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
             raise InputError(str(path), f"report.json schema_version {d.get('schema_version')!r} is not supported (expected {SCHEMA_VERSION})")
-        try:
-            report = cls.from_dict(d)
-            _check_types(report)
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise InputError(str(path), f"not a valid hokoku report.json ({type(e).__name__}: {e})") from None
-        return report
+        _raise_problems(path, validate(cls, d))
+        return cls.from_dict(_clean_loaded(path, d))
 
     def to_frames(self) -> dict[str, "pd.DataFrame"]:
         """projects, indicators, comments, actions, article_opinions as pandas DataFrames."""
@@ -243,18 +248,13 @@ class ThemeRecord:
 
     @classmethod
     def load_all(cls, path: str | Path) -> list["ThemeRecord"]:
-        """Read a themes.json (a list of records); InputError (one line) otherwise."""
+        """Read a themes.json (a list of records); InputError, one line per problem, otherwise."""
         path = Path(path)
         data = _read_json(path, "themes JSON")
         if not isinstance(data, list):
             raise InputError(str(path), "expected a list of theme records (hokoku themes output)")
-        try:
-            records = [cls.from_dict(d) for d in data]
-            for r in records:
-                _require(isinstance(r.text, str) and isinstance(r.themes, list) and isinstance(r.evidence, dict), "themes/evidence")
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise InputError(str(path), f"not a valid themes file ({type(e).__name__}: {e})") from None
-        return records
+        _raise_problems(path, [p for i, d in enumerate(data) for p in validate(cls, d, f"[{i}]")])
+        return [cls.from_dict(d) for d in _clean_loaded(path, data)]
 
 
 def _read_json(path: Path, what: str) -> Any:
@@ -272,31 +272,147 @@ def _read_json(path: Path, what: str) -> Any:
         raise InputError(str(path), f"not a {what} file (not UTF-8 text)") from None
     except json.JSONDecodeError as e:
         raise InputError(str(path), f"not a {what} file (invalid JSON: {e})") from None
+    except RecursionError:
+        raise InputError(str(path), f"not a {what} file (JSON nested too deeply)") from None
 
 
-def _require(ok: bool, what: str) -> None:
-    if not ok:
-        raise ValueError(f"wrong type for {what}")
+MAX_PROBLEMS = 10
+"""Problems listed for one file; the rest are counted."""
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BROKEN_CHARS = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+REPLACEMENT = "\ufffd"
 
 
-def _check_types(r: Report) -> None:
-    """Reject a report.json whose fields have the wrong types, before a writer trips over them."""
-    _require(r.report.fiscal_year is None or isinstance(r.report.fiscal_year, int), "report.fiscal_year")
-    _require(isinstance(r.report.title, str), "report.title")
-    for p in r.projects:
-        _require(isinstance(p.name, str) and (p.article is None or isinstance(p.article, int)), "project name/article")
-        for name in ("plan", "activities", "results", "achievements", "challenges", "next_plan"):
-            items = getattr(p, name)
-            _require(isinstance(items, list) and all(isinstance(x, str) for x in items), f"project.{name}")
-        for c in p.check:
-            _require(isinstance(c.no, int) and isinstance(c.text, str), "check item")
-        for a in p.action:
-            _require(isinstance(a.no, int) and isinstance(a.text, str) and all(isinstance(n, int) for n in a.answers), "action item")
-        for ind in p.indicators:
-            for v in ind.values:
-                _require(isinstance(v.fiscal_year, int), "indicator fiscal_year")
-    for op in r.article_opinions:
-        _require(isinstance(op.opinions, list) and all(isinstance(x, str) for x in op.opinions), "article opinions")
+def clean_text(s: str) -> tuple[str, int]:
+    """`s` with NUL and other control characters (not tab/newline/CR) as a space, lone surrogates
+    and non-characters as U+FFFD — they crash XLSX/DOCX writers and the tokenizer; returns
+    (text, number replaced)."""
+    s, n = _CONTROL_CHARS.subn(" ", s)
+    s, m = _BROKEN_CHARS.subn(REPLACEMENT, s)
+    return s, n + m
+
+
+def _clean_tree(o: Any, count: list[int]) -> Any:
+    if isinstance(o, str):
+        s, n = clean_text(o)
+        count[0] += n
+        return s
+    if isinstance(o, dict):
+        return {_clean_tree(k, count): _clean_tree(v, count) for k, v in o.items()}
+    if isinstance(o, list):
+        return [_clean_tree(x, count) for x in o]
+    return o
+
+
+def _clean_loaded(path: Path, data: Any) -> Any:
+    count = [0]
+    cleaned = _clean_tree(data, count)
+    if count[0]:
+        log.warning("%s: %d control character(s) or invalid code point(s) in the text replaced "
+                    "(control characters by a space, broken characters by U+FFFD)", path, count[0])
+    return cleaned
+
+
+def _raise_problems(path: Path, problems: list[str]) -> None:
+    """One InputError listing the problems, one line each (each line names the file)."""
+    if not problems:
+        return
+    shown = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(f"… and {len(problems) - MAX_PROBLEMS} more problems")
+    raise InputError(str(path), f"\n{path}: ".join(shown))
+
+
+_TYPE_NAMES = {type(None): "null", bool: "true/false", int: "an integer", float: "a number", str: "text",
+               list: "a list", dict: "an object"}
+
+
+def _type_name(v: Any) -> str:
+    return _TYPE_NAMES.get(type(v), type(v).__name__)
+
+
+def _expected(tp: Any) -> str:
+    if dataclasses.is_dataclass(tp):
+        return "an object"
+    if typing.get_origin(tp) in (types.UnionType, typing.Union):
+        names = dict.fromkeys(_expected(a) for a in typing.get_args(tp))
+        if "a number" in names:  # an integer is a number too
+            names.pop("an integer", None)
+        return " or ".join(names)
+    return _TYPE_NAMES.get(typing.get_origin(tp) or tp, str(tp))
+
+
+def _fits_outer(tp: Any, v: Any) -> bool:
+    """Is `v` the right kind of container (object, list) for `tp`, whatever is inside?"""
+    if dataclasses.is_dataclass(tp):
+        return isinstance(v, dict)
+    origin = typing.get_origin(tp) or tp
+    return isinstance(origin, type) and origin in (list, dict) and isinstance(v, origin)
+
+
+def _check(tp: Any, v: Any, where: str, problems: list[str]) -> None:
+    """Append a problem line unless value `v` fits type annotation `tp`."""
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        options = typing.get_args(tp)
+        for opt in options:
+            sub: list[str] = []
+            _check(opt, v, where, sub)
+            if not sub:
+                return
+        containers = [o for o in options if _fits_outer(o, v)]
+        if len(containers) == 1:  # the right container, wrong inside: say where inside
+            _check(containers[0], v, where, problems)
+        else:
+            problems.append(f"{where}: expected {_expected(tp)}, got {_type_name(v)}")
+    elif dataclasses.is_dataclass(tp):
+        problems.extend(validate(tp, v, where))
+    elif origin in (list, dict):
+        if not isinstance(v, origin):
+            problems.append(f"{where}: expected {_expected(tp)}, got {_type_name(v)}")
+        elif origin is list:
+            (item,) = typing.get_args(tp)
+            for i, x in enumerate(v):
+                _check(item, x, f"{where}[{i}]", problems)
+        else:
+            _, val = typing.get_args(tp)
+            for k, x in v.items():
+                _check(val, x, f"{where}.{k}", problems)
+    elif not _is_instance(v, tp):
+        problems.append(f"{where}: expected {_expected(tp)}, got {_type_name(v)}")
+
+
+def _is_instance(v: Any, tp: Any) -> bool:
+    """isinstance, but true/false is not a number and an integer is a number (JSON)."""
+    if tp is type(None):
+        return v is None
+    if isinstance(v, bool):
+        return tp is bool
+    if tp is float:
+        return isinstance(v, (int, float))
+    return isinstance(v, tp)
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def validate(cls: type, d: Any, where: str = "") -> list[str]:
+    """Problems of raw JSON value `d` read as dataclass `cls`: missing required keys, wrong types.
+    The dataclasses are the schema; unknown keys are allowed (contract)."""
+    if not isinstance(d, dict):
+        return [f"{where or 'top level'}: expected an object, got {_type_name(d)}"]
+    hints = _hints(cls)
+    problems: list[str] = []
+    for f in fields(cls):
+        key = f"{where}.{f.name}" if where else f.name
+        if f.name not in d:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                problems.append(f"{key}: missing")
+        else:
+            _check(hints[f.name], d[f.name], key, problems)
+    return problems
 
 
 # Nested types per (class, field) for from_dict.

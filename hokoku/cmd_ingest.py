@@ -1,72 +1,149 @@
 """hokoku ingest: parse report PDFs into report.json, CSV, Parquet and Excel."""
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import sys
 import traceback
+from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
+from hokoku.extract.errors import HokokuError
+
 NAME = "ingest"
-HELP = "parse report PDFs into OUTDIR/<stem>/ (report.json, CSV, Parquet, report.xlsx)"
+HELP = ("parse report PDFs (or every PDF in a folder) into OUTDIR/<stem>/ (report.json, CSV, Parquet, report.xlsx); "
+        "two inputs with the same stem go to <stem>-<hash>/")
+HASH_LEN = 6
+
+log = logging.getLogger("hokoku.ingest")
 
 
 def add_arguments(p) -> None:
-    p.add_argument("pdfs", nargs="+", metavar="REPORT.pdf", help="report PDFs to parse")
+    p.add_argument("pdfs", nargs="+", metavar="REPORT.pdf", help="report PDFs to parse, or folders (every *.pdf in them)")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder; each report goes to OUTDIR/<stem>/")
     p.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers (default: cores, at most one per file)")
     p.add_argument("--db", metavar="DB", help="also add each parsed report to this DuckDB corpus (e.g. hokoku.duckdb)")
 
 
-def _one(pdf: str, outdir: str, debug: bool) -> tuple[str, str | None, list[str]]:
-    """Parse and write one report in a worker; returns (pdf, error line or None, files)."""
+@dataclass(frozen=True)
+class Job:
+    pdf: str
+    outdir: str
+
+
+@dataclass(frozen=True)
+class Result:
+    pdf: str
+    error: str | None
+    files: tuple[str, ...]
+
+
+def expand_inputs(args: list[str]) -> list[str]:
+    """Files as given; a folder stands for the PDFs directly inside it (sorted). Duplicates go."""
+    out: list[str] = []
+    for a in args:
+        p = Path(a)
+        if p.is_dir():
+            pdfs = sorted(str(x) for x in p.iterdir() if x.suffix.lower() == ".pdf" and x.is_file())
+            if not pdfs:
+                raise HokokuError(f"{a}: folder has no PDF files")
+            out += pdfs
+        else:
+            out.append(a)
+    seen: set[Path] = set()
+    unique = []
+    for pdf in out:
+        key = Path(pdf).resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(pdf)
+    return unique
+
+
+def output_folders(pdfs: list[str], outdir: str) -> list[Job]:
+    """OUTDIR/<stem> per input; inputs sharing a stem get <stem>-<short hash of their full path>,
+    so no report silently replaces another."""
+    by_stem: dict[str, list[str]] = defaultdict(list)
+    for pdf in pdfs:
+        by_stem[Path(pdf).stem].append(pdf)
+    jobs = []
+    for pdf in pdfs:
+        stem = Path(pdf).stem
+        name = stem
+        if len(by_stem[stem]) > 1:
+            name = f"{stem}-{hashlib.sha256(str(Path(pdf).resolve()).encode()).hexdigest()[:HASH_LEN]}"
+        jobs.append(Job(pdf, str(Path(outdir) / name)))
+    for stem, group in by_stem.items():
+        if len(group) > 1:
+            log.warning("hokoku ingest: %d inputs are named %s.pdf (%s); each goes to %s-<hash>/",
+                        len(group), stem, ", ".join(group), stem)
+    return jobs
+
+
+def _one(job: Job, debug: bool) -> Result:
+    """Parse and write one report in a worker."""
     from hokoku.extract import parse_report
-    from hokoku.extract.errors import HokokuError
     from hokoku.outputs.report_io import write_report
 
     try:
-        report = parse_report(pdf)
-        files = write_report(report, Path(outdir) / Path(pdf).stem)
-        return pdf, None, [str(f) for f in files]
+        report = parse_report(job.pdf)
+        files = write_report(report, job.outdir)
+        return Result(job.pdf, None, tuple(str(f) for f in files))
     except HokokuError as e:
-        return pdf, str(e), []
+        return Result(job.pdf, str(e), ())
     except Exception as e:  # never lose the other files to one bad input
         detail = traceback.format_exc() if debug else f"{type(e).__name__}: {e}"
-        return pdf, f"{pdf}: unexpected error while parsing ({detail.strip()})", []
+        return Result(job.pdf, f"{job.pdf}: unexpected error while parsing ({detail.strip()})", ())
 
 
 def run(args) -> int:
     from tqdm import tqdm
+    from tqdm.contrib.logging import logging_redirect_tqdm
 
-    pdfs = [str(p) for p in args.pdfs]
+    from hokoku.outputs.atomic import STDOUT, clean_stale
+
+    if args.output == STDOUT:
+        raise HokokuError("-o -: ingest writes a folder of files per report, it cannot write to standard output")
+    if Path(args.output).exists() and not Path(args.output).is_dir():
+        raise HokokuError(f"-o {args.output}: exists and is not a folder")
+    pdfs = expand_inputs([str(p) for p in args.pdfs])
+    jobs = output_folders(pdfs, args.output)
+    clean_stale(args.output)
     debug = getattr(args, "debug", False)
-    jobs = max(1, min(args.jobs or os.cpu_count() or 1, len(pdfs)))
-    results: list[tuple[str, str | None, list[str]]] = []
-    bar = tqdm(total=len(pdfs), unit="file", desc="ingest", file=sys.stderr, disable=not sys.stderr.isatty())  # logs get the per-file lines
+    workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
+    results: list[Result] = []
+    bar = tqdm(total=len(jobs), unit="file", desc="ingest", disable=not sys.stderr.isatty())  # logs get the per-file lines
 
-    def finished(result: tuple[str, str | None, list[str]]) -> None:
-        """One stderr line per file as soon as it is done (readable in logs without a TTY)."""
-        results.append(result)
-        pdf, err, files = result
-        bar.write(f"hokoku ingest: error: {err}" if err else f"hokoku ingest: {pdf} → {Path(files[-1]).parent}/",
-                  file=sys.stderr)
+    def finished(r: Result) -> None:
+        """One line per file as soon as it is done (readable in logs without a TTY)."""
+        results.append(r)
+        if r.error:
+            log.error("hokoku ingest: error: %s", r.error)
+        else:
+            log.info("hokoku ingest: %s → %s/", r.pdf, Path(r.files[-1]).parent)
         bar.update(1)
 
-    if jobs == 1:
-        for pdf in pdfs:
-            finished(_one(pdf, args.output, debug))
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_one, pdf, args.output, debug) for pdf in pdfs]
-            for fut in as_completed(futures):
-                finished(fut.result())
+    with logging_redirect_tqdm():
+        if workers == 1:
+            for job in jobs:
+                finished(_one(job, debug))
+        else:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(_one, job, debug) for job in jobs]
+                for fut in as_completed(futures):
+                    finished(fut.result())
     bar.close()
-    failed = [(pdf, err) for pdf, err, _ in results if err]
-    ok = [(pdf, files) for pdf, err, files in results if not err]
-    if args.db:
-        from hokoku.outputs.corpus import add_report_files
+    failed = [r for r in results if r.error]
+    ok = sorted((r for r in results if not r.error), key=lambda r: r.pdf)
+    try:
+        if args.db:
+            from hokoku.outputs.corpus import add_report_files
 
-        for (pdf, files), state in zip(sorted(ok), add_report_files(args.db, [files[-1] for _, files in sorted(ok)])):
-            print(f"hokoku ingest: {pdf}: {state} in {args.db}", file=sys.stderr)
-    print(f"hokoku ingest: {len(ok)} parsed, {len(failed)} failed", file=sys.stderr)
+            for r, state in zip(ok, add_report_files(args.db, [r.files[-1] for r in ok])):
+                log.info("hokoku ingest: %s: %s in %s", r.pdf, state, args.db)
+    finally:  # the summary line is printed even when the database step fails
+        log.log(logging.WARNING if failed else logging.INFO, "hokoku ingest: %d parsed, %d failed", len(ok), len(failed))
     return 0 if not failed else 1

@@ -1,4 +1,4 @@
-"""Japanese labels staff read (Excel headers and sheet names), in one place."""
+"""Japanese labels staff read (Excel headers and sheet names) and how their columns look, in one place."""
 from __future__ import annotations
 
 SHEETS = {
@@ -43,4 +43,10 @@ COLUMNS = {
     "source": "元ファイル",
 }
 
+MATRIX_SHEET = "文書×テーマ"
+
 KIND = {"verified": "検証対象事業", "other": "その他の事業"}
+
+# Column ids (before renaming) written as wrapped long text / as a percentage in Excel.
+WRAP_COLUMNS = ("goal", "plan", "activities", "results", "achievements", "challenges", "next_plan", "text")
+PERCENT_COLUMNS = ("achievement_rate",)

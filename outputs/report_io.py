@@ -1,7 +1,8 @@
 """Write one parsed report: report.json, flat tables as CSV and Parquet, report.xlsx.
 
-Every file goes through outputs.atomic, so a failure midway leaves the
-previous outputs untouched.
+The set is written into a temporary sibling folder and swapped into place as a whole
+(outputs.atomic.atomic_dir): a failed or killed run leaves the previous set untouched,
+and `report.json` present means the set is complete.
 """
 from __future__ import annotations
 
@@ -12,12 +13,11 @@ import pandas as pd
 
 from hokoku.extract.model import Report
 
-from .atomic import write_text, write_with
-from .labels import COLUMNS, KIND, SHEETS
+from .atomic import atomic_dir
+from .labels import COLUMNS, KIND, PERCENT_COLUMNS, SHEETS, WRAP_COLUMNS
+from .xlsx import SheetLayout, label_set, write_csv, write_workbook
 
-CSV_ENCODING = "utf-8-sig"  # BOM: Excel opens Japanese CSV correctly
-XLSX_MAX_WIDTH = 60
-XLSX_WRAP_COLUMNS = {"goal", "plan", "activities", "results", "achievements", "challenges", "next_plan", "text"}
+XLSX_LAYOUT = SheetLayout(wrap=label_set(WRAP_COLUMNS, COLUMNS), percent=label_set(PERCENT_COLUMNS, COLUMNS))
 
 
 def report_json(report: Report) -> str:
@@ -25,46 +25,27 @@ def report_json(report: Report) -> str:
 
 
 def write_report(report: Report, outdir: str | Path) -> list[Path]:
-    """Write all outputs of one report into `outdir`; returns the paths written."""
+    """Write all outputs of one report as the folder `outdir`; returns the paths written."""
     outdir = Path(outdir)
-    outdir.mkdir(parents=True, exist_ok=True)
     frames = report.to_frames()
-    written: list[Path] = []
-    for name, df in frames.items():
-        csv = outdir / f"{name}.csv"
-        write_with(csv, lambda tmp, df=df: df.to_csv(tmp, index=False, encoding=CSV_ENCODING))
-        pq = outdir / f"{name}.parquet"
-        write_with(pq, lambda tmp, df=df: df.to_parquet(tmp, index=False))
-        written += [csv, pq]
-    xlsx = outdir / "report.xlsx"
-    write_with(xlsx, lambda tmp: write_xlsx(frames, tmp))
-    js = outdir / "report.json"
-    write_text(js, report_json(report))  # last: its presence means the set is complete
-    return written + [xlsx, js]
+    names: list[str] = []
+    with atomic_dir(outdir) as tmp:
+        for name, df in frames.items():
+            write_csv(df, tmp / f"{name}.csv")
+            df.to_parquet(tmp / f"{name}.parquet", index=False)
+            names += [f"{name}.csv", f"{name}.parquet"]
+        write_xlsx(frames, tmp / "report.xlsx")
+        (tmp / "report.json").write_text(report_json(report), encoding="utf-8")
+        names += ["report.xlsx", "report.json"]
+    return [outdir / n for n in names]
 
 
 def write_xlsx(frames: dict[str, pd.DataFrame], path: Path) -> None:
-    """One sheet per table, Japanese sheet names and headers, wrapped long text, frozen header."""
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
-        for name, df in frames.items():
-            view = df.copy()
-            if "kind" in view:
-                view["kind"] = view["kind"].map(KIND).fillna(view["kind"])
-            view = view.rename(columns=COLUMNS)
-            sheet = SHEETS[name]
-            view.to_excel(xw, sheet_name=sheet, index=False)
-            ws = xw.sheets[sheet]
-            ws.freeze_panes = "A2"
-            for j, col in enumerate(df.columns, start=1):
-                letter = get_column_letter(j)
-                head = ws.cell(row=1, column=j)
-                head.font = Font(bold=True)
-                head.fill = PatternFill("solid", fgColor="DDE6F0")
-                longest = max([len(str(COLUMNS.get(col, col)))] + [len(str(v)) for v in df[col].head(200) if v is not None])
-                ws.column_dimensions[letter].width = min(XLSX_MAX_WIDTH, max(6, longest * 1.6 if col not in XLSX_WRAP_COLUMNS else 50))
-                if col in XLSX_WRAP_COLUMNS:
-                    for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    """One sheet per table: Japanese sheet names and headers, 区分 in Japanese, 達成率 as a percentage."""
+    sheets = {}
+    for name, df in frames.items():
+        view = df.copy()
+        if "kind" in view:
+            view["kind"] = view["kind"].map(KIND).fillna(view["kind"])
+        sheets[SHEETS[name]] = view.rename(columns=COLUMNS)
+    write_workbook(path, sheets, XLSX_LAYOUT)

@@ -12,9 +12,12 @@ import pandas as pd
 from hokoku.extract.model import ThemeRecord
 
 from .atomic import write_text, write_with
+from .labels import MATRIX_SHEET
+from .xlsx import SheetLayout, write_csv, write_workbook
 
 CSV_ENCODING = "utf-8-sig"
 KWIC_WIDTH = 20  # characters of context each side
+MATRIX_LAYOUT = SheetLayout(wrap=frozenset({"text"}))
 
 # Column headers (Japanese, as analysts read them) in output order.
 COL = {
@@ -89,9 +92,9 @@ def write_matrix(records: list[ThemeRecord | dict], out: str | Path, theme_ids: 
     out = Path(out)
     df = matrix_frame(records, theme_ids)
     if out.suffix.lower() == ".xlsx":
-        write_with(out, lambda tmp: df.to_excel(tmp, index=False, sheet_name="文書×テーマ", engine="openpyxl"))
+        write_with(out, lambda tmp: write_workbook(tmp, {MATRIX_SHEET: df}, MATRIX_LAYOUT))
     else:
-        write_with(out, lambda tmp: df.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+        write_with(out, lambda tmp: write_csv(df, tmp))
     return out
 
 

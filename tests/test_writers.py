@@ -62,4 +62,78 @@ def test_failed_write_leaves_previous_output_intact(portrait, tmp_path, monkeypa
     with pytest.raises(OSError):
         report_io.write_report(portrait, tmp_path)
     assert (tmp_path / "report.xlsx").read_bytes() == before
-    assert not list(tmp_path.glob(".*.tmp"))
+    assert not list(tmp_path.parent.glob(f".{tmp_path.name}.*.tmp"))
+
+
+def test_excel_sheets_are_ready_for_analysts(written):
+    from openpyxl import load_workbook
+
+    wb = load_workbook(written / "report.xlsx")
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2" and ws.auto_filter.ref.startswith("A1:"), ws.title
+        assert ws["A1"].font.b
+    ws = wb["成果・活動指標"]
+    head = [c.value for c in ws[1]]
+    rate, actual, name = head.index("達成率") + 1, head.index("実績") + 1, head.index("指標名") + 1
+    row = next(r for r in ws.iter_rows(min_row=2) if r[name - 1].value == "川崎市創業支援事業計画全体での創業実績件数"
+               and r[head.index("年度")].value == 2021)
+    assert row[actual - 1].value == 183
+    assert row[rate - 1].number_format == "0.0%" and 0 < row[rate - 1].value < 10  # a ratio shown as a percent
+    assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=len(head)).column_letter}{ws.max_row}"
+
+
+def test_outputs_get_umask_permissions(written):
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    for f in ("report.json", "report.xlsx", "comments.csv", "comments.parquet"):
+        assert (written / f).stat().st_mode & 0o777 == 0o666 & ~mask, f
+    assert written.stat().st_mode & 0o777 == 0o777 & ~mask
+
+
+def test_rewrite_replaces_the_whole_set(portrait, tmp_path):
+    out = tmp_path / "r"
+    report_io.write_report(portrait, out)
+    (out / "stale_extra.csv").write_text("from an older version")
+    report_io.write_report(portrait, out)
+    assert not (out / "stale_extra.csv").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # no temporaries left beside it
+
+
+def test_clean_stale_removes_old_temporaries_and_restores_an_aside_set(tmp_path):
+    import os
+
+    from hokoku.outputs.atomic import clean_stale
+
+    old_tmp = tmp_path / ".x.abcd1234.tmp"
+    old_tmp.mkdir()
+    (old_tmp / "half.csv").write_text("half")
+    fresh = tmp_path / ".y.efgh5678.tmp"  # a run writing right now keeps its temporary
+    fresh.write_text("")
+    aside = tmp_path / ".z.ijkl9012.tmp.old"  # killed between the two renames: z's old set
+    aside.mkdir()
+    (aside / "report.json").write_text("{}")
+    os.utime(old_tmp, (0, 0))
+    clean_stale(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".y.efgh5678.tmp", "z"]
+    assert (tmp_path / "z/report.json").read_text() == "{}"
+
+
+def test_stdout_destination_writes_bytes_to_stdout(capfdbinary):
+    from hokoku.outputs.atomic import write_text
+
+    write_text("-", "番号,本文\n")
+    assert capfdbinary.readouterr().out == "番号,本文\n".encode()
+
+
+def test_next_write_removes_a_killed_runs_temporary(tmp_path):
+    import os
+
+    from hokoku.outputs.atomic import write_text
+
+    left = tmp_path / ".themes.json.k1ll3d00.tmp"  # what kill -9 during a write leaves
+    left.write_text("half")
+    os.utime(left, (0, 0))
+    write_text(tmp_path / "themes.json", "[]\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["themes.json"]
