@@ -24,7 +24,7 @@ log = logging.getLogger("hokoku.ingest")
 def add_arguments(p) -> None:
     p.add_argument("pdfs", nargs="+", metavar="REPORT.pdf", help="report PDFs to parse, or folders (every *.pdf in them)")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder; each report goes to OUTDIR/<stem>/")
-    p.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers (default: cores, at most one per file)")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers (default: cores): one per file, or one file's pages in parallel")
     p.add_argument("--db", metavar="DB", help="also add each parsed report to this DuckDB corpus (e.g. hokoku.duckdb)")
 
 
@@ -83,13 +83,13 @@ def output_folders(pdfs: list[str], outdir: str) -> list[Job]:
     return jobs
 
 
-def _one(job: Job, debug: bool) -> Result:
-    """Parse and write one report in a worker."""
+def _one(job: Job, debug: bool, page_jobs: int = 1) -> Result:
+    """Parse and write one report in a worker (its pages in `page_jobs` processes)."""
     from hokoku.extract import parse_report
     from hokoku.outputs.report_io import write_report
 
     try:
-        report = parse_report(job.pdf)
+        report = parse_report(job.pdf, jobs=page_jobs)
         files = write_report(report, job.outdir)
         return Result(job.pdf, None, tuple(str(f) for f in files))
     except HokokuError as e:
@@ -128,8 +128,10 @@ def run(args) -> int:
 
     with logging_redirect_tqdm():
         if workers == 1:
+            # one file (or one worker): the cores lay out its pages in parallel instead
+            page_jobs = max(1, args.jobs or os.cpu_count() or 1) if len(jobs) == 1 else 1
             for job in jobs:
-                finished(_one(job, debug))
+                finished(_one(job, debug, page_jobs))
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = [pool.submit(_one, job, debug) for job in jobs]
