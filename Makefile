@@ -26,7 +26,7 @@ demo: $(STAMP)
 	$(BIN)/hokoku ingest $(DEMO_IN) $(DEMO_YEARS) -o $(DEMO_OUT) --db $(DEMO_OUT)/hokoku.duckdb
 	$(BIN)/hokoku themes $(DEMO_OUT)/*/report.json -o $(DEMO_OUT)/themes.json --matrix $(DEMO_OUT)/themes_matrix.xlsx --db $(DEMO_OUT)/hokoku.duckdb
 	$(BIN)/hokoku draft $(DEMO_OUT)/r3_portrait/report.json -o $(DEMO_OUT)/draft_next_year.docx --with-themes $(DEMO_OUT)/themes.json
-	$(BIN)/hokoku trends $(DEMO_OUT)/*/report.json -o $(DEMO_OUT)/trends --themes $(DEMO_OUT)/themes.json
+	$(BIN)/hokoku trends $(DEMO_OUT)/*/report.json -o $(DEMO_OUT)/trends --themes $(DEMO_OUT)/themes.json --pdf-dir fixtures
 	@echo ""
 	@echo "demo outputs in $(DEMO_OUT)/:"
 	@echo "  r3_portrait/  report.json, report.xlsx, *.csv, *.parquet   the FY2021 report parsed (hokoku ingest)"

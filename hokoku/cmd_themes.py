@@ -88,10 +88,11 @@ def _unmatched(records, tax, to_stdout: bool, csv_path: str | None) -> None:
     from hokoku.nlp.unmatched import suggest
     from hokoku.outputs import themes_io
     from hokoku.outputs.atomic import write_with
+    from hokoku.outputs.xlsx import write_csv
 
     df = themes_io.suggestions_frame(suggest(records, tax), tax.labels())
     if to_stdout:
         print(df.to_string(index=False) if len(df) else themes_io.NOTHING_UNMATCHED)
     if csv_path:
-        write_with(Path(csv_path), lambda tmp: df.to_csv(tmp, index=False, encoding=themes_io.CSV_ENCODING))
+        write_with(Path(csv_path), lambda tmp: write_csv(df, tmp))
         print(f"hokoku themes: {len(df)} suggestions → {csv_path}", file=sys.stderr)

@@ -57,6 +57,7 @@ def run(args) -> int:
     from hokoku.nlp import load_taxonomy
     from hokoku.outputs import charts, html_view
     from hokoku.outputs.atomic import write_with
+    from hokoku.outputs.xlsx import write_csv
     from hokoku.outputs.project_match import MAP_FILE, ProjectMatcher
     from hokoku.outputs import trends_labels as TL
     from hokoku.outputs.trends import compute
@@ -76,7 +77,7 @@ def run(args) -> int:
     matcher = ProjectMatcher.load(args.project_map or out / MAP_FILE)
     trends = compute(reports, records, labels, matcher)
     for name, df in trends.tables.items():
-        write_with(out / f"{name}.csv", lambda tmp, df=df: df.to_csv(tmp, index=False, encoding="utf-8-sig"))
+        write_with(out / f"{name}.csv", lambda tmp, df=df: write_csv(df, tmp))
         write_with(out / f"{name}.parquet", lambda tmp, df=df: df.astype(
             {c: "string" for c in df.columns if df[c].dtype == object}).to_parquet(tmp, index=False))
 

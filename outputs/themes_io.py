@@ -15,7 +15,6 @@ from .atomic import write_text, write_with
 from .labels import MATRIX_SHEET
 from .xlsx import SheetLayout, write_csv, write_workbook
 
-CSV_ENCODING = "utf-8-sig"
 KWIC_WIDTH = 20  # characters of context each side
 MATRIX_LAYOUT = SheetLayout(wrap=frozenset({"text"}))
 
@@ -82,7 +81,7 @@ def write_records(records: list[ThemeRecord], out: str | Path, labels: dict[str,
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "json")
     if fmt == "csv":
         df = records_frame(records, labels)
-        write_with(out, lambda tmp: df.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+        write_with(out, lambda tmp: write_csv(df, tmp))
     else:
         write_text(out, to_json(records))
     return out
@@ -96,6 +95,9 @@ def write_matrix(records: list[ThemeRecord | dict], out: str | Path, theme_ids: 
     else:
         write_with(out, lambda tmp: write_csv(df, tmp))
     return out
+
+
+KHCODER_SHEET = "KH Coder"
 
 
 def khcoder_frame(records: list[ThemeRecord], theme_ids: list[str], labels: dict[str, str]) -> pd.DataFrame:
@@ -112,9 +114,9 @@ def write_khcoder(records: list[ThemeRecord], out: str | Path, theme_ids: list[s
     out = Path(out)
     df = khcoder_frame(records, theme_ids, labels)
     if out.suffix.lower() == ".xlsx":
-        write_with(out, lambda tmp: df.to_excel(tmp, index=False, sheet_name="KH Coder", engine="openpyxl"))
+        write_with(out, lambda tmp: write_workbook(tmp, {KHCODER_SHEET: df}))
     else:
-        write_with(out, lambda tmp: df.to_csv(tmp, index=False, encoding=CSV_ENCODING))
+        write_with(out, lambda tmp: write_csv(df, tmp))
     return out
 
 
