@@ -43,6 +43,7 @@ class Patterns:
     title_words: list[str]
     published: re.Pattern
     fiscal_year: re.Pattern
+    organisation: re.Pattern
     mark: re.Pattern
 
     def article_heading(self, text: str) -> int | None:
@@ -131,5 +132,6 @@ def _compile(d: dict) -> Patterns:
         title_words=d["report"]["title_words"],
         published=re.compile(d["report"]["published"]),
         fiscal_year=re.compile(d["report"]["fiscal_year"]),
+        organisation=re.compile(d["report"].get("organisation", r"(?!)")),
         mark=re.compile(d.get("marks", {}).get("pattern", r"(?!)")),
     )

@@ -10,6 +10,7 @@ gazetteer of names and chapter titles.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -294,11 +295,13 @@ class Segmenter:
         out: list[ChapterUnit] = []
 
         def is_heading(b: Block) -> str | None:
-            if isinstance(b, Label) and b.key == "appendix":
-                return b.text
+            if isinstance(b, Label) and b.key == "appendix" and not _TOC_ENTRY.match(b.text):
+                return b.text  # (the same words in the 目次, with a page number, are not the chapter)
             if isinstance(b, Para) and len(b.text) <= self.s.title_max_chars:
-                if titles and name_key(b.text) in titles:
-                    return b.text
+                key = name_key(b.text)
+                if titles and (key in titles or any(difflib.SequenceMatcher(None, key, t).ratio() >= self.s.toc_match
+                                                    for t in titles)):
+                    return b.text  # (the 目次 may word a year differently: 令和3年度 / 令和3（2021）年度)
                 if not titles and (b.heavy or b.size >= self.body + self.s.title_size_delta) \
                         and re.match(r"^[0-9]{1,2}\s", b.text):
                     return b.text

@@ -121,6 +121,9 @@ class ExtractSettings:
     """An indicator's name stands at most this × its font size above its table (or above the
     description or note under it)."""
 
+    toc_match: float = 0.85
+    """A heading matches a 目次 entry at this difflib ratio (a year may be worded differently)."""
+
     # --- speed ---------------------------------------------------------------
     page_chunks_per_job: int = 4
     """With pages laid out in parallel, each process takes about this many chunks of pages."""

@@ -408,6 +408,8 @@ def read_info(pages: list[PageLayout], pats: Patterns) -> ReportInfo:
     lines += [normalize_text(t) for p in pages[:1] for t in p.running]
     title = next((ln for ln in lines if any(w in ln for w in pats.title_words)), "")
     text = "\n".join(lines)
+    cover = [re.sub(r"\s+", "", normalize_text(it.text)) for p in pages[:1] for it in p.items if isinstance(it, Line)]
+    org = next((m.group("org") for ln in cover if (m := pats.organisation.match(ln))), None)
     fy = pats.fiscal_year.search(text)
     pub = pats.published.search(text)
     from .era import parse_era_year
@@ -417,6 +419,7 @@ def read_info(pages: list[PageLayout], pats: Patterns) -> ReportInfo:
         fiscal_year=parse_era_year(fy.group("label")) if fy else None,
         era_label=fy.group("label") if fy else None,
         published=pub.group("label") if pub else None,
+        organisation=org,
     )
 
 
