@@ -1,9 +1,11 @@
 """hokoku draft: Word draft of next year's report from a parsed report, and the 所管課照会 round trip."""
 from __future__ import annotations
 
-import sys
+import logging
+
 from pathlib import Path
 
+log = logging.getLogger("hokoku")
 NAME = "draft"
 HELP = "write the Word draft (.docx) of next year's report from a report.json"
 
@@ -61,21 +63,21 @@ def run(args) -> int:
         answers = read_answers(args.fill, report)
         n = fill(M.scan(doc, names), answers)
         save(doc, out)
-        print(f"hokoku draft: {n} answers from {args.fill} merged → {out}; still open (【要記入】/【要修正】):", file=sys.stderr)
+        log.info(f"hokoku draft: {n} answers from {args.fill} merged → {out}; still open (【要記入】/【要修正】):")
     else:
         save(doc, out)
-        print(f"hokoku draft: FY{fy} draft → {out}; places to fill (【要記入】/【要修正】):", file=sys.stderr)
+        log.info(f"hokoku draft: FY{fy} draft → {out}; places to fill (【要記入】/【要修正】):")
     places = M.scan(Document(str(out)), names)
-    print(M.marks_table(M.counts(places)), file=sys.stderr)
+    log.info(M.marks_table(M.counts(places)))
     if args.questionnaire:
         from hokoku.outputs.draft.questionnaire import write_questionnaire
 
         M.add_references(places, report)
         n = write_questionnaire(places, report, args.questionnaire)
-        print(f"hokoku draft: 所管課照会 workbook with {n} places → {args.questionnaire}", file=sys.stderr)
+        log.info(f"hokoku draft: 所管課照会 workbook with {n} places → {args.questionnaire}")
     if args.pdf:
         from hokoku.outputs.soffice import to_pdf
 
         pdf = to_pdf(out, out.with_suffix(".pdf"))
-        print(f"hokoku draft: PDF (table of contents updated) → {pdf}", file=sys.stderr)
+        log.info(f"hokoku draft: PDF (table of contents updated) → {pdf}")
     return 0

@@ -1,9 +1,11 @@
 """hokoku export: the whole corpus database as Parquet files."""
 from __future__ import annotations
 
-import sys
+import logging
+
 from pathlib import Path
 
+log = logging.getLogger("hokoku")
 NAME = "export"
 HELP = "write every table of a DuckDB corpus (reports, projects, indicators, comments, actions, themes) as Parquet"
 
@@ -20,5 +22,5 @@ def run(args) -> int:
     if not Path(args.db).exists():
         raise InputError(args.db, "no such corpus database (create it with hokoku ingest … --db)")
     for path in export(args.db, args.output):
-        print(f"hokoku export: {path}", file=sys.stderr)
+        log.info(f"hokoku export: {path}")
     return 0

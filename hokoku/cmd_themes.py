@@ -1,9 +1,12 @@
 """hokoku themes: classify every verification comment by theme, with evidence and its clause."""
 from __future__ import annotations
 
+import logging
+
 import sys
 from pathlib import Path
 
+log = logging.getLogger("hokoku")
 NAME = "themes"
 HELP = "classify verification comments (Check items and article opinions) by theme; JSON or CSV"
 
@@ -44,6 +47,11 @@ def run(args) -> int:
     from hokoku.nlp.overrides import apply, read_corrections
     from hokoku.outputs import themes_io
 
+    from hokoku.cli import check_output
+
+    args.format = args.format or check_output(args.output, ("json", "csv"), "-o")
+    if args.matrix:
+        check_output(args.matrix, ("csv", "xlsx"), "--matrix")
     tax = load_taxonomy(args.taxonomy)
     ids, labels = [t.id for t in tax.themes], tax.labels()
     kwic = tax.resolve(args.kwic) if args.kwic else None
@@ -59,8 +67,7 @@ def run(args) -> int:
     records = classify_reports(reports, tax, baseline=args.baseline, progress=progress)
     bar.close()
     for c in apply(records, corrections):
-        print(f"hokoku themes: {args.overrides}: row {c.row}: no comment {c.comment!r} in these reports (ignored)",
-              file=sys.stderr)
+        log.warning(f"hokoku themes: {args.overrides}: row {c.row}: no comment {c.comment!r} in these reports (ignored)")
     out = themes_io.write_records(records, args.output, labels, args.format)
     if args.matrix:
         themes_io.write_matrix(records, args.matrix, ids)
@@ -75,12 +82,12 @@ def run(args) -> int:
 
         shas = {name: rep.source.sha256 for name, rep in reports}
         n = add_themes(args.db, [r.to_dict() for r in records], {k: v for k, v in shas.items() if v})
-        print(f"hokoku themes: {n} theme assignments stored in {args.db}", file=sys.stderr)
+        log.info(f"hokoku themes: {n} theme assignments stored in {args.db}")
     counts = {t: sum(t in r.themes for r in records) for t in ids}
     top = ", ".join(f"{labels[t]} {n}" for t, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n)
     fixed = sum(bool(r.overrides) for r in records)
     note = f"; {fixed} corrected by {args.overrides}" if args.overrides else ""
-    print(f"hokoku themes: {len(records)} comments → {out} ({top}{note})", file=sys.stderr)
+    log.info(f"hokoku themes: {len(records)} comments → {out} ({top}{note})")
     return 0
 
 
@@ -95,4 +102,4 @@ def _unmatched(records, tax, to_stdout: bool, csv_path: str | None) -> None:
         print(df.to_string(index=False) if len(df) else themes_io.NOTHING_UNMATCHED)
     if csv_path:
         write_with(Path(csv_path), lambda tmp: write_csv(df, tmp))
-        print(f"hokoku themes: {len(df)} suggestions → {csv_path}", file=sys.stderr)
+        log.info(f"hokoku themes: {len(df)} suggestions → {csv_path}")
