@@ -6,6 +6,7 @@ reading order), paragraphs, tables, structure (sections → projects).
 from __future__ import annotations
 
 import hashlib
+import logging
 from pathlib import Path
 from typing import Callable
 
@@ -15,6 +16,9 @@ from .settings import ExtractSettings
 
 __all__ = ["parse_report", "ExtractSettings", "Report"]
 
+log = logging.getLogger(__name__)
+REPEATED = ("%s: %d project name(s) occur more than once (%s …): the PDF may hold the report more than once; "
+            "each occurrence is kept as its own project")
 NOT_A_REPORT = "not a report of this kind: no PDCA sections (事業計画 Plan, 主な検証意見 Check …) were found"
 
 
@@ -51,6 +55,9 @@ def parse_report(
     parsed = build_structure(pages, pats, s, body_font_size(pages))
     if not parsed.projects or not any(p.plan or p.check or p.goal for p in parsed.projects):
         raise InputError(path, not_a_report(parsed, n_pages))
+    repeated = _repeated_projects(parsed.projects)
+    if repeated:
+        log.warning(REPEATED, path, len(repeated), "、".join(repeated[:3]))
     return Report(
         source=Source(file=path.name, sha256=_sha256(path), pages=n_pages),
         report=parsed.info,
@@ -65,6 +72,15 @@ def not_a_report(parsed, n_pages: int) -> str:
     labels = ", ".join(f"{k}×{n}" for k, n in sorted(parsed.labels_found.items())) or "none"
     return (f"{NOT_A_REPORT} — seen: section labels {labels}; {parsed.tables_found} tables; "
             f"{len(parsed.projects)} project titles; text up to page {parsed.last_page} of {n_pages}")
+
+
+def _repeated_projects(projects) -> list[str]:
+    """Names printed for more than one project unit: a PDF holding the report more than once
+    (concatenated files) or a name the extractor could not tell apart."""
+    seen: dict[tuple[str, str], int] = {}
+    for p in projects:
+        seen[(p.kind, p.name)] = seen.get((p.kind, p.name), 0) + 1
+    return [name for (_, name), n in seen.items() if n > 1 and name]
 
 
 def _sha256(path: Path) -> str:

@@ -121,3 +121,19 @@ def test_not_understood_says_what_was_seen():
         parse_report(FIXTURES / "edge" / "not_a_report.pdf")
     msg = str(e.value)
     assert "not a report of this kind" in msg and "seen: section labels" in msg and "text up to page" in msg
+
+
+def test_a_report_printed_twice_is_read_with_a_warning(tmp_path, caplog):
+    """Two copies of a stretch of the report in one PDF (pages 17–23 of the portrait fixture:
+    ウェルフェアイノベーション推進事業 and 知的財産戦略の推進): every project twice, and a warning."""
+    from pypdf import PdfWriter
+
+    twice = tmp_path / "twice.pdf"
+    writer = PdfWriter()
+    for _ in range(2):
+        writer.append(str(FIXTURES / "r3_portrait.pdf"), pages=(16, 23))
+    writer.write(twice)
+    with caplog.at_level("WARNING", logger="hokoku.extract"):
+        report = parse_report(twice)
+    assert [p.name for p in report.projects] == ["ウェルフェアイノベーション推進事業", "知的財産戦略の推進"] * 2
+    assert any("more than once" in r.getMessage() and "知的財産戦略の推進" in r.getMessage() for r in caplog.records)
