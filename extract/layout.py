@@ -68,6 +68,7 @@ class TableRegion:
     bbox: BBox
     rows: list[list[Cell | None]]
     column: str = "single"
+    continues: bool = False  # rows of a KPI grid whose header stands before a page or panel break
 
     @property
     def top(self) -> float:

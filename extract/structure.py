@@ -19,10 +19,11 @@ from .paragraphs import Para, build_paragraphs
 from .patterns import Patterns
 from .segment import ChapterUnit, Segmenter, Unit, name_key
 from .settings import ExtractSettings
-from .tables import Grid, _same_columns, parse_kpis, to_table
+from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table
 
 # Sections whose paragraphs are plain item lists on the project.
 NOTE_MARK = "※"
+KPI_PIECES = 4  # grids waiting for their 実績 row across a break (side by side: two or more)
 # Labels of a project's header block: the next paragraph is their value, not section content.
 ONE_SHOT = {"name", "article_label", "policy_label"}
 LIST_FIELDS = {
@@ -49,7 +50,7 @@ class Parsed:
     last_page: int = 0
 
 
-def _stream(pages: list[PageLayout], s: ExtractSettings) -> list[Line | TableRegion | list[TableRegion] | None]:
+def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list[Line | TableRegion | list[TableRegion] | None]:
     """All items in reading order, None between pages; a table continued on the next page
     (it opens the page and lines up with the table that closed the previous one) joins it."""
     out: list = []
@@ -71,6 +72,41 @@ def _stream(pages: list[PageLayout], s: ExtractSettings) -> list[Line | TableReg
                 out.append(it)
             first = False
         out.append(None)
+    return _join_cut_kpis(out, pats)
+
+
+def _join_cut_kpis(stream: list, pats: Patterns) -> list:
+    """Pieces of KPI rows cut off by a page or panel break (`continues`) join the grids before
+    them that stop at their 目標 row: a run of k pieces (grids side by side) goes, in order, to
+    the last k such grids of the page or the one before, when the widths agree."""
+    out: list = []
+    open_grids: list[list[TableRegion]] = []
+    batch: list[list[TableRegion]] = []
+
+    def flush() -> None:
+        page = batch[0][0].page if batch else 0
+        near = [g for g in open_grids if g[-1].page in (page, page - 1)][-len(batch):] if batch else []
+        if len(near) == len(batch) and all(len(g[-1].rows[-1]) == len(b[0].rows[0]) for g, b in zip(near, batch)):
+            for g, b in zip(near, batch):
+                g.append(b[0])
+                open_grids.remove(g)
+        else:
+            out.extend(batch)  # no grid to finish: the rows stay a table of their own
+        batch.clear()
+
+    for it in stream:
+        if isinstance(it, list) and len(it) == 1 and it[0].continues:
+            batch.append(it)
+            continue
+        if batch and it is not None:
+            flush()
+        if isinstance(it, list):
+            last = [c for c in it[-1].rows[-1] if c is not None]
+            if last and last[0].lines and kpi_row_kind(last[0].text, pats) == "target":
+                open_grids = (open_grids + [it])[-KPI_PIECES:]
+        out.append(it)
+    if batch:
+        flush()
     return out
 
 
@@ -426,7 +462,7 @@ def read_info(pages: list[PageLayout], pats: Patterns) -> ReportInfo:
 def to_blocks(pages: list[PageLayout], pats: Patterns, s: ExtractSettings) -> list[Block]:
     """Every page's lines and tables in reading order → one stream of blocks."""
     flat: list = []
-    for it in _stream(pages, s):
+    for it in _stream(pages, s, pats):
         flat.append(it if not isinstance(it, list) else _TableGroup(it))
     blocks: list[Block] = []
     for it in build_paragraphs(flat, pats, s):

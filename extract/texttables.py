@@ -134,7 +134,27 @@ def text_kpi_tables(lines: list[Line], chars: list[dict], page_no: int, pats: Pa
                     used.update(id(ln) for ln in row.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
             left = g[-1].x1
         i += 1  # rows skipped as the other panel's may hold a grid of their own
+    regions += _orphans(rows, used, page_no, pats)
     return regions, used
+
+
+def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns) -> list[TableRegion]:
+    """目標/実績 rows with no year heading above: the rest of a grid cut by a page or panel
+    break, marked to join the grid before it. Grids side by side give one piece each (a row
+    is cut at each 目標/実績 label)."""
+    out: list[TableRegion] = []
+    for row in rows:
+        if any(id(ln) in used for ln in row.lines):
+            continue
+        starts = [k for k, c in enumerate(row.cells) if kpi_row_kind(c.text, pats)]
+        pieces = [row.cells[a:b] for a, b in zip(starts, starts[1:] + [len(row.cells)])]
+        pieces = [cs for cs in pieces if len(cs) > 1 and all(any(ch.isdigit() for ch in c.text) for c in cs[1:])]
+        for cs in pieces:
+            x0, x1 = cs[0].x0, cs[-1].x1
+            out.append(TableRegion(page=page_no, bbox=(x0, row.top, x1, row.bottom),
+                                   rows=[[_cell(c, page_no) for c in cs]], continues=True))
+            used.update(id(ln) for ln in row.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
+    return out
 
 
 def _grid(header: _Row, data: list[_Row], years: list[_Cell], left: float, page_no: int,
