@@ -18,6 +18,11 @@ from .settings import ExtractSettings
 from .tables import Grid, classify, kpi_row_kind, to_grid, year_of
 
 
+# Section labels recognised as one paragraph among others in a cell (a spreadsheet prints a
+# label cut by a page break into the next cell); opening labels only ever count as whole cells.
+CELL_PARA_LABELS = {"do", "results", "achievements", "challenges", "check", "action", "next_plan"}
+
+
 @dataclass
 class Label:
     """A section label (`key` as in headings.toml), wherever it was printed."""
@@ -65,11 +70,13 @@ def split_para(p: Para, pats: Patterns) -> list[Block]:
 
 def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """Content of one cell: paragraphs (items split at bullets and circled numbers) and the
-    tables nested in it, in printed order."""
-    paras = _cell_paras(cell, s)
+    tables nested in it, in printed order. A paragraph that is a label (two labels merged into
+    one cell by a spreadsheet's page break) is a label."""
+    paras: list[Block] = [Label(k, p.page, p.bbox, p.text) if (k := pats.heading(p.text)) in CELL_PARA_LABELS else p
+                          for p in _cell_paras(cell, s)]
     if not cell.tables:
         return paras
-    placed: list[tuple[float, list[Block]]] = [(p.lines[0].top, [p]) for p in paras]
+    placed: list[tuple[float, list[Block]]] = [(p.bbox[1], [p]) for p in paras]
     placed += [(t.bbox[1], table_blocks([t], pats, s)) for t in cell.tables]
     return [b for _, bs in sorted(placed, key=lambda x: x[0]) for b in bs]
 

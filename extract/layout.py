@@ -132,7 +132,7 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
             small = min(prev.get("size", 10), c.get("size", 10))
             gap = c["x0"] - prev["x1"]
             # a wide gap, or a gap where the type size changes (a title beside the other panel)
-            if gap > s.segment_gap * size or (size - small > s.same_size_tol and gap > s.segment_gap * small):
+            if gap > s.segment_gap * size or (size >= s.segment_size_ratio * small and gap > s.segment_gap * small):
                 lines.append(_make_line(seg, page_no, s))
                 seg = []
             seg.append(c)

@@ -13,6 +13,9 @@ class ExtractSettings:
     """A horizontal gap wider than this × font size between chars becomes a space."""
     segment_gap: float = 2.5
     """A gap wider than this × font size splits one visual line into separate segments (columns)."""
+    segment_size_ratio: float = 1.3
+    """Where the type grows by this factor (a title beside body text), the gap is measured in
+    the smaller size."""
 
     # --- columns (two-panel layouts) ---------------------------------------
     gutter_search: tuple[float, float] = (0.3, 0.7)

@@ -218,8 +218,8 @@ class _Filler:
             if isinstance(b, Label):
                 if b.key in ONE_SHOT:
                     oneshot = b.key  # its cell beside: the cursor stays where it is
-                elif b.key not in ("program", "other_part", "appendix"):
-                    section = b.key
+                elif b.key not in ("other_part", "appendix"):
+                    section = b.key  # (the 第2期実行プログラム band's own wrapped line is no content)
                 continue
             if isinstance(b, TableBlock):
                 title_line = self._table(proj, b, i - 1, title_line)
@@ -247,6 +247,8 @@ class _Filler:
             elif section == "indicators":
                 pass  # lines between KPI tables that name none of them (notes)
             elif section in ("check", "action"):
+                if section == "check" and proj.check and not proj.action and split_numbered(text)[0][:1] == [1]:
+                    section = "action"  # numbering starts over at ①: the Actions, their label lost
                 self._numbered(b, proj.check if section == "check" else proj.action, section == "action")
             elif section in LIST_FIELDS:
                 t = normalize_text(strip_bullet(text))

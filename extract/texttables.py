@@ -219,8 +219,10 @@ def attach_headers(regions: list[TableRegion], lines: list[Line], chars: list[di
         if not first or not all(c.lines and kpi_row_kind(c.text, pats) for c in first):
             continue
         x0, top, x1, _ = region.bbox
+        width = max(len(r) for r in region.rows)
+        need = min(2, width - 1)  # a year over each value column (a running header's 「令和3年度」 is not one)
         above = [r for r in rows if r.bottom <= top + 1 and top - r.bottom <= s.text_row_gap * r.size
-                 and any(year_of(c.text, pats) for c in r.cells if x0 - 1 <= c.cx <= x1 + 1)]
+                 and sum(1 for c in r.cells if x0 - 1 <= c.cx <= x1 + 1 and year_of(c.text, pats)) >= need]
         if not above:
             continue
         head = max(above, key=lambda r: r.bottom)

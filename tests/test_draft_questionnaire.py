@@ -121,7 +121,9 @@ def test_workbook_of_another_report_is_refused(drafted, tmp_path, capsys):
     assert "belongs to another report" in capsys.readouterr().err
 
 
-def test_unstorable_text_reaches_the_workbook_as_replacement_characters(tmp_path, capsys):
+def test_unstorable_text_reaches_the_workbook_cleaned(tmp_path, capsys):
+    """Report.load cleans text once for every command: a control character becomes a space, a
+    lone surrogate U+FFFD; the workbook stores what is left."""
     r = draft_report()
     r.projects[0].check[0].text = "NUL\x00と\ud800サロゲート"
     src = tmp_path / "report.json"
@@ -129,4 +131,4 @@ def test_unstorable_text_reaches_the_workbook_as_replacement_characters(tmp_path
     q = tmp_path / "q.xlsx"
     assert hokoku_main(["draft", str(src), "-o", str(tmp_path / "d.docx"), "--questionnaire", str(q)]) == 0
     check = rows(load_workbook(q)[PROJECT])["主な検証意見 Check"]
-    assert check[2].value.startswith("NUL\ufffdと\ufffdサロゲート")
+    assert check[2].value.startswith("NUL と\ufffdサロゲート")

@@ -20,7 +20,7 @@ def test_report_json_follows_the_contract(written):
     d = json.loads((written / "report.json").read_text(encoding="utf-8"))
     assert d["schema_version"] == 1 and d["source"]["file"] == "r3_portrait.pdf" and len(d["source"]["sha256"]) == 64
     assert d["report"] == {"title": "中小企業活性化施策実施状況報告書", "fiscal_year": 2021,
-                           "era_label": "令和3年度", "published": "令和4年8月", "organisation": None}
+                           "era_label": "令和3年度", "published": "令和4年8月", "organisation": "川崎市"}
     p = d["projects"][0]
     assert set(p) >= {"name", "article", "kind", "pages", "goal", "plan", "activities", "indicators", "results",
                       "achievements", "challenges", "check", "action", "next_plan", "tables"}
