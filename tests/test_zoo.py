@@ -12,6 +12,7 @@ value shown at least twice, and the PDFs carrying the variations their manifest 
 """
 from __future__ import annotations
 
+import html
 import importlib.util
 import json
 import re
