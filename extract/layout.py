@@ -239,6 +239,8 @@ def _text_tables(lines: list[Line], tables: list, chars: list[dict], page_no: in
     found from the lines' words. Returns the lines left and the tables."""
     from .texttables import attach_headers, text_kpi_tables  # both build on this module
 
+    if not any(pats.kpi_year.search(ln.text) for ln in lines):
+        return lines, tables  # no fiscal-year heading: no KPI grid to find (the common case)
     used = attach_headers(tables, lines, chars, pats, s)
     lines = [ln for ln in lines if id(ln) not in used]
     found, used = text_kpi_tables(lines, chars, page_no, pats, s)
@@ -284,6 +286,7 @@ def _region(page, page_no: int, t, others: list, s: ExtractSettings, pats: "Patt
     nest them) become that cell's `tables`, their text kept out of the cell's lines."""
     nested = [u for u in others if _encloses(t.bbox, u.bbox, 0.5)]
     direct = [u for u in nested if not any(o is not u and _encloses(o.bbox, u.bbox, 0.5) for o in nested)]
+    in_table = [c for c in page.chars if _inside(c, t.bbox, 0)]  # searched once, not per cell
     rows: list[list[Cell | None]] = []
     for r in t.rows:
         cells: list[Cell | None] = []
@@ -292,7 +295,7 @@ def _region(page, page_no: int, t, others: list, s: ExtractSettings, pats: "Patt
                 cells.append(None)
                 continue
             inside = [u for u in direct if _encloses(cb, u.bbox, 1.0)]
-            chars = [c for c in page.chars if _inside(c, cb, 0) and not any(_inside(c, u.bbox, 0) for u in inside)]
+            chars = [c for c in in_table if _inside(c, cb, 0) and not any(_inside(c, u.bbox, 0) for u in inside)]
             lines = chars_to_lines(chars, page_no, s)
             for ln in lines:
                 ln.col_left, ln.col_right, ln.column = cb[0], cb[2], "cell"
@@ -365,6 +368,8 @@ def _is_container(t, page, s: ExtractSettings) -> bool:
     if len(cells) < s.container_min_cells:
         return False
     chars = [c for c in page.chars if c["text"].strip() and _inside(c, t.bbox, 0)]
+    if len(chars) < len(cells) * (1 - s.container_empty_share):
+        return True  # too few chars to fill even the share of cells that would make it a table
     filled = sum(1 for cb in cells if any(_inside(c, cb, 0) for c in chars))
     return filled <= (1 - s.container_empty_share) * len(cells)
 
