@@ -58,10 +58,6 @@ class ChapterUnit:
 class Segments:
     units: list[Unit]
     chapters: list[ChapterUnit]
-    articles: dict[int, int]  # block index of an article heading → article number
-    toc: list[tuple[str, int]]
-    other_start: int | None
-    back_start: int | None
 
 
 def name_key(text: str) -> str:
@@ -145,14 +141,11 @@ class Segmenter:
             prior = [a for i, a in heads if i < u.anchor]
             own = getattr(blocks[u.anchor], "article", None)
             u.article = own if own is not None else (prior[-1] if prior else None)
-        toc = self.toc_entries()
-        chapters = self._chapters(units, toc, back_start)
-        return Segments(units=units, chapters=chapters, articles=articles, toc=toc,
-                        other_start=other_start, back_start=back_start)
+        return Segments(units=units, chapters=self._chapters(units, self.toc_entries(), back_start))
 
     def _verified(self, lo: int, hi: int, gaz: set[str]) -> list[Unit]:
         blocks = self.blocks
-        openings: list[tuple[int, str]] = []  # (index of opening label, name)
+        openings: list[tuple[int, str]] = []  # (index of the opening label, its key)
         seen: set[str] = set()
         last_rank = -1
         for i in range(lo, hi):
@@ -170,7 +163,7 @@ class Segmenter:
                 seen.add(b.key)
         units: list[Unit] = []
         floor = lo
-        for n, (i, key) in enumerate(openings):
+        for i, key in openings:
             title, name = self._title(i, key, floor, gaz)
             start = title[0] if title else i
             prev = units[-1] if units else None
@@ -190,11 +183,9 @@ class Segmenter:
     def _after_repeat(self, i: int) -> int:
         """Index after a repeated header's opening label and the content repeated with it."""
         b = self.blocks[i]
-        j = i + 1
-        if isinstance(b, Label) and b.key in ("goal", "name"):
-            while j < len(self.blocks) and isinstance(self.blocks[j], Para) and j <= i + 1:
-                j += 1
-        return j
+        value = i + 1 < len(self.blocks) and isinstance(self.blocks[i + 1], Para)
+        # a goal or name label is repeated with its text (the paragraph right after it)
+        return i + 2 if isinstance(b, Label) and b.key in ("goal", "name") and value else i + 1
 
     def _title(self, i: int, key: str, floor: int, gaz: set[str]) -> tuple[list[int], str]:
         """Title block indices and the name for the opening label at i."""
@@ -252,7 +243,8 @@ class Segmenter:
             prev = units[-1] if units else None
             if prev is not None and (not name or name_key(name) == name_key(prev.name)) \
                     and not self._article_between(prev.anchor, start):
-                prev.repeats.append((start, start + len(title)))
+                if title:  # the name printed again above the continuation: skipped, the table read
+                    prev.repeats.append((start, start + len(title)))
             else:
                 if prev is not None:
                     prev.end = start

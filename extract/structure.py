@@ -21,11 +21,11 @@ from .segment import ChapterUnit, Segmenter, Unit, name_key
 from .settings import ExtractSettings
 from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table
 
-# Sections whose paragraphs are plain item lists on the project.
 NOTE_MARK = "※"
 KPI_PIECES = 4  # grids waiting for their 実績 row across a break (side by side: two or more)
 # Labels of a project's header block: the next paragraph is their value, not section content.
 ONE_SHOT = {"name", "article_label", "policy_label"}
+# Sections whose paragraphs are plain item lists on the project.
 LIST_FIELDS = {
     "plan": "plan",
     "activities": "activities",
@@ -84,8 +84,8 @@ def _join_cut_kpis(stream: list, pats: Patterns) -> list:
     batch: list[list[TableRegion]] = []
 
     def flush() -> None:
-        page = batch[0][0].page if batch else 0
-        near = [g for g in open_grids if g[-1].page in (page, page - 1)][-len(batch):] if batch else []
+        page = batch[0][0].page
+        near = [g for g in open_grids if g[-1].page in (page, page - 1)][-len(batch):]
         if len(near) == len(batch) and all(len(g[-1].rows[-1]) == len(b[0].rows[0]) for g, b in zip(near, batch)):
             for g, b in zip(near, batch):
                 g.append(b[0])
@@ -308,9 +308,7 @@ class _Filler:
             self._on_pages(pages, b)
             if isinstance(b, TableBlock):
                 ch.tables.append(to_table(b.grid, None, b.kind))
-            elif isinstance(b, Para):
-                ch.paragraphs.append(normalize_text(b.text))
-            elif isinstance(b, Label):
+            else:  # a paragraph, or a label's words (outside a project they are text)
                 ch.paragraphs.append(normalize_text(b.text))
         self._on_pages(pages, first)
         ch.pages = sorted(set(pages))
