@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pdfplumber
@@ -101,6 +103,7 @@ class PageLayout:
 # ---------------------------------------------------------------- lines
 
 
+@lru_cache(maxsize=None)
 def _is_heavy(fontname: str) -> bool:
     return bool(_HEAVY_FONT.search(fontname or ""))
 
@@ -112,24 +115,34 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
         return []
     chars.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
     rows: list[list[dict]] = []
+    tops: list[float] = []  # the current row's tops and bottoms; it is judged by its last 8 chars
+    bottoms: list[float] = []
     for c in chars:
+        top, bottom = c["top"], c["bottom"]
+        if rows and top == tops[-1] and bottom == bottoms[-1] and bottom > top:
+            rows[-1].append(c)  # the common case: the same extent as the char before, same row
+            tops.append(top)
+            bottoms.append(bottom)
+            continue
         if rows:
-            row = rows[-1]
-            rtop = min(x["top"] for x in row[-8:])
-            rbot = max(x["bottom"] for x in row[-8:])
-            overlap = min(rbot, c["bottom"]) - max(rtop, c["top"])
-            smaller = min(rbot - rtop, c["bottom"] - c["top"]) or 1.0
+            rtop, rbot = min(tops[-8:]), max(bottoms[-8:])
+            overlap = min(rbot, bottom) - max(rtop, top)
+            smaller = min(rbot - rtop, bottom - top) or 1.0
             if overlap / smaller >= s.line_overlap:
-                row.append(c)
+                rows[-1].append(c)
+                tops.append(top)
+                bottoms.append(bottom)
                 continue
         rows.append([c])
+        tops, bottoms = [top], [bottom]
     lines: list[Line] = []
     for row in rows:
         row.sort(key=lambda c: c["x0"])
+        sizes = [c.get("size", 10) for c in row]
         seg: list[dict] = [row[0]]
-        for prev, c in zip(row, row[1:]):
-            size = max(prev.get("size", 10), c.get("size", 10))
-            small = min(prev.get("size", 10), c.get("size", 10))
+        for k in range(1, len(row)):
+            prev, c = row[k - 1], row[k]
+            size, small = (sizes[k], sizes[k - 1]) if sizes[k] >= sizes[k - 1] else (sizes[k - 1], sizes[k])
             gap = c["x0"] - prev["x1"]
             # a wide gap, or a gap where the type size changes (a title beside the other panel)
             if gap > s.segment_gap * size or (size >= s.segment_size_ratio * small and gap > s.segment_gap * small):
@@ -172,29 +185,65 @@ def _make_line(chars: list[dict], page_no: int, s: ExtractSettings) -> Line | No
 # ---------------------------------------------------------------- tables
 
 
-def _inside(c: dict, bbox: BBox, pad: float = 1.0) -> bool:
+def _inside(c: dict, bbox: BBox, pad: float = 0.0) -> bool:
     cx = (c["x0"] + c["x1"]) / 2
     cy = (c["top"] + c["bottom"]) / 2
     return bbox[0] - pad <= cx <= bbox[2] + pad and bbox[1] - pad <= cy <= bbox[3] + pad
 
 
-def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" = None) -> list[TableRegion]:
-    """Ruled tables (lattice) plus tables drawn with horizontal rules only."""
+class CharIndex:
+    """A page's chars by their centres, top to bottom, so that "the chars in this box" is a
+    binary search and a short scan rather than a pass over the whole page."""
+
+    def __init__(self, chars: list[dict]):
+        self._items = sorted((((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in chars),
+                             key=lambda t: t[0])
+        self._mids = [m for m, _, _ in self._items]
+
+    def within(self, bbox: BBox, pad: float = 0.0) -> list[dict]:
+        """Chars whose centre lies in `bbox` grown by `pad` (edges included), top to bottom."""
+        x0, top, x1, bottom = bbox
+        lo, hi = bisect_left(self._mids, top - pad), bisect_right(self._mids, bottom + pad)
+        return [c for _, cx, c in self._items[lo:hi] if x0 - pad <= cx <= x1 + pad]
+
+
+@dataclass
+class _Grid:
+    """A table the finder returned, its box and rows worked out once (pdfplumber's `Table`
+    computes both again on every access)."""
+
+    bbox: BBox
+    rows: list[tuple[BBox, list[BBox | None]]]  # (row box, cell boxes; None under a merged cell)
+
+    @classmethod
+    def of(cls, table) -> "_Grid":
+        return cls(bbox=table.bbox, rows=[(r.bbox, r.cells) for r in table.rows])
+
+    @property
+    def cells(self) -> list[BBox]:
+        return [c for _, cells in self.rows for c in cells if c is not None]
+
+
+def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" = None,
+                       index: CharIndex | None = None) -> list[TableRegion]:
+    """Ruled tables (lattice) plus tables drawn with horizontal rules only (`index`: the
+    page's chars, when the caller has them indexed already)."""
     if len(page.edges) < s.min_table_edges:
         return []
+    index = index or CharIndex(page.chars)
     found = []
-    for t in page.find_tables(_rule_settings(page, s)):
+    for t in map(_Grid.of, page.find_tables(_rule_settings(page, s))):
         if not _is_grid(t, s):
             continue
-        inner = _inner_tables(page, t, s) if _is_container(t, page, s) else []
+        inner = _inner_tables(page, t, s) if _is_container(t, index, s) else []
         found.extend(inner or [t])
     bboxes = [t.bbox for t in found]
     # a band of rules around ruled tables is a panel's frame, not a table of its own
-    regions = [r for r in _rule_tables(page, page_no, bboxes, s)
+    regions = [r for r in _rule_tables(page, page_no, bboxes, index, s)
                if not any(_encloses(r.bbox, b) for b in bboxes)]
     top = [t for t in found if not any(o is not t and _encloses(o.bbox, t.bbox, 0.5) for o in found)]
     for t in top:
-        region = _region(page, page_no, t, [u for u in found if u is not t], s, pats)
+        region = _region(index, page_no, t, [u for u in found if u is not t], s, pats)
         if region:
             regions.append(region)
     regions.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
@@ -281,25 +330,25 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
     return rules
 
 
-def _region(page, page_no: int, t, others: list, s: ExtractSettings, pats: "Patterns | None" = None) -> TableRegion | None:
+def _region(index: CharIndex, page_no: int, t: _Grid, others: list[_Grid], s: ExtractSettings, pats: "Patterns | None" = None) -> TableRegion | None:
     """A pdfplumber table → TableRegion; tables printed inside one of its cells (HTML and Word
     nest them) become that cell's `tables`, their text kept out of the cell's lines."""
     nested = [u for u in others if _encloses(t.bbox, u.bbox, 0.5)]
     direct = [u for u in nested if not any(o is not u and _encloses(o.bbox, u.bbox, 0.5) for o in nested)]
-    in_table = [c for c in page.chars if _inside(c, t.bbox, 0)]  # searched once, not per cell
     rows: list[list[Cell | None]] = []
-    for r in t.rows:
+    for row_box, boxes in t.rows:
+        in_row = index.within(row_box)
         cells: list[Cell | None] = []
-        for cb in r.cells:
+        for cb in boxes:
             if cb is None:
                 cells.append(None)
                 continue
             inside = [u for u in direct if _encloses(cb, u.bbox, 1.0)]
-            chars = [c for c in in_table if _inside(c, cb, 0) and not any(_inside(c, u.bbox, 0) for u in inside)]
+            chars = [c for c in in_row if _inside(c, cb) and not any(_inside(c, u.bbox) for u in inside)]
             lines = chars_to_lines(chars, page_no, s)
             for ln in lines:
                 ln.col_left, ln.col_right, ln.column = cb[0], cb[2], "cell"
-            tables = [reg for u in inside if (reg := _region(page, page_no, u, [o for o in nested if o is not u], s, pats))]
+            tables = [reg for u in inside if (reg := _region(index, page_no, u, [o for o in nested if o is not u], s, pats))]
             if pats is not None and lines:
                 lines, tables = _text_tables(lines, tables, chars, page_no, pats, s)
             cells.append(Cell(bbox=cb, lines=lines, tables=tables))
@@ -309,7 +358,7 @@ def _region(page, page_no: int, t, others: list, s: ExtractSettings, pats: "Patt
     return None
 
 
-def _rule_tables(page, page_no: int, taken: list[BBox], s: ExtractSettings) -> list[TableRegion]:
+def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: ExtractSettings) -> list[TableRegion]:
     """Tables drawn with horizontal rules only. Rules of one extent stacked down the page
     bound row bands; a band holding a single wide text segment (a caption or an indicator
     name between two tables) separates tables; columns come from where the segments of the
@@ -327,7 +376,8 @@ def _rule_tables(page, page_no: int, taken: list[BBox], s: ExtractSettings) -> l
         x0, x1 = gx0 * 4 - 2, gx1 * 4 + 2
         bands = []
         for top, bottom in zip(tops, tops[1:]):
-            chars = [c for c in page.chars if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top < (c["top"] + c["bottom"]) / 2 < bottom]
+            chars = [c for c in index.within((x0, top, x1, bottom))
+                     if top < (c["top"] + c["bottom"]) / 2 < bottom]  # a char on a rule belongs to neither band
             bands.append((top, bottom, chars_to_lines(chars, page_no, s)))
         run: list = []
         for band in bands + [None]:
@@ -361,20 +411,23 @@ def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, s: ExtractS
     return TableRegion(page=page_no, bbox=(x0, bands[0][0], x1, bands[-1][1]), rows=rows)
 
 
-def _is_container(t, page, s: ExtractSettings) -> bool:
+def _is_container(t: _Grid, index: CharIndex, s: ExtractSettings) -> bool:
     """A layout table (Word's way of placing panels) whose cells hold nested tables: the
     nested rules cut its rows into many cells, most of them empty."""
-    cells = [c for r in t.rows for c in r.cells if c is not None]
+    cells = t.cells
     if len(cells) < s.container_min_cells:
         return False
-    chars = [c for c in page.chars if c["text"].strip() and _inside(c, t.bbox, 0)]
+    chars = [c for c in index.within(t.bbox) if c["text"].strip()]
     if len(chars) < len(cells) * (1 - s.container_empty_share):
         return True  # too few chars to fill even the share of cells that would make it a table
-    filled = sum(1 for cb in cells if any(_inside(c, cb, 0) for c in chars))
+    filled = 0
+    for row_box, boxes in t.rows:
+        in_row = [c for c in index.within(row_box) if c["text"].strip()]
+        filled += sum(1 for cb in boxes if cb is not None and any(_inside(c, cb) for c in in_row))
     return filled <= (1 - s.container_empty_share) * len(cells)
 
 
-def _inner_tables(page, t, s: ExtractSettings) -> list:
+def _inner_tables(page, t: _Grid, s: ExtractSettings) -> list[_Grid]:
     """Tables nested in a layout table: found again from the rules strictly inside it,
     without its own border and the separators that run across it."""
     x0, top, x1, bottom = t.bbox
@@ -394,17 +447,18 @@ def _inner_tables(page, t, s: ExtractSettings) -> list:
                     explicit_vertical_lines=[e for e in inner_edges if e["orientation"] == "v"],
                     explicit_horizontal_lines=[e for e in inner_edges if e["orientation"] == "h"])
     crop = page.crop(t.bbox, strict=False)
-    return [it for it in crop.find_tables(settings) if _is_grid(it, s) and it.bbox != t.bbox]
+    inner = map(_Grid.of, crop.find_tables(settings))
+    return [it for it in inner if _is_grid(it, s) and it.bbox != t.bbox]
 
 
 def _encloses(outer: BBox, inner: BBox, pad: float = 2.0) -> bool:
     return outer[0] - pad <= inner[0] and outer[1] - pad <= inner[1] and inner[2] <= outer[2] + pad and inner[3] <= outer[3] + pad
 
 
-def _is_grid(t, s: ExtractSettings) -> bool:
+def _is_grid(t: _Grid, s: ExtractSettings) -> bool:
     """A real table has at least two rows and two columns; one-column 'tables' are boxes and
     bands drawn around headings or text, whose text belongs to the flow."""
-    return len(t.rows) >= s.min_table_rows and max(len(r.cells) for r in t.rows) >= s.min_table_cols
+    return len(t.rows) >= s.min_table_rows and max(len(cells) for _, cells in t.rows) >= s.min_table_cols
 
 
 def _drop_nested(regions: list[TableRegion]) -> list[TableRegion]:
@@ -492,8 +546,10 @@ def layout_page(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" 
     chars = page.chars
     pl.char_count = len(chars)
     pl.text = "".join(c["text"] for c in chars)
-    tables = find_table_regions(page, page_no, s, pats)
-    flow_chars = [c for c in chars if not any(_inside(c, t.bbox) for t in tables)]
+    index = CharIndex(chars)
+    tables = find_table_regions(page, page_no, s, pats, index)
+    in_tables = {id(c) for t in tables for c in index.within(t.bbox, 1.0)}
+    flow_chars = [c for c in chars if id(c) not in in_tables]
     lines = chars_to_lines(flow_chars, page_no, s)
     for ln in lines:
         ln.text = normalize_chars(ln.text)

@@ -48,17 +48,31 @@ JP = r"\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _ASCII = r"!-~"
 _SPACE_NEXT_TO_JP = re.compile(rf"(?<=[{JP}])\s+(?=[{JP}{_ASCII}])|(?<=[{_ASCII}])\s+(?=[{JP}])")
 _SPACE_IN_BRACKETS = re.compile(r"(?<=[(\[（「『【])\s+|\s+(?=[)\]）」』】])")
-_CONTROL = re.compile(r"[\u0000-\u0008\u000b-\u001f\u007f\u200b-\u200d\ufeff]")
+# Control and zero-width characters, dropped.
+_CONTROL = [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0xFEFF]
+
+
+def _char_repair(c: str) -> str:
+    """The repair of one character (the steps in order: full-width, Kangxi, radicals, dashes)."""
+    if _FULLWIDTH_ALNUM.fullmatch(c) or _KANGXI.fullmatch(c):
+        c = unicodedata.normalize("NFKC", c)
+    c = RADICAL_SUPPLEMENT.get(c, c)
+    c = WAVE_DASH if _WAVE.fullmatch(c) else c
+    return DASHES.get(c, c)
+
+
+# Every repair maps one character to one character (or drops it), so one translate table
+# does them all in a single pass over the text.
+_CANDIDATES = [chr(cp) for cp in (*range(0xFF10, 0xFF5B), *range(0x2F00, 0x2FE0))]
+_REPAIRS: dict[int, str | None] = {ord(c): _char_repair(c) for c in
+                                   [*_CANDIDATES, *RADICAL_SUPPLEMENT, *WAVE_DASHES, *DASHES]
+                                   if _char_repair(c) != c}
+_REPAIRS.update(dict.fromkeys(_CONTROL))
 
 
 def normalize_chars(s: str) -> str:
     """Repair characters only (no whitespace changes)."""
-    s = _FULLWIDTH_ALNUM.sub(lambda m: unicodedata.normalize("NFKC", m.group()), s)
-    s = _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group()), s)
-    s = "".join(RADICAL_SUPPLEMENT.get(c, c) for c in s)
-    s = _WAVE.sub(WAVE_DASH, s)
-    s = "".join(DASHES.get(c, c) for c in s)
-    return _CONTROL.sub("", s)
+    return s.translate(_REPAIRS)
 
 
 def normalize_text(s: str) -> str:

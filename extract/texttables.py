@@ -9,6 +9,7 @@ the years start over.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .layout import Cell, Line, TableRegion
@@ -59,14 +60,17 @@ def _rows(lines: list[Line], chars: list[dict], s: ExtractSettings) -> list[_Row
             rows[-1].append(ln)
         else:
             rows.append([ln])
+    by_mid = sorted((((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in chars if c["text"].strip()),
+                    key=lambda t: t[0])
+    mids = [m for m, _, _ in by_mid]
     out = []
     for group in rows:
         top = min(ln.top for ln in group) - 1
         bottom = max(ln.bottom for ln in group) + 1
         x0 = min(ln.x0 for ln in group) - 1
         x1 = max(ln.x1 for ln in group) + 1
-        cs = sorted((c for c in chars if c["text"].strip() and top <= (c["top"] + c["bottom"]) / 2 <= bottom
-                     and x0 <= (c["x0"] + c["x1"]) / 2 <= x1), key=lambda c: c["x0"])
+        band = by_mid[bisect_left(mids, top):bisect_right(mids, bottom)]
+        cs = sorted((c for _, cx, c in band if x0 <= cx <= x1), key=lambda c: c["x0"])
         cells: list[_Cell] = []
         for c in cs:
             size = c.get("size", 10)
