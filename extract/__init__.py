@@ -32,14 +32,14 @@ def parse_report(
     """Parse one report PDF (pages laid out in `jobs` processes). Raises InputError (one line
     naming the file and the problem)."""
     from .inputcheck import check_garbled_sample, corrupt, garbled_pages, raise_garbled, reading_pdf, require_text_layer
-    from .layout import body_font_size, layout_document
+    from .layout import body_font_size, fewer_collections, layout_document
     from .patterns import load_patterns
     from .structure import build_structure
 
     s = settings or ExtractSettings()
     pats = load_patterns(patterns_file)
     path = Path(path)
-    with reading_pdf(path) as pdf:
+    with reading_pdf(path) as pdf, fewer_collections(s):
         try:
             require_text_layer(pdf, path)
             if s.check_garbled:

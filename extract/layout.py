@@ -8,10 +8,13 @@ margins.
 """
 from __future__ import annotations
 
+import gc
 import re
 import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -154,25 +157,25 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
 
 
 def _make_line(chars: list[dict], page_no: int, s: ExtractSettings) -> Line | None:
-    """A line from its chars; printed spaces are kept, wide gaps become spaces."""
-    chars = [c for c in chars if c["text"].strip() or c is not chars[0] and c is not chars[-1]]
-    while chars and not chars[-1]["text"].strip():
-        chars.pop()
-    while chars and not chars[0]["text"].strip():
-        chars.pop(0)
-    if not chars:
+    """A line from its chars (in x order); printed spaces are kept, wide gaps become spaces."""
+    lo, hi = 0, len(chars)
+    while lo < hi and not chars[lo]["text"].strip():
+        lo += 1
+    while hi > lo and not chars[hi - 1]["text"].strip():
+        hi -= 1
+    if lo == hi:
         return None
-    parts: list[str] = []
-    for i, c in enumerate(chars):
-        if i and c["x0"] - chars[i - 1]["x1"] > s.space_gap * c.get("size", 10):
+    chars = chars[lo:hi]
+    parts: list[str] = [chars[0]["text"]]
+    for prev, c in zip(chars, chars[1:]):
+        if c["x0"] - prev["x1"] > s.space_gap * c.get("size", 10):
             parts.append(" ")
         parts.append(c["text"])
-    sizes = [round(c.get("size", 10), 1) for c in chars]
-    size = Counter(sizes).most_common(1)[0][0]
+    size = Counter(round(c.get("size", 10), 1) for c in chars).most_common(1)[0][0]
     heavy = sum(_is_heavy(c.get("fontname", "")) for c in chars) > len(chars) / 2
     return Line(
         text="".join(parts),
-        x0=min(c["x0"] for c in chars),
+        x0=chars[0]["x0"],
         top=min(c["top"] for c in chars),
         x1=max(c["x1"] for c in chars),
         bottom=max(c["bottom"] for c in chars),
@@ -290,9 +293,10 @@ def _text_tables(lines: list[Line], tables: list, chars: list[dict], page_no: in
 
     if not any(pats.kpi_year.search(ln.text) for ln in lines):
         return lines, tables  # no fiscal-year heading: no KPI grid to find (the common case)
-    used = attach_headers(tables, lines, chars, pats, s)
+    index = CharIndex(chars)
+    used = attach_headers(tables, lines, index, pats, s)
     lines = [ln for ln in lines if id(ln) not in used]
-    found, used = text_kpi_tables(lines, chars, page_no, pats, s)
+    found, used = text_kpi_tables(lines, index, page_no, pats, s)
     return [ln for ln in lines if id(ln) not in used], tables + found
 
 
@@ -688,6 +692,17 @@ def body_font_size(pages: list[PageLayout]) -> float:
     return statistics.mode(sizes) if sizes else 10.0
 
 
+@contextmanager
+def fewer_collections(s: ExtractSettings) -> Iterator[None]:
+    """Collect garbage less often while pages are parsed (`ExtractSettings.gc_allocations`)."""
+    old = gc.get_threshold()
+    gc.set_threshold(s.gc_allocations, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def layout_document(pdf: pdfplumber.PDF, s: ExtractSettings, progress=None, pats: "Patterns | None" = None,
                     jobs: int = 1, path: str | None = None) -> list[PageLayout]:
     """Every page laid out, then the document-wide passes (reading order, running headers,
@@ -711,7 +726,7 @@ def layout_document(pdf: pdfplumber.PDF, s: ExtractSettings, progress=None, pats
 
 def _layout_range(path: str, start: int, stop: int, s: ExtractSettings, pats: "Patterns | None") -> list[PageLayout]:
     """Pages start..stop-1 (indices from 0) of the file, laid out in a worker process."""
-    with pdfplumber.open(path) as pdf:
+    with pdfplumber.open(path) as pdf, fewer_collections(s):
         out = []
         for i in range(start, stop):
             page = pdf.pages[i]

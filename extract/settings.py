@@ -130,6 +130,10 @@ class ExtractSettings:
     # --- speed ---------------------------------------------------------------
     page_chunks_per_job: int = 4
     """With pages laid out in parallel, each process takes about this many chunks of pages."""
+    gc_allocations: int = 100_000
+    """While pages are read, the garbage collector runs after this many allocations (Python's
+    default is 700): pdfplumber makes a dict per glyph, none in a cycle, and collecting every
+    700 of them costs about a tenth of the parse and frees nothing."""
 
     # --- garbled text ------------------------------------------------------
     check_garbled: bool = True

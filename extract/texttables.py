@@ -9,10 +9,9 @@ the years start over.
 """
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from .layout import Cell, Line, TableRegion
+from .layout import Cell, CharIndex, Line, TableRegion
 from .normalize import normalize_chars, normalize_text
 from .patterns import Patterns
 from .settings import ExtractSettings
@@ -51,7 +50,7 @@ class _Row:
         return max(ln.size for ln in self.lines)
 
 
-def _rows(lines: list[Line], chars: list[dict], s: ExtractSettings) -> list[_Row]:
+def _rows(lines: list[Line], chars: CharIndex, s: ExtractSettings) -> list[_Row]:
     """Lines of one height form a row; its chars split into cells at wide gaps."""
     rows: list[list[Line]] = []
     for ln in sorted(lines, key=lambda ln: (ln.top + ln.bottom) / 2):
@@ -60,17 +59,13 @@ def _rows(lines: list[Line], chars: list[dict], s: ExtractSettings) -> list[_Row
             rows[-1].append(ln)
         else:
             rows.append([ln])
-    by_mid = sorted((((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in chars if c["text"].strip()),
-                    key=lambda t: t[0])
-    mids = [m for m, _, _ in by_mid]
     out = []
     for group in rows:
         top = min(ln.top for ln in group) - 1
         bottom = max(ln.bottom for ln in group) + 1
         x0 = min(ln.x0 for ln in group) - 1
         x1 = max(ln.x1 for ln in group) + 1
-        band = by_mid[bisect_left(mids, top):bisect_right(mids, bottom)]
-        cs = sorted((c for _, cx, c in band if x0 <= cx <= x1), key=lambda c: c["x0"])
+        cs = sorted((c for c in chars.within((x0, top, x1, bottom)) if c["text"].strip()), key=lambda c: c["x0"])
         cells: list[_Cell] = []
         for c in cs:
             size = c.get("size", 10)
@@ -101,7 +96,7 @@ def _groups(header: _Row, pats: Patterns) -> list[list[_Cell]]:
     return groups
 
 
-def text_kpi_tables(lines: list[Line], chars: list[dict], page_no: int, pats: Patterns,
+def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Patterns,
                     s: ExtractSettings) -> tuple[list[TableRegion], set[int]]:
     """KPI grids among a page's flow lines, and the ids of the lines they take."""
     rows = _rows(lines, chars, s)
@@ -211,7 +206,7 @@ def _cell(c: _Cell | None, page_no: int) -> Cell:
     return Cell(bbox=(c.x0, c.top, c.x1, c.bottom), lines=[ln])
 
 
-def attach_headers(regions: list[TableRegion], lines: list[Line], chars: list[dict], pats: Patterns,
+def attach_headers(regions: list[TableRegion], lines: list[Line], chars: CharIndex, pats: Patterns,
                    s: ExtractSettings) -> set[int]:
     """A ruled KPI grid whose year headings are printed above its rules (only the 目標/実績
     rows boxed): the heading line just above becomes its first row. Returns the ids of the
