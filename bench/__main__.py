@@ -13,6 +13,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,18 +33,28 @@ def _child(code: str) -> tuple[float, float]:
     return float(secs), float(rss)
 
 
+def _medians(n: int, *codes: str) -> list[tuple[float, float]]:
+    """Each code run n times in turn (so a busy spell on the machine hits them alike): per
+    code the median time and the largest peak memory."""
+    runs = [[_child(code) for code in codes] for _ in range(max(1, n))]
+    return [(statistics.median(r[k][0] for r in runs), max(r[k][1] for r in runs)) for k in range(len(codes))]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--pdf", default=str(DEFAULT_PDF))
     ap.add_argument("--copies", type=int, default=8, help="files for the parallel run")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each single-file timing (the median is kept)")
     args = ap.parse_args(argv)
     pdf = Path(args.pdf)
     import pdfplumber
 
     with pdfplumber.open(pdf) as doc:
         pages = len(doc.pages)
-    base_s, base_mb = _child(f"import pdfplumber\nwith pdfplumber.open({str(pdf)!r}) as p:\n    [pg.extract_text() for pg in p.pages]")
-    ours_s, ours_mb = _child(f"from hokoku.extract import parse_report\nparse_report({str(pdf)!r})")
+    (base_s, base_mb), (ours_s, ours_mb) = _medians(
+        args.repeat,
+        f"import pdfplumber\nwith pdfplumber.open({str(pdf)!r}) as p:\n    [pg.extract_text() for pg in p.pages]",
+        f"from hokoku.extract import parse_report\nparse_report({str(pdf)!r})")
     rows = [
         ("pdfplumber extract_text()", f"{pages / base_s:.1f}", f"{base_s:.2f}", f"{base_mb:.0f}"),
         ("hokoku parse_report()", f"{pages / ours_s:.1f}", f"{ours_s:.2f}", f"{ours_mb:.0f}"),
