@@ -102,6 +102,9 @@ class ExtractSettings:
     """…rows follow each other within this × font size."""
     text_label_room: float = 12.0
     """…its 目標/実績 labels stand within this × font size left of the first year heading."""
+    year_heading_chars: int = 14
+    """A year heading alone at the end of a cell or page (its grid cut by the break) is at
+    most this long (「R2 (2020) 年度」); longer text naming a year is not a heading."""
     text_col_reach: float = 3.0
     """…a value belongs to the year heading it overlaps or is within this × font size of."""
     row_key_chars: int = 6

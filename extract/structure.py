@@ -8,10 +8,11 @@ a later page is skipped and the cursor goes on where it was.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Callable
 
 from .blocks import Block, Label, TableBlock, split_para, table_blocks
-from .layout import Line, PageLayout, TableRegion
+from .layout import Cell, Line, PageLayout, TableRegion
 from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Provenance,
                     ReportInfo)
 from .normalize import normalize_text, split_numbered, strip_bullet
@@ -19,7 +20,7 @@ from .paragraphs import Para, build_paragraphs
 from .patterns import Patterns
 from .segment import ChapterUnit, Segmenter, Unit, name_key
 from .settings import ExtractSettings
-from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table
+from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table, year_of
 
 NOTE_MARK = "※"
 KPI_PIECES = 4  # grids waiting for their 実績 row across a break (side by side: two or more)
@@ -75,39 +76,91 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
     return _join_cut_kpis(out, pats)
 
 
+@dataclass
+class _OpenGrid:
+    """A KPI grid that stops at its 目標 row, waiting for the 実績 row cut off by a break."""
+
+    page: int
+    width: int  # cells in its last row
+    attach: Callable[[TableRegion], None]
+
+
 def _join_cut_kpis(stream: list, pats: Patterns) -> list:
-    """Pieces of KPI rows cut off by a page or panel break (`continues`) join the grids before
-    them that stop at their 目標 row: a run of k pieces (grids side by side) goes, in order, to
-    the last k such grids of the page or the one before, when the widths agree."""
+    """Pieces of KPI rows cut off by a page or panel break join the grids before them that stop
+    at their 目標 row: a run of k pieces (grids side by side) goes, in order, to the last k such
+    grids of the page or the one before, when the widths agree. A piece is a text grid marked
+    `continues`, or a ruled table of 目標/実績 rows only; the grid it joins may stand in the
+    flow or be nested in a cell (a label | content table)."""
     out: list = []
-    open_grids: list[list[TableRegion]] = []
+    open_grids: list[_OpenGrid] = []
     batch: list[list[TableRegion]] = []
 
     def flush() -> None:
         page = batch[0][0].page
-        near = [g for g in open_grids if g[-1].page in (page, page - 1)][-len(batch):]
-        if len(near) == len(batch) and all(len(g[-1].rows[-1]) == len(b[0].rows[0]) for g, b in zip(near, batch)):
+        near = [g for g in open_grids if g.page in (page, page - 1)][-len(batch):]
+        if len(near) == len(batch) and all(g.width == len(b[0].rows[0]) for g, b in zip(near, batch)):
             for g, b in zip(near, batch):
-                g.append(b[0])
+                g.attach(b[0])
                 open_grids.remove(g)
         else:
             out.extend(batch)  # no grid to finish: the rows stay a table of their own
         batch.clear()
 
     for it in stream:
-        if isinstance(it, list) and len(it) == 1 and it[0].continues:
+        if isinstance(it, list) and len(it) == 1 and (it[0].continues or _kpi_rows_only(it[0], pats)):
             batch.append(it)
             continue
         if batch and it is not None:
             flush()
         if isinstance(it, list):
-            last = [c for c in it[-1].rows[-1] if c is not None]
-            if last and last[0].lines and kpi_row_kind(last[0].text, pats) == "target":
-                open_grids = (open_grids + [it])[-KPI_PIECES:]
+            open_grids = (open_grids + _open_grids(it, pats))[-KPI_PIECES:]
         out.append(it)
     if batch:
         flush()
     return out
+
+
+def _open_grids(grid: list[TableRegion], pats: Patterns) -> list[_OpenGrid]:
+    """The grid itself when its last row is a 目標 row, else the tables nested in its last
+    region's cells that end so (in printed order)."""
+    last = grid[-1]
+    if _ends_at_target(last, pats):
+        return [_OpenGrid(last.page, len(last.rows[-1]), grid.append)]
+    found: list[_OpenGrid] = []
+    for row in last.rows:
+        for cell in row:
+            for k, t in enumerate(cell.tables if cell else ()):
+                if _ends_at_target(t, pats):
+                    found.append(_OpenGrid(t.page, len(t.rows[-1]), _extend_nested(cell, k)))
+    return found
+
+
+def _extend_nested(cell: Cell, k: int) -> Callable[[TableRegion], None]:
+    """Joining a piece to the k-th table nested in `cell`: its rows go on after the table's."""
+    def attach(piece: TableRegion) -> None:
+        t = cell.tables[k]
+        cell.tables[k] = replace(t, rows=t.rows + piece.rows)
+    return attach
+
+
+def _ends_at_target(t: TableRegion, pats: Patterns) -> bool:
+    """A grid whose last row is its 目標 row, or that is its year heading alone."""
+    last = [c for c in t.rows[-1] if c is not None] if t.rows else []
+    if len(t.rows) == 1:
+        return sum(1 for c in last if year_of(c.text, pats) is not None) >= 2
+    return bool(last) and bool(last[0].lines) and kpi_row_kind(last[0].text, pats) == "target"
+
+
+def _kpi_rows_only(t: TableRegion, pats: Patterns) -> bool:
+    """A small table whose every row opens with 目標 or 実績 and holds figures: the rows of a
+    KPI grid that went on past a break (no year heading of its own)."""
+    for row in t.rows:
+        cells = [c for c in row if c is not None]
+        if len(cells) < 2 or not kpi_row_kind(cells[0].text, pats):
+            return False
+        if not any(ch.isdigit() for c in cells[1:] for ch in c.text):
+            return False
+    return bool(t.rows) and len(t.rows) <= 2
 
 
 def _title_row(region: TableRegion) -> str | None:

@@ -120,9 +120,9 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
             elif any(span0 <= c.cx <= span1 for c in row.cells):
                 break  # a row of the grid's columns that is not 目標/実績: the grid ended
             j += 1  # otherwise a line of the other panel at this height
-        if not data:
+        if not data and (i < len(rows) - 1 or not _bare_heading(header, pats, s)):
             i += 1
-            continue
+            continue  # a bare year heading that ends the lines opens a grid cut by a break
         left = float("-inf")
         for g in groups:
             region = _grid(header, data, g, left, page_no, pats, s)
@@ -135,6 +135,15 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
         i += 1  # rows skipped as the other panel's may hold a grid of their own
     regions += _orphans(rows, used, page_no, pats)
     return regions, used
+
+
+def _bare_heading(row: _Row, pats: Patterns, s: ExtractSettings) -> bool:
+    """A row of nothing but short year headings (and a 単位 heading): a KPI grid's heading,
+    not a sentence or a label that names a year (「令和4年度以降の対応」)."""
+    texts = [normalize_text(c.text) for c in row.cells]
+    years = [t for t in texts if year_of(t, pats) is not None]
+    return (len(years) >= 2 and all(len(t) <= s.year_heading_chars for t in years)
+            and all(t in years or pats.kpi_unit_header.match(t) for t in texts))
 
 
 def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns) -> list[TableRegion]:
@@ -184,10 +193,10 @@ def _grid(header: _Row, data: list[_Row], years: list[_Cell], left: float, page_
             if _distance(c, cols[k]) <= s.text_col_reach * c.size:
                 out[k + 1] = _cell(c, page_no)
         rows.append(out)
-    if len(rows) < 2:
+    if data and len(rows) < 2:
         return None
     top = header.top
-    bottom = data[-1].bottom
+    bottom = (data[-1] if data else header).bottom
     return TableRegion(page=page_no, bbox=(x0, top, right, bottom), rows=rows)
 
 
