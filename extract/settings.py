@@ -102,6 +102,8 @@ class ExtractSettings:
     """…rows follow each other within this × font size."""
     text_label_room: float = 12.0
     """…its 目標/実績 labels stand within this × font size left of the first year heading."""
+    unit_chars: int = 4
+    """A unit printed in a KPI row of its own column (回, 件, 千人) is at most this long."""
     year_heading_chars: int = 14
     """A year heading alone at the end of a cell or page (its grid cut by the break) is at
     most this long (「R2 (2020) 年度」); longer text naming a year is not a heading."""

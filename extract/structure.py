@@ -186,8 +186,10 @@ def _last_real(items: list):
 class _Filler:
     """Pass 2: the blocks of one unit → a Project's fields."""
 
-    def __init__(self, blocks: list[Block], pats: Patterns, s: ExtractSettings, printed: dict[int, int | None]):
+    def __init__(self, blocks: list[Block], pats: Patterns, s: ExtractSettings, printed: dict[int, int | None],
+                 repeated: set[int] | None = None):
         self.blocks, self.pats, self.s, self.printed = blocks, pats, s, printed
+        self.repeated = repeated or set()  # blocks of project headers printed again on a later page
         self.kpi_names: dict[int, tuple[str, bool]] = {}  # KPI table index → (name, is 参考)
         self.kpi_heads: set[int] = set()  # indices of the paragraphs that name them
         for i, b in enumerate(blocks):
@@ -211,6 +213,8 @@ class _Filler:
         edge = top
         for j in range(t - 1, max(-1, t - 1 - self.s.kpi_name_search), -1):
             b = self.blocks[j]
+            if j in self.repeated or self._header_field(j):
+                continue  # the project's header printed again on this page
             if isinstance(b, Label):
                 break
             if not isinstance(b, Para) or b.lines[-1].page != page or j in self.kpi_heads:
@@ -224,11 +228,15 @@ class _Filler:
             edge = b.lines[0].top
         if not chain:
             # the flow broke between name and table (a page or column break): the line just
-            # before, when it is a short one
-            prev = self.blocks[t - 1] if t else None
-            if isinstance(prev, Para) and len(prev.text) <= self.s.title_max_chars and t - 1 not in self.kpi_heads \
+            # before (the project's header printed again on the new page passed over), when
+            # it is a short one
+            j = t - 1
+            while j >= 0 and (j in self.repeated or self._header_field(j)):
+                j -= 1
+            prev = self.blocks[j] if j >= 0 else None
+            if isinstance(prev, Para) and len(prev.text) <= self.s.title_max_chars and j not in self.kpi_heads \
                     and not prev.text.endswith("。"):
-                return t - 1
+                return j
             return None
         head = chain[0]
         for j in chain[1:]:
@@ -241,6 +249,11 @@ class _Filler:
                 break
             head = j
         return head
+
+    def _header_field(self, j: int) -> bool:
+        """Block j is a header label (事務事業名, 条文, 施策) or the value printed after one."""
+        b, before = self.blocks[j], self.blocks[j - 1] if j else None
+        return any(isinstance(x, Label) and x.key in ONE_SHOT for x in (b, before if isinstance(b, Para) else None))
 
     def page_of(self, page: int) -> int:
         return self.printed.get(page) or page
@@ -529,7 +542,8 @@ def to_blocks(pages: list[PageLayout], pats: Patterns, s: ExtractSettings) -> li
 def build_structure(pages: list[PageLayout], pats: Patterns, s: ExtractSettings, body_size: float) -> Parsed:
     blocks = to_blocks(pages, pats, s)
     seg = Segmenter(blocks, pats, s, body_size).run()
-    filler = _Filler(blocks, pats, s, {p.index: p.printed for p in pages})
+    repeated = {k for u in seg.units for start, body in u.repeats for k in range(start, body)}
+    filler = _Filler(blocks, pats, s, {p.index: p.printed for p in pages}, repeated)
     projects = [filler.project(u) for u in seg.units]
     listing = _project_list(blocks, pats)
     assign_articles(projects, listing, pats)

@@ -133,8 +133,14 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
                     used.update(id(ln) for ln in row.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
             left = g[-1].x1
         i += 1  # rows skipped as the other panel's may hold a grid of their own
-    regions += _orphans(rows, used, page_no, pats)
+    regions += _orphans(rows, used, page_no, pats, s)
     return regions, used
+
+
+def _figures(cells: list[_Cell], s: ExtractSettings) -> bool:
+    """Cells of a 目標/実績 row after its label: figures, and perhaps a short unit (回, 件)."""
+    numbers = [c for c in cells if any(ch.isdigit() for ch in c.text)]
+    return bool(numbers) and all(c in numbers or len(c.text.strip()) <= s.unit_chars for c in cells)
 
 
 def _bare_heading(row: _Row, pats: Patterns, s: ExtractSettings) -> bool:
@@ -146,21 +152,28 @@ def _bare_heading(row: _Row, pats: Patterns, s: ExtractSettings) -> bool:
             and all(t in years or pats.kpi_unit_header.match(t) for t in texts))
 
 
-def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns) -> list[TableRegion]:
+def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: ExtractSettings) -> list[TableRegion]:
     """目標/実績 rows with no year heading above: the rest of a grid cut by a page or panel
     break, marked to join the grid before it. Grids side by side give one piece each (a row
-    is cut at each 目標/実績 label)."""
+    is cut at each 目標/実績 label); rows stacked under one another (目標 then 実績, the break
+    fell after the heading) are one piece."""
     out: list[TableRegion] = []
     for row in rows:
         if any(id(ln) in used for ln in row.lines):
             continue
         starts = [k for k, c in enumerate(row.cells) if kpi_row_kind(c.text, pats)]
         pieces = [row.cells[a:b] for a, b in zip(starts, starts[1:] + [len(row.cells)])]
-        pieces = [cs for cs in pieces if len(cs) > 1 and all(any(ch.isdigit() for ch in c.text) for c in cs[1:])]
+        pieces = [cs for cs in pieces if _figures(cs[1:], s)]
         for cs in pieces:
             x0, x1 = cs[0].x0, cs[-1].x1
-            out.append(TableRegion(page=page_no, bbox=(x0, row.top, x1, row.bottom),
-                                   rows=[[_cell(c, page_no) for c in cs]], continues=True))
+            cells: list[Cell | None] = [_cell(c, page_no) for c in cs]
+            above = next((t for t in out if abs(t.bbox[0] - x0) <= cs[0].size and len(t.rows[-1]) == len(cells)
+                          and 0 <= row.top - t.bbox[3] <= s.text_row_gap * cs[0].size), None)
+            if above is not None:
+                above.rows.append(cells)
+                above.bbox = (min(above.bbox[0], x0), above.bbox[1], max(above.bbox[2], x1), row.bottom)
+            else:
+                out.append(TableRegion(page=page_no, bbox=(x0, row.top, x1, row.bottom), rows=[cells], continues=True))
             used.update(id(ln) for ln in row.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
     return out
 
