@@ -81,6 +81,7 @@ class _OpenGrid:
     """A KPI grid that stops at its 目標 row, waiting for the 実績 row cut off by a break."""
 
     page: int
+    bbox: tuple[float, float, float, float]
     width: int  # cells in its last row
     attach: Callable[[TableRegion], None]
 
@@ -97,8 +98,12 @@ def _join_cut_kpis(stream: list, pats: Patterns) -> list:
 
     def flush() -> None:
         page = batch[0][0].page
-        near = [g for g in open_grids if g.page in (page, page - 1)][-len(batch):]
-        if len(near) == len(batch) and all(g.width == len(b[0].rows[0]) for g, b in zip(near, batch)):
+        above = [_grid_above(open_grids, b[0]) for b in batch]
+        if all(above):  # on the grids' own page: each piece goes under its own grid
+            near = above
+        else:
+            near = [g for g in open_grids if g.page in (page, page - 1)][-len(batch):]
+        if len(near) == len(batch) and len(set(map(id, near))) == len(near) and all(g.width == len(b[0].rows[0]) for g, b in zip(near, batch)):
             for g, b in zip(near, batch):
                 g.attach(b[0])
                 open_grids.remove(g)
@@ -120,18 +125,25 @@ def _join_cut_kpis(stream: list, pats: Patterns) -> list:
     return out
 
 
+def _grid_above(grids: list[_OpenGrid], piece: TableRegion) -> _OpenGrid | None:
+    """The open grid printed just above the piece on its page, in the same columns."""
+    x0, top, x1, _ = piece.bbox
+    above = [g for g in grids if g.page == piece.page and g.bbox[3] <= top + 2 and g.bbox[0] < x1 and x0 < g.bbox[2]]
+    return max(above, key=lambda g: g.bbox[3], default=None)
+
+
 def _open_grids(grid: list[TableRegion], pats: Patterns) -> list[_OpenGrid]:
     """The grid itself when its last row is a 目標 row, else the tables nested in its last
     region's cells that end so (in printed order)."""
     last = grid[-1]
     if _ends_at_target(last, pats):
-        return [_OpenGrid(last.page, len(last.rows[-1]), grid.append)]
+        return [_OpenGrid(last.page, last.bbox, len(last.rows[-1]), grid.append)]
     found: list[_OpenGrid] = []
     for row in last.rows:
         for cell in row:
             for k, t in enumerate(cell.tables if cell else ()):
                 if _ends_at_target(t, pats):
-                    found.append(_OpenGrid(t.page, len(t.rows[-1]), _extend_nested(cell, k)))
+                    found.append(_OpenGrid(t.page, t.bbox, len(t.rows[-1]), _extend_nested(cell, k)))
     return found
 
 

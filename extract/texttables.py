@@ -137,9 +137,24 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
     return regions, used
 
 
+def _figure_run(cells: list[_Cell], s: ExtractSettings) -> list[_Cell]:
+    """A label and the figures after it, up to the first cell that is not one (text of the
+    other panel printed on the same line)."""
+    for k, c in enumerate(cells[1:], start=1):
+        if not _is_figure(c) and len(c.text.strip()) > s.unit_chars:
+            return cells[:k]
+    return cells
+
+
+def _is_figure(c: _Cell) -> bool:
+    """A cell that opens with a number (「1,500」「91%」「-3」), not text naming one."""
+    t = c.text.strip()
+    return bool(t) and (t[0].isdigit() or (t[0] in "-−△▲" and t[1:2].isdigit()))
+
+
 def _figures(cells: list[_Cell], s: ExtractSettings) -> bool:
     """Cells of a 目標/実績 row after its label: figures, and perhaps a short unit (回, 件)."""
-    numbers = [c for c in cells if any(ch.isdigit() for ch in c.text)]
+    numbers = [c for c in cells if _is_figure(c)]
     return bool(numbers) and all(c in numbers or len(c.text.strip()) <= s.unit_chars for c in cells)
 
 
@@ -162,7 +177,7 @@ def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: 
         if any(id(ln) in used for ln in row.lines):
             continue
         starts = [k for k, c in enumerate(row.cells) if kpi_row_kind(c.text, pats)]
-        pieces = [row.cells[a:b] for a, b in zip(starts, starts[1:] + [len(row.cells)])]
+        pieces = [_figure_run(row.cells[a:b], s) for a, b in zip(starts, starts[1:] + [len(row.cells)])]
         pieces = [cs for cs in pieces if _figures(cs[1:], s)]
         for cs in pieces:
             x0, x1 = cs[0].x0, cs[-1].x1
@@ -194,9 +209,12 @@ def _grid(header: _Row, data: list[_Row], years: list[_Cell], left: float, page_
     x0 = min([c.x0 for c in cols])
     for row in data:
         cells = [c for c in row.cells if within(c)]
-        label = next((c for c in cells if kpi_row_kind(c.text, pats) and c.x1 <= first + 1), None)
+        # the label nearest the first year column: a grid beside this one, printed a little
+        # lower, may put its own 目標/実績 label on this row further left
+        label = max((c for c in cells if kpi_row_kind(c.text, pats) and c.x1 <= first + 1), key=lambda c: c.x1, default=None)
         if label is None:
             continue
+        cells = [c for c in cells if c.x0 >= label.x0]
         x0 = min(x0, label.x0)
         out: list[Cell | None] = [_cell(label, page_no)] + [_cell(None, page_no) for _ in cols]
         for c in cells:
