@@ -13,7 +13,9 @@ import scoring
 from conftest import FIXTURES, ROOT
 from hokoku.extract import parse_report
 from hokoku.extract.errors import InputError
-from hokoku.extract.layout import find_table_regions, layout_page
+from hokoku.extract.blocks import TableBlock
+from hokoku.extract.layout import find_table_regions, layout_page, mark_margins, order_pages
+from hokoku.extract.structure import to_blocks
 from hokoku.extract.patterns import load_patterns
 from hokoku.extract.settings import ExtractSettings
 from hokoku.extract.tables import classify, parse_kpis, to_grid
@@ -88,6 +90,33 @@ def test_kpi_grids_printed_without_rules_side_by_side():
     """zoo seed 194: borderless KPI grids, two side by side under 「令和2年度 令和3年度 令和2年度 …」."""
     assert _kpis_on("zoo/zoo_00194.pdf", 10) == [
         [(2020, 95, 201), (2021, 100, 183)], [(2020, 8, 8), (2021, 8, 8)], [(2020, 5, 10), (2021, 5, 10)]]
+
+
+def _kpis_across(pdf_name: str, first: int, last: int) -> list:
+    """KPI values of the grids on pages first..last, read as the report is (pieces cut off by
+    a break joined to their grid), in printed order."""
+    s = ExtractSettings()
+    with pdfplumber.open(FIXTURES / pdf_name) as pdf:
+        pages = [layout_page(pdf.pages[n - 1], n, s, PATS) for n in range(first, last + 1)]
+    order_pages(pages, s)
+    mark_margins(pages, s)
+    return [[(v.fiscal_year, v.target, v.actual) for v in ind.values]
+            for b in to_blocks(pages, PATS, s) if isinstance(b, TableBlock) and b.kind == "kpi"
+            for ind in parse_kpis(b.grid, "", PATS)]
+
+
+@pytest.mark.parametrize("pdf_name, first, last, values", [
+    # a grid nested in its label's cell, its 実績 row a ruled table of its own on the next page
+    ("zoo/zoo_00004.pdf", 19, 20, [(2020, 1, 1), (2021, 1, 1)]),
+    # the year heading alone ends the cell; 目標 and 実績 open the next page
+    ("zoo/zoo_00004.pdf", 40, 41, [(2020, 4, 2), (2021, 4, 2)]),
+    # 目標 and 実績 rows carried over together, under the project's repeated header rows
+    ("zoo/zoo_03381.pdf", 30, 31, [(2020, 2, 1), (2021, 2, 1)]),
+    # zebra rows: the 実績 row is found apart from its grid, beside the other panel's text
+    ("zoo/zoo_00015.pdf", 16, 16, [(2020, 20, 21), (2021, 20, 35)]),
+])
+def test_kpi_rows_cut_from_their_grid_are_joined_to_it(pdf_name, first, last, values):
+    assert values in _kpis_across(pdf_name, first, last)
 
 
 def test_evaluation_sheet_indicator_matrix():
