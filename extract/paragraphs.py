@@ -137,7 +137,10 @@ def cell_paragraphs(lines: list[Line], s: ExtractSettings) -> list[str]:
     """Paragraphs inside one table cell (bullets and wrapped lines)."""
     if not lines:
         return []
-    right = max(ln.x1 for ln in lines) if len(lines) > 1 else lines[0].x1
+    right = max(ln.x1 for ln in lines)
+    border = max(ln.col_right for ln in lines)  # the cell's right border, when the lines know it
+    if border > right:  # a cell of few lines: its longest line need not reach the border
+        right = max(right, border - s.cell_text_pad * max(ln.size for ln in lines))
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top >= a.bottom - 1]
     pitch = min(gaps) if gaps else 0.0
     paras: list[list[Line]] = []

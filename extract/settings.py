@@ -47,6 +47,9 @@ class ExtractSettings:
     """A line ending within this × font size of its column's right edge continues on the next line."""
     para_gap: float = 1.0
     """A vertical gap larger than this × font size between lines ends a paragraph."""
+    cell_text_pad: float = 1.5
+    """Text wrapped in a table cell reaches within this × font size of the cell's right border
+    (cell padding); a line stopping shorter ends its paragraph, even when it is the cell's longest."""
     cell_para_gap: float = 0.3
     """In a table cell, a gap this × font size wider than the cell's line pitch starts a paragraph."""
     same_size_tol: float = 0.6

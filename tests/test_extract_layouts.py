@@ -14,7 +14,8 @@ from conftest import FIXTURES, ROOT
 from hokoku.extract import parse_report
 from hokoku.extract.errors import InputError
 from hokoku.extract.blocks import TableBlock
-from hokoku.extract.layout import find_table_regions, layout_page, mark_margins, order_pages
+from hokoku.extract.layout import Line, find_table_regions, layout_page, mark_margins, order_pages
+from hokoku.extract.paragraphs import cell_paragraphs
 from hokoku.extract.structure import to_blocks
 from hokoku.extract.patterns import load_patterns
 from hokoku.extract.settings import ExtractSettings
@@ -117,6 +118,22 @@ def _kpis_across(pdf_name: str, first: int, last: int) -> list:
 ])
 def test_kpi_rows_cut_from_their_grid_are_joined_to_it(pdf_name, first, last, values):
     assert values in _kpis_across(pdf_name, first, last)
+
+
+def test_a_cell_line_stopping_short_of_the_border_ends_its_paragraph():
+    """zoo seed 19, 18条's opinions: the first ends well before the cell's right border, on the
+    cell's longest line; the second is a paragraph of its own, not its continuation."""
+    def line(text: str, x1: float, top: float) -> Line:
+        return Line(text=text, x0=156.0, top=top, x1=x1, bottom=top + 9, size=9.0, heavy=False, page=10,
+                    col_left=153.0, col_right=800.0, column="cell")
+
+    first = "海外現地への進出にあたっては、オンラインのみの対応で問題が無いわけではなく、…考える必要がある。"
+    second = "また、中小企業においても国際展開における越境ECの取組は重要である。"
+    s = ExtractSettings()
+    assert cell_paragraphs([line(first, 746.0, 177.0), line(second, 364.0, 186.0)], s) == [first, second]
+    wrapped = [line("…取組が重要ではないかと。短期で離職した人に対するヒアリングや、業種ごとの転職傾向等の取りまと", 790.0, 130.0),
+               line("め、情報をデータとして整理・分析する。", 386.0, 140.0)]
+    assert len(cell_paragraphs(wrapped, s)) == 1  # a line that reaches the border goes on
 
 
 def test_evaluation_sheet_indicator_matrix():
