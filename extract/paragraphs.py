@@ -121,6 +121,7 @@ def build_paragraphs(
         if (
             key is None
             and prev is not None
+            and pats.split_label(it.text) is None  # a line opening with a label opens a paragraph
             and cur_para is not None
             and cur_para.heading is None
             and _continues(prev, it, not page_break, s, pitch)

@@ -15,7 +15,7 @@ from hokoku.extract import parse_report
 from hokoku.extract.errors import InputError
 from hokoku.extract.blocks import TableBlock
 from hokoku.extract.layout import Line, find_table_regions, layout_page, mark_margins, order_pages
-from hokoku.extract.paragraphs import cell_paragraphs
+from hokoku.extract.paragraphs import build_paragraphs, cell_paragraphs
 from hokoku.extract.structure import to_blocks
 from hokoku.extract.patterns import load_patterns
 from hokoku.extract.settings import ExtractSettings
@@ -134,6 +134,19 @@ def test_a_cell_line_stopping_short_of_the_border_ends_its_paragraph():
     wrapped = [line("…取組が重要ではないかと。短期で離職した人に対するヒアリングや、業種ごとの転職傾向等の取りまと", 790.0, 130.0),
                line("め、情報をデータとして整理・分析する。", 386.0, 140.0)]
     assert len(cell_paragraphs(wrapped, s)) == 1  # a line that reaches the border goes on
+
+
+def test_a_line_opening_with_a_label_opens_a_paragraph():
+    """zoo seed 3381, page 53: 「令和4年度の実施計画 ○…」 printed right under a full line of the
+    課題 paragraph was read as that paragraph's continuation and its items were filed as 課題."""
+    def line(text: str, top: float, x1: float = 795.0) -> Line:
+        return Line(text=text, x0=45.0, top=top, x1=x1, bottom=top + 9, size=8.5, heavy=False, page=53,
+                    col_left=45.0, col_right=800.0)
+
+    stream = [line("○支援にあたっては、市商店街連合会や商工会議所等との連携を深めつつ、金融機関や", 130.0),
+              line("令和4年度の実施計画 ○商店街等への専門家（アドバイザー）派遣等による課題解決の支援", 146.0, 500.0)]
+    paras = build_paragraphs(stream, PATS, ExtractSettings())
+    assert len(paras) == 2 and PATS.split_label(paras[1].text)[0] == "next_plan"
 
 
 def test_evaluation_sheet_indicator_matrix():
