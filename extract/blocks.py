@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .layout import Cell, Line, TableRegion
-from .normalize import normalize_text
+from .normalize import NOTE_MARK, normalize_text
 from .paragraphs import Para, cell_paragraphs
 from .patterns import Patterns
 from .settings import ExtractSettings
@@ -244,6 +244,10 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings)
     if not grid.rows:
         return []
     kind = classify(grid, pats)
+    if kind == "other":  # rows carried over a break, and the next project's overview under them?
+        first, *rest = _split_at_titles(grid, pats, first_kind="other")
+        if rest:
+            return (open_table(first.grid, pats, s) if has_labels(first.grid, pats) else [first]) + rest
     if kind == "other" and has_labels(grid, pats):
         return open_table(grid, pats, s)
     if kind == "other" and any(c.tables for r in grid.cells for c in r if c):
@@ -282,7 +286,40 @@ def split_overview(grid: Grid, pats: Patterns) -> list[Block]:
                 m = pats.article_cell.match(normalize_text("".join(grid.rows[a][art_col])).replace(" ", ""))
                 article = int(m.group("no")) if m else None
             # the name cell's first line is the name; a ※ line under it is a note
-            name = normalize_text(" ".join(x for x in name_lines if not x.startswith("※")).split("※")[0])
+            name = normalize_text(" ".join(x for x in name_lines if not x.startswith(NOTE_MARK)).split(NOTE_MARK)[0])
             out.append(TableBlock(sub, "overview", name=name or None, article=article))
         return out
-    return [TableBlock(grid, "overview")]
+    return _split_at_titles(grid, pats)
+
+
+def _split_at_titles(grid: Grid, pats: Patterns, first_kind: str = "overview") -> list[Block]:
+    """An overview table holding the next project as well (two tables printed without a gap
+    are found as one): a new part at each name row — one merged cell, a ※ note row perhaps
+    under it — standing above a 概要/実績 header row. The part before the first name row keeps
+    `first_kind`."""
+    t = pats.tables
+
+    def header(row: list[list[str]]) -> bool:
+        heads = [" ".join(c) for c in row]
+        return any(any(w in x for w in t["overview"]) for x in heads) and any(any(w in x for w in t["overview_results"]) for x in heads)
+
+    def single(k: int) -> str | None:
+        """The text of row k when it is one merged cell (its printed cells, not the filled-in rows)."""
+        filled = [c.text for c in grid.cells[k] if c is not None and c.lines]
+        return filled[0] if len(filled) == 1 else None
+
+    starts: list[tuple[int, str]] = []
+    for k in range(1, len(grid.rows) - 1):
+        name = single(k)
+        if name is None or name.startswith(NOTE_MARK) or header(grid.rows[k]):
+            continue
+        if header(grid.rows[k + 1]) or (k + 2 < len(grid.rows) and (single(k + 1) or "").startswith(NOTE_MARK)
+                                         and header(grid.rows[k + 2])):
+            starts.append((k, normalize_text(name)))
+    if not starts:
+        return [TableBlock(grid, first_kind)]
+    bounds = [0] + [k for k, _ in starts] + [len(grid.rows)]
+    names = [None] + [n for _, n in starts]
+    return [TableBlock(Grid(rows=grid.rows[a:b], regions=grid.regions, cells=grid.cells[a:b]),
+                       first_kind if a == 0 else "overview", name=n)
+            for a, b, n in zip(bounds, bounds[1:], names)]

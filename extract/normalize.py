@@ -96,6 +96,7 @@ def join_lines(lines: list[str]) -> str:
     return normalize_text(text)
 
 
+NOTE_MARK = "※"  # opens a note printed under a name or a table, not content of its own
 BULLETS = "・･-‐−－○◯●◎■□◆◇▪▫•"
 _BULLET_RE = re.compile(rf"^\s*[{re.escape(BULLETS)}]\s*")
 

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from .blocks import Block, Label, TableBlock
-from .normalize import normalize_text, strip_bullet
+from .normalize import NOTE_MARK, normalize_text, strip_bullet
 from .paragraphs import Para
 from .patterns import Patterns
 from .settings import ExtractSettings
@@ -197,7 +197,7 @@ class Segmenter:
             return [i], ""
         title: list[int] = []
         j = i - 1
-        while j >= floor and isinstance(blocks[j], Para) and blocks[j].text.startswith("※"):
+        while j >= floor and isinstance(blocks[j], Para) and blocks[j].text.startswith(NOTE_MARK):
             j -= 1  # a note printed between a title and its content
         while j >= floor and len(title) < 2:
             b = blocks[j]
@@ -273,7 +273,7 @@ class Segmenter:
             if any(w in " ".join(" ".join(c) for c in r) for w in words):
                 for above in rows[:k]:  # a name row; a ※ note row is passed over
                     cand = [c for c in above if c]
-                    if len(cand) == 1 and not " ".join(cand[0]).startswith("※"):
+                    if len(cand) == 1 and not " ".join(cand[0]).startswith(NOTE_MARK):
                         return normalize_text(" ".join(cand[0]))
                 return None
         return None

@@ -15,14 +15,13 @@ from .blocks import Block, Label, TableBlock, split_para, table_blocks
 from .layout import Cell, Line, PageLayout, TableRegion
 from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Provenance,
                     ReportInfo)
-from .normalize import normalize_text, split_numbered, strip_bullet
+from .normalize import NOTE_MARK, normalize_text, split_numbered, strip_bullet
 from .paragraphs import Para, build_paragraphs
 from .patterns import Patterns
 from .segment import ChapterUnit, Segmenter, Unit, name_key
 from .settings import ExtractSettings
 from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table, year_of
 
-NOTE_MARK = "※"
 KPI_PIECES = 4  # grids waiting for their 実績 row across a break (side by side: two or more)
 # Labels of a project's header block: the next paragraph is their value, not section content.
 ONE_SHOT = {"name", "article_label", "policy_label"}

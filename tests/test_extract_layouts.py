@@ -93,17 +93,32 @@ def test_kpi_grids_printed_without_rules_side_by_side():
         [(2020, 95, 201), (2021, 100, 183)], [(2020, 8, 8), (2021, 8, 8)], [(2020, 5, 10), (2021, 5, 10)]]
 
 
-def _kpis_across(pdf_name: str, first: int, last: int) -> list:
-    """KPI values of the grids on pages first..last, read as the report is (pieces cut off by
-    a break joined to their grid), in printed order."""
+def _blocks_across(pdf_name: str, first: int, last: int) -> list:
+    """The blocks of pages first..last, read as the report's are."""
     s = ExtractSettings()
     with pdfplumber.open(FIXTURES / pdf_name) as pdf:
         pages = [layout_page(pdf.pages[n - 1], n, s, PATS) for n in range(first, last + 1)]
     order_pages(pages, s)
     mark_margins(pages, s)
+    return to_blocks(pages, PATS, s)
+
+
+def _kpis_across(pdf_name: str, first: int, last: int) -> list:
+    """KPI values of the grids on pages first..last (pieces cut off by a break joined to their
+    grid), in printed order."""
     return [[(v.fiscal_year, v.target, v.actual) for v in ind.values]
-            for b in to_blocks(pages, PATS, s) if isinstance(b, TableBlock) and b.kind == "kpi"
+            for b in _blocks_across(pdf_name, first, last) if isinstance(b, TableBlock) and b.kind == "kpi"
             for ind in parse_kpis(b.grid, "", PATS)]
+
+
+def test_two_overview_tables_found_as_one_are_two_projects():
+    """zoo seed 7, page 50: the rows of 中小企業融資制度事業 carried into the right panel and the
+    table of 金融相談・指導事業 below them touch, and the table finder returns one table."""
+    tables = [b for b in _blocks_across("zoo/zoo_00007.pdf", 50, 50) if isinstance(b, TableBlock) and b.kind == "overview"]
+    names = [b.name for b in tables]
+    assert "金融相談・指導事業(溝口事務所含む)" in names
+    first = tables[names.index("金融相談・指導事業(溝口事務所含む)")]
+    assert ["令和4年度の概要"] in first.grid.rows[1]
 
 
 @pytest.mark.parametrize("pdf_name, first, last, values", [
