@@ -255,9 +255,19 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings)
         return [b for r in grid.cells for c in r if c for b in _cell_blocks(c, pats, s)]
     if kind == "other" and not any(c for r in grid.rows for c in r):
         return []  # an empty frame (photos, figures)
+    if kind == "other" and _label_column_blank(grid):
+        # a label | content table going on after a break: its label cell is left behind, the
+        # content continues the section above
+        return [b for r in grid.cells for c in r[1:] if c for b in _cell_blocks(c, pats, s)]
     if kind == "overview":
         return split_overview(grid, pats)
     return [TableBlock(grid, kind)]
+
+
+def _label_column_blank(grid: Grid) -> bool:
+    """Two columns, the first (where labels stand) empty on every row."""
+    return (all(len(r) == 2 for r in grid.cells) and all(not r[0] or not r[0].lines for r in grid.cells)
+            and any(r[1] and r[1].lines for r in grid.cells))
 
 
 def split_overview(grid: Grid, pats: Patterns) -> list[Block]:

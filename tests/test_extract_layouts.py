@@ -111,6 +111,13 @@ def _kpis_across(pdf_name: str, first: int, last: int) -> list:
             for ind in parse_kpis(b.grid, "", PATS)]
 
 
+def test_a_table_going_on_without_its_label_cell_continues_the_section():
+    """zoo seed 1, page 24: the Action list goes on at the top of the right panel in a row whose
+    label cell is blank; item ⑥ is a paragraph of the section, not a table of its own."""
+    blocks = _blocks_across("zoo/zoo_00001.pdf", 24, 24)
+    assert any(not isinstance(b, TableBlock) and b.text.startswith("⑥経営者の高齢化にともなう") for b in blocks)
+
+
 def test_two_overview_tables_found_as_one_are_two_projects():
     """zoo seed 7, page 50: the rows of 中小企業融資制度事業 carried into the right panel and the
     table of 金融相談・指導事業 below them touch, and the table finder returns one table."""
