@@ -61,11 +61,9 @@ def _rows(lines: list[Line], chars: CharIndex, s: ExtractSettings) -> list[_Row]
             rows.append([ln])
     out = []
     for group in rows:
-        top = min(ln.top for ln in group) - 1
-        bottom = max(ln.bottom for ln in group) + 1
-        x0 = min(ln.x0 for ln in group) - 1
-        x1 = max(ln.x1 for ln in group) + 1
-        cs = sorted((c for c in chars.within((x0, top, x1, bottom)) if c["text"].strip()), key=lambda c: c["x0"])
+        # each line's own chars: a taller line in the other panel must not draw in the row below
+        own = {id(c): c for ln in group for c in chars.within((ln.x0 - 1, ln.top - 1, ln.x1 + 1, ln.bottom + 1))}
+        cs = sorted((c for c in own.values() if c["text"].strip()), key=lambda c: c["x0"])
         cells: list[_Cell] = []
         for c in cs:
             size = c.get("size", 10)

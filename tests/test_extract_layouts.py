@@ -137,6 +137,9 @@ def test_two_overview_tables_found_as_one_are_two_projects():
     ("zoo/zoo_03381.pdf", 30, 31, [(2020, 2, 1), (2021, 2, 1)]),
     # zebra rows: the 実績 row is found apart from its grid, beside the other panel's text
     ("zoo/zoo_00015.pdf", 16, 16, [(2020, 20, 21), (2021, 20, 35)]),
+    # a grid atop the right panel, level with the left panel's large title (whose height spans
+    # the 目標 and 実績 rows); its 実績 row is read apart and joined
+    ("zoo/zoo_00015.pdf", 10, 10, [(2020, 5, 10), (2021, 5, 10)]),
 ])
 def test_kpi_rows_cut_from_their_grid_are_joined_to_it(pdf_name, first, last, values):
     assert values in _kpis_across(pdf_name, first, last)
