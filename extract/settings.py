@@ -13,6 +13,8 @@ class ExtractSettings:
     """A horizontal gap wider than this × font size between chars becomes a space."""
     segment_gap: float = 2.5
     """A gap wider than this × font size splits one visual line into separate segments (columns)."""
+    item_gap: float = 1.0
+    """…and in a table cell, a gap wider than this × font size before an item mark (○ ●)."""
     segment_size_ratio: float = 1.3
     """Where the type grows by this factor (a title beside body text), the gap is measured in
     the smaller size."""

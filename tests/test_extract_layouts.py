@@ -118,6 +118,16 @@ def test_a_table_going_on_without_its_label_cell_continues_the_section():
     assert any(not isinstance(b, TableBlock) and b.text.startswith("⑥経営者の高齢化にともなう") for b in blocks)
 
 
+def test_two_items_side_by_side_in_a_cell_are_two_lines():
+    """zoo seed 7, page 37: 「○工場夜景・…参加者数 ※年(1-12月)集計  ○産業観光ツアーの実施回数」 name
+    the two KPI tables under them, left and right; read as one line, both took the first name."""
+    with pdfplumber.open(FIXTURES / "zoo" / "zoo_00007.pdf") as pdf:
+        layout = layout_page(pdf.pages[36], 37, ExtractSettings(), PATS)
+    texts = [ln.text for t in layout.items if hasattr(t, "rows") for r in t.rows for c in r if c for ln in c.lines]
+    assert "○産業観光ツアーの実施回数" in texts
+    assert any(t.startswith("○工場夜景・産業観光ツアーの年間参加者数") and "実施回数" not in t for t in texts)
+
+
 def test_two_overview_tables_found_as_one_are_two_projects():
     """zoo seed 7, page 50: the rows of 中小企業融資制度事業 carried into the right panel and the
     table of 金融相談・指導事業 below them touch, and the table finder returns one table."""
