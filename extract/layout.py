@@ -111,9 +111,9 @@ def _is_heavy(fontname: str) -> bool:
     return bool(_HEAVY_FONT.search(fontname or ""))
 
 
-def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings, in_cell: bool = False) -> list[Line]:
+def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[Line]:
     """Cluster chars into rows by vertical overlap, then split rows into segments at wide gaps
-    (in a table cell also at a gap before an item mark: items printed side by side)."""
+    and between items printed side by side."""
     chars = [c for c in chars if c.get("upright", True) and c["text"]]
     if not any(c["text"].strip() for c in chars):
         return []
@@ -149,9 +149,10 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings, in_cell:
             size, small = (sizes[k], sizes[k - 1]) if sizes[k] >= sizes[k - 1] else (sizes[k - 1], sizes[k])
             gap = c["x0"] - prev["x1"]
             # a wide gap, a gap where the type size changes (a title beside the other panel), or
-            # in a cell a gap before an item mark (「○A ○B」 naming two tables side by side)
+            # a gap between two items (「○A  ○B」 naming two tables side by side; a label before
+            # its first item, 「主な成果・活動指標 ○A」, stays one line)
             if gap > s.segment_gap * size or (size >= s.segment_size_ratio * small and gap > s.segment_gap * small) \
-                    or (in_cell and gap > s.item_gap * size and c["text"] in ITEM_MARKS):
+                    or (gap > s.item_gap * size and c["text"] in ITEM_MARKS and seg[0]["text"] in ITEM_MARKS):
                 lines.append(_make_line(seg, page_no, s))
                 seg = []
             seg.append(c)
@@ -352,7 +353,7 @@ def _region(index: CharIndex, page_no: int, t: _Grid, others: list[_Grid], s: Ex
                 continue
             inside = [u for u in direct if _encloses(cb, u.bbox, 1.0)]
             chars = [c for c in in_row if _inside(c, cb) and not any(_inside(c, u.bbox) for u in inside)]
-            lines = chars_to_lines(chars, page_no, s, in_cell=True)
+            lines = chars_to_lines(chars, page_no, s)
             for ln in lines:
                 ln.col_left, ln.col_right, ln.column = cb[0], cb[2], "cell"
             tables = [reg for u in inside if (reg := _region(index, page_no, u, [o for o in nested if o is not u], s, pats))]

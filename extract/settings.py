@@ -14,7 +14,7 @@ class ExtractSettings:
     segment_gap: float = 2.5
     """A gap wider than this × font size splits one visual line into separate segments (columns)."""
     item_gap: float = 1.0
-    """…and in a table cell, a gap wider than this × font size before an item mark (○ ●)."""
+    """…and a gap wider than this × font size between two items (「○A  ○B」) splits them."""
     segment_size_ratio: float = 1.3
     """Where the type grows by this factor (a title beside body text), the gap is measured in
     the smaller size."""
