@@ -130,6 +130,9 @@ class ExtractSettings:
     kpi_name_search: int = 8
     """How many blocks back from a KPI table its name is looked for (side-by-side tables and
     their names interleave)."""
+    side_by_side_tol: float = 6.0
+    """KPI tables (and the names printed over them) whose tops differ by at most this many
+    points stand side by side."""
     kpi_name_gap: float = 3.0
     """An indicator's name stands at most this × its font size above its table (or above the
     description or note under it)."""

@@ -238,17 +238,7 @@ class _Filler:
             chain.append(j)
             edge = b.lines[0].top
         if not chain:
-            # the flow broke between name and table (a page or column break): the line just
-            # before (the project's header printed again on the new page passed over), when
-            # it is a short one
-            j = t - 1
-            while j >= 0 and (j in self.repeated or self._header_field(j)):
-                j -= 1
-            prev = self.blocks[j] if j >= 0 else None
-            if isinstance(prev, Para) and len(prev.text) <= self.s.title_max_chars and j not in self.kpi_heads \
-                    and not prev.text.endswith("。"):
-                return j
-            return None
+            return self._name_before_break(t)
         head = chain[0]
         for j in chain[1:]:
             near, up = self.blocks[head], self.blocks[j]
@@ -260,6 +250,38 @@ class _Filler:
                 break
             head = j
         return head
+
+    def _name_before_break(self, t: int) -> int | None:
+        """The flow broke between name and table (a page or column break): the short line just
+        before (the project's header printed again on the new page passed over). Tables side
+        by side after the break take, left to right, the names printed side by side before it."""
+        first = t
+        while first > 0 and self._beside(self.blocks[first - 1], self.blocks[t]):
+            first -= 1
+        j = first - 1
+        while j >= 0 and (j in self.repeated or self._header_field(j)):
+            j -= 1
+        names: list[int] = []
+        while j >= 0 and self._name_like(j) and (not names or abs(self.blocks[j].lines[0].top - self.blocks[names[0]].lines[0].top)
+                                                 <= self.s.side_by_side_tol):
+            names.append(j)
+            j -= 1
+        names.sort(key=lambda k: self.blocks[k].lines[0].x0)
+        k = t - first
+        return names[k] if k < len(names) else None
+
+    def _beside(self, b: Block, table: TableBlock) -> bool:
+        """b is a KPI table printed level with `table` (side by side with it)."""
+        if not (isinstance(b, TableBlock) and b.kind == "kpi"):
+            return False
+        r, q = b.grid.regions[0], table.grid.regions[0]
+        return r.page == q.page and abs(r.bbox[1] - q.bbox[1]) <= self.s.side_by_side_tol
+
+    def _name_like(self, j: int) -> bool:
+        """Block j could name a KPI: a short line, not a sentence, not yet a name."""
+        b = self.blocks[j]
+        return (isinstance(b, Para) and len(b.text) <= self.s.title_max_chars and j not in self.kpi_heads
+                and not b.text.endswith("。"))
 
     def _header_field(self, j: int) -> bool:
         """Block j is a header label (事務事業名, 条文, 施策) or the value printed after one."""
