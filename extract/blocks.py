@@ -76,8 +76,9 @@ def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
                           for p in _cell_paras(cell, s)]
     if not cell.tables:
         return paras
-    placed: list[tuple[float, list[Block]]] = [(p.bbox[1], [p]) for p in paras]
-    placed += [(t.bbox[1], table_blocks([t], pats, s)) for t in cell.tables]
+    # in printed order: page first (a cell whose row a page break cut holds both pages' parts)
+    placed: list[tuple[tuple[int, float], list[Block]]] = [((p.page, p.bbox[1]), [p]) for p in paras]
+    placed += [((t.page, t.bbox[1]), table_blocks([t], pats, s)) for t in cell.tables]
     return [b for _, bs in sorted(placed, key=lambda x: x[0]) for b in bs]
 
 

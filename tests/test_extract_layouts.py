@@ -128,6 +128,16 @@ def test_two_items_side_by_side_in_a_cell_are_two_lines():
     assert any(t.startswith("○工場夜景・産業観光ツアーの年間参加者数") and "実施回数" not in t for t in texts)
 
 
+def test_a_cell_cut_by_a_page_break_keeps_its_printed_order():
+    """zoo seed 4, pages 53-54: the 主な成果・活動指標 cell goes on over the break; the name at the
+    foot of page 53 comes before the grid at the top of page 54 (it was sorted by height alone)."""
+    blocks = _blocks_across("zoo/zoo_00004.pdf", 53, 54)
+    name = next(i for i, b in enumerate(blocks) if not isinstance(b, TableBlock) and b.text == "○魅力あふれる個店創出事業による支援件数")
+    grid = next(i for i, b in enumerate(blocks) if isinstance(b, TableBlock) and b.kind == "kpi"
+                and [(v.target, v.actual) for v in parse_kpis(b.grid, "", PATS)[0].values] == [(2, 2), (2, 1)])
+    assert name == grid - 1
+
+
 def test_two_overview_tables_found_as_one_are_two_projects():
     """zoo seed 7, page 50: the rows of 中小企業融資制度事業 carried into the right panel and the
     table of 金融相談・指導事業 below them touch, and the table finder returns one table."""
