@@ -110,8 +110,8 @@ class ExtractSettings:
     unit_chars: int = 4
     """A unit printed in a KPI row of its own column (回, 件, 千人) is at most this long."""
     year_heading_chars: int = 14
-    """A year heading alone at the end of a cell or page (its grid cut by the break) is at
-    most this long (「R2 (2020) 年度」); longer text naming a year is not a heading."""
+    """A KPI grid's year heading is at most this long (「R2 (2020) 年度」); longer text naming a
+    year (a line of the other panel at the same height, 「令和4年度以降の対応」) is not one."""
     text_col_reach: float = 3.0
     """…a value belongs to the year heading it overlaps or is within this × font size of."""
     row_key_chars: int = 6

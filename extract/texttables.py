@@ -79,13 +79,14 @@ def _rows(lines: list[Line], chars: CharIndex, s: ExtractSettings) -> list[_Row]
     return out
 
 
-def _groups(header: _Row, pats: Patterns) -> list[list[_Cell]]:
-    """The year cells of a header row, one list per grid (years start over for the next)."""
+def _groups(header: _Row, pats: Patterns, s: ExtractSettings) -> list[list[_Cell]]:
+    """The year cells of a header row, one list per grid (years start over for the next). A
+    long text naming a year (the other panel's line at this height) is no heading."""
     groups: list[list[_Cell]] = []
     last = None
     for cell in header.cells:
         y = year_of(cell.text, pats)
-        if y is None:
+        if y is None or len(normalize_text(cell.text)) > s.year_heading_chars:
             continue
         if last is None or y <= last:
             groups.append([])
@@ -103,7 +104,7 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
     i = 0
     while i < len(rows):
         header = rows[i]
-        groups = _groups(header, pats)
+        groups = _groups(header, pats, s)
         data: list[_Row] = []
         j = i + 1
         if groups:
