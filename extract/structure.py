@@ -268,7 +268,7 @@ class _Filler:
             j -= 1
         names.sort(key=lambda k: self.blocks[k].lines[0].x0)
         k = t - first
-        return names[k] if k < len(names) else None
+        return names[k] if k < len(names) and names[k] not in self.kpi_heads else None
 
     def _beside(self, b: Block, table: TableBlock) -> bool:
         """b is a KPI table printed level with `table` (side by side with it)."""
@@ -278,10 +278,10 @@ class _Filler:
         return r.page == q.page and abs(r.bbox[1] - q.bbox[1]) <= self.s.side_by_side_tol
 
     def _name_like(self, j: int) -> bool:
-        """Block j could name a KPI: a short line, not a sentence, not yet a name."""
+        """Block j could name a KPI: a short line, not a sentence (the names of tables side by
+        side are all collected, those already given included)."""
         b = self.blocks[j]
-        return (isinstance(b, Para) and len(b.text) <= self.s.title_max_chars and j not in self.kpi_heads
-                and not b.text.endswith("。"))
+        return isinstance(b, Para) and len(b.text) <= self.s.title_max_chars and not b.text.endswith("。")
 
     def _header_field(self, j: int) -> bool:
         """Block j is a header label (事務事業名, 条文, 施策) or the value printed after one."""

@@ -119,9 +119,9 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
             elif any(span0 <= c.cx <= span1 for c in row.cells):
                 break  # a row of the grid's columns that is not 目標/実績: the grid ended
             j += 1  # otherwise a line of the other panel at this height
-        if not data and (i < len(rows) - 1 or not _bare_heading(header, pats, s)):
+        if not data and not (groups and _cut_heading(rows, i, groups, pats, s)):
             i += 1
-            continue  # a bare year heading that ends the lines opens a grid cut by a break
+            continue
         left = float("-inf")
         for g in groups:
             region = _grid(header, data, g, left, page_no, pats, s)
@@ -157,10 +157,30 @@ def _figures(cells: list[_Cell], s: ExtractSettings) -> bool:
     return bool(numbers) and all(c in numbers or len(c.text.strip()) <= s.unit_chars for c in cells)
 
 
-def _bare_heading(row: _Row, pats: Patterns, s: ExtractSettings) -> bool:
-    """A row of nothing but short year headings (and a 単位 heading): a KPI grid's heading,
-    not a sentence or a label that names a year (「令和4年度以降の対応」)."""
-    texts = [normalize_text(c.text) for c in row.cells]
+def _cut_heading(rows: list[_Row], i: int, groups: list[list[_Cell]], pats: Patterns, s: ExtractSettings) -> bool:
+    """Row i is a bare year heading that ends its column: a grid cut by a page or panel break
+    (its 目標/実績 rows follow on the next page or panel)."""
+    head = _heading_cells(rows[i], groups, s)
+    return _bare_heading(head, pats, s) and _last_in_column(rows, i, head)
+
+
+def _heading_cells(row: _Row, groups: list[list[_Cell]], s: ExtractSettings) -> list[_Cell]:
+    """The cells of a heading row within its grids' reach (not the other panel's text)."""
+    x0 = min(g[0].x0 for g in groups) - s.text_label_room * groups[0][0].size
+    x1 = max(g[-1].x1 for g in groups)
+    return [c for c in row.cells if x0 <= c.cx <= x1]
+
+
+def _last_in_column(rows: list[_Row], i: int, cells: list[_Cell]) -> bool:
+    """Nothing is printed below row i within the width of `cells` (the other panel may go on)."""
+    x0, x1 = min(c.x0 for c in cells), max(c.x1 for c in cells)
+    return not any(c.x1 > x0 and c.x0 < x1 for r in rows[i + 1:] for c in r.cells)
+
+
+def _bare_heading(cells: list[_Cell], pats: Patterns, s: ExtractSettings) -> bool:
+    """Nothing but short year headings (and a 単位 heading): a KPI grid's heading, not a
+    sentence or a label that names a year (「令和4年度以降の対応」)."""
+    texts = [normalize_text(c.text) for c in cells]
     years = [t for t in texts if year_of(t, pats) is not None]
     return (len(years) >= 2 and all(len(t) <= s.year_heading_chars for t in years)
             and all(t in years or pats.kpi_unit_header.match(t) for t in texts))

@@ -160,6 +160,8 @@ def test_two_overview_tables_found_as_one_are_two_projects():
     # a grid atop the right panel, level with the left panel's large title (whose height spans
     # the 目標 and 実績 rows); its 実績 row is read apart and joined
     ("zoo/zoo_00015.pdf", 10, 10, [(2020, 5, 10), (2021, 5, 10)]),
+    # the year heading ends the left panel (the right panel goes on lower); 目標 and 実績 open the right
+    ("zoo/zoo_00019.pdf", 33, 33, [(2020, 1520000, 81000), (2021, 1520000, 90200)]),
     # the year heading level with the other panel's 「…〔平成30（2018）年度～令和3」: no heading there
     ("zoo/zoo_00015.pdf", 44, 44, [(2020, 10000, 6833), (2021, 10000, 4332)]),
 ])
