@@ -7,7 +7,7 @@ bracket starts a new one; headings are always paragraphs of their own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .layout import Line, TableRegion
 from .normalize import join_lines
@@ -95,6 +95,24 @@ def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch
     return True
 
 
+def _join_wrapped_labels(stream: list, pats: Patterns, s: ExtractSettings) -> list:
+    """A label wrapped in its own narrow column (「令和4年度の実施」 over 「計画」) beside its
+    content: the line under it that starts at the same left edge, and completes the label,
+    joins the label, so the line reads 「令和4年度の実施計画 ・…」."""
+    out = list(stream)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        if not (isinstance(a, Line) and isinstance(b, Line)) or a.page != b.page:
+            continue
+        head, _, rest = a.text.partition(" ")
+        if (not rest or abs(a.x0 - b.x0) > s.label_wrap_tol or len(b.text) > s.label_wrap_chars
+                or pats.heading(head) or not pats.heading(head + b.text)):
+            continue
+        out[i] = replace(a, text=f"{head}{b.text} {rest}")
+        out[i + 1] = None  # (a page break marker does no harm between lines of one page)
+    return [it for k, it in enumerate(out) if it is not None or stream[k] is None]
+
+
 def build_paragraphs(
     stream: list[Line | TableRegion | None], pats: Patterns, s: ExtractSettings
 ) -> list[Para | TableRegion]:
@@ -103,6 +121,7 @@ def build_paragraphs(
     prev: Line | None = None
     page_break = False
     pitch = line_pitch(stream)
+    stream = _join_wrapped_labels(stream, pats, s)
     for it in stream:
         if it is None:
             page_break = True

@@ -43,6 +43,11 @@ class ExtractSettings:
     repeat_min_pages: int = 3
 
     # --- paragraphs --------------------------------------------------------
+    label_wrap_tol: float = 1.5
+    """A label wrapped in a narrow column goes on in a line starting within this many points
+    of its own left edge…"""
+    label_wrap_chars: int = 6
+    """…that is at most this long (「計画」)."""
     para_gap_extra: float = 0.2
     """A gap wider than the document's usual line pitch by this × font size ends a paragraph."""
     line_end_slack: float = 2.0

@@ -198,6 +198,19 @@ def test_a_line_opening_with_a_label_opens_a_paragraph():
     assert len(paras) == 2 and PATS.split_label(paras[1].text)[0] == "next_plan"
 
 
+def test_a_label_wrapped_in_its_column_is_one_label():
+    """zoo seed 1, page 12: 「令和4年度の実施」 over 「計画」 in the label column, the items beside."""
+    def line(text: str, x0: float, top: float) -> Line:
+        return Line(text=text, x0=x0, top=top, x1=x0 + 300, bottom=top + 8, size=8.0, heavy=False, page=12,
+                    col_left=430.0, col_right=800.0, column="right")
+
+    stream = [line("令和4年度の実施 ・「創業支援事業計画」に基づく民間創業支援事業者等との連携により、", 433.0, 147.0),
+              line("計画", 433.0, 156.0), line("に対し、創業段階とニーズに合わせた体系的かつ総合的な支援を行い、", 491.0, 156.0)]
+    paras = build_paragraphs(stream, PATS, ExtractSettings())
+    assert PATS.split_label(paras[0].text)[0] == "next_plan"
+    assert all("計画に対し" not in p.text for p in paras)
+
+
 def test_evaluation_sheet_indicator_matrix():
     """An Excel evaluation sheet: years over 目標|実績 columns, one indicator per row."""
     report = parse_report(FIXTURES / "calc" / "r3_calc_portrait.pdf").to_dict()
