@@ -13,7 +13,7 @@ import scoring
 from conftest import FIXTURES, ROOT
 from hokoku.extract import parse_report
 from hokoku.extract.errors import InputError
-from hokoku.extract.blocks import TableBlock
+from hokoku.extract.blocks import Label, TableBlock, split_para
 from hokoku.extract.layout import Line, find_table_regions, layout_page, mark_margins, order_pages
 from hokoku.extract.paragraphs import build_paragraphs, cell_paragraphs
 from hokoku.extract.structure import to_blocks
@@ -207,8 +207,9 @@ def test_a_label_wrapped_in_its_column_is_one_label():
     stream = [line("令和4年度の実施 ・「創業支援事業計画」に基づく民間創業支援事業者等との連携により、", 433.0, 147.0),
               line("計画", 433.0, 156.0), line("に対し、創業段階とニーズに合わせた体系的かつ総合的な支援を行い、", 491.0, 156.0)]
     paras = build_paragraphs(stream, PATS, ExtractSettings())
-    assert PATS.split_label(paras[0].text)[0] == "next_plan"
-    assert all("計画に対し" not in p.text for p in paras)
+    label, items = split_para(paras[0], PATS)
+    assert isinstance(label, Label) and label.key == "next_plan"
+    assert items.text.startswith("・「創業支援事業計画」に基づく") and "計画に対し" not in items.text
 
 
 def test_evaluation_sheet_indicator_matrix():
