@@ -8,7 +8,7 @@ so the structure pass reads one stream whatever the layout.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .layout import Cell, Line, TableRegion
 from .normalize import normalize_text
@@ -21,6 +21,8 @@ from .tables import Grid, classify, kpi_row_kind, to_grid, year_of
 # Section labels recognised as one paragraph among others in a cell (a spreadsheet prints a
 # label cut by a page break into the next cell); opening labels only ever count as whole cells.
 CELL_PARA_LABELS = {"do", "results", "achievements", "challenges", "check", "action", "next_plan"}
+# Labels of a project's header block: the next paragraph is their value, not section content.
+ONE_SHOT = {"name", "article_label", "policy_label"}
 
 
 @dataclass
@@ -50,6 +52,37 @@ class TableBlock:
 
 
 Block = Para | Label | TableBlock
+
+
+@dataclass
+class ColumnHeads:
+    """The labels heading columns (「主な検証意見 | 令和4年度以降の対応」) while the table is still
+    read in those columns, carried from one table to the next: a spreadsheet does not print
+    the header row again after a page break, so the rows going on on the next page are paired
+    with the heads they stand under."""
+
+    labels: list[Label] = field(default_factory=list)
+    page: int = 0
+
+    def keys(self) -> set[str]:
+        return {lb.key for lb in self.labels}
+
+    def head(self, cell: Cell, s: ExtractSettings) -> Label | None:
+        """The head `cell` stands under: most of its width within the head's columns."""
+        x0, _, x1, _ = cell.bbox
+        width = max(x1 - x0, 1e-6)
+        best = max(self.labels, key=lambda lb: min(x1, lb.bbox[2]) - max(x0, lb.bbox[0]), default=None)
+        if best is None or (min(x1, best.bbox[2]) - max(x0, best.bbox[0])) / width < s.column_head_overlap:
+            return None
+        return best
+
+    def pairs(self, rows: list[list[Cell | None]], pats: Patterns, s: ExtractSettings) -> bool:
+        """Some row holds content cells under two or more different heads."""
+        for row in rows:
+            heads = {id(h) for c in row if _has_content(c, pats) and (h := self.head(c, s)) is not None}
+            if len(heads) >= 2:
+                return True
+        return False
 
 
 def split_para(p: Para, pats: Patterns) -> list[Block]:
@@ -111,16 +144,20 @@ def _cell_label(cell: Cell | None, pats: Patterns) -> str | None:
     return pats.heading(normalize_text(cell.text))
 
 
-def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
+def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHeads | None = None) -> list[Block]:
     """A table holding section labels, read as labels and content in reading order.
 
     A row whose non-empty cells are all labels heads columns: the cells below it go to the
     label of their column (a merged cell is read once). In a row mixing labels and content, a
     label cell's content is the cells to its right up to the next label. Rows between labels
-    that form a KPI grid (or another table) stay tables."""
+    that form a KPI grid (or another table) stay tables. `carry` holds the column heads still
+    open when the previous table ended (a page break): this table's first rows in those
+    columns, under their section's label repeated or under no label, are paired with them."""
     out: list[Block] = []
     columns: dict[int, Label] = {}
     pending: list[int] = []  # row indices of a plain sub-table
+    carry = carry if carry is not None else ColumnHeads()
+    carried = bool(carry.labels) and 0 <= grid.page - carry.page <= 1
 
     def flush() -> None:
         if not pending:
@@ -137,6 +174,17 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
                         out.extend(_cell_blocks(cell, pats, s))
         pending.clear()
 
+    def under_heads(rows: list[list[Cell | None]]) -> None:
+        """Rows read in the carried columns: each cell under the label it stands under."""
+        for row in rows:
+            for c in row:
+                if _has_content(c, pats):
+                    head = carry.head(c, s)
+                    if head is not None:
+                        out.append(head)
+                    out.extend(_cell_blocks(c, pats, s))
+        carry.page = grid.regions[-1].page
+
     skip_to = 0
     for i, row in enumerate(grid.cells):
         if i < skip_to:
@@ -147,6 +195,7 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
         if len(labelled) >= 2 and len(labelled) == len(filled):
             flush()
             columns = {j: _label(row[j], keys[j]) for j in labelled}
+            carry.labels, carry.page, carried = list(columns.values()), grid.regions[-1].page, False
             continue
         if labelled:
             flush()
@@ -156,9 +205,19 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
             while i + span < len(grid.cells) and j0 < len(grid.cells[i + span]) \
                     and all(c is None for c in grid.cells[i + span][: j0 + 1]):
                 span += 1  # (a cell in a column left of it starts another block)
+            header = span == 1 and all(keys[j] in ONE_SHOT for j in labelled)
+            if not header:  # (the project's header printed again keeps carried columns open)
+                if carried and len(labelled) == 1 and keys[j0] in carry.keys() \
+                        and carry.pairs(block := [r[j0 + 1:] for r in grid.cells[i:i + span]], pats, s):
+                    out.append(_label(row[j0], keys[j0]))  # the section label printed again
+                    under_heads(block)
+                    skip_to = i + span
+                    continue
+                carried = False
+                carry.labels = []
             if len(labelled) == 1 and span > 1:
                 out.append(_label(row[j0], keys[j0]))
-                out.extend(_label_block(grid, i, i + span, j0 + 1, pats, s))
+                out.extend(_label_block(grid, i, i + span, j0 + 1, pats, s, carry))
                 skip_to = i + span
                 continue
             for j in filled:
@@ -174,12 +233,17 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
                     out.append(head)
                 out.extend(_cell_blocks(row[j], pats, s))
             continue
+        if carried and carry.pairs([row], pats, s):
+            flush()  # the columns' rows went on past the break with no label beside them
+            under_heads([row])
+            continue
         pending.append(i)
     flush()
     return out
 
 
-def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: ExtractSettings) -> list[Block]:
+def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: ExtractSettings,
+                 carry: ColumnHeads | None = None) -> list[Block]:
     """The rows a merged label cell heads, from column c0 on: a KPI grid stays a table, rows
     with labels of their own are opened the same way, other content is read cell by cell."""
     width = max(len(row) for row in grid.cells[r0:r1])
@@ -190,7 +254,7 @@ def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: Extra
     if classify(sub, pats) == "kpi":
         return [TableBlock(sub, "kpi")]
     if has_labels(sub, pats):
-        return open_table(sub, pats, s)  # sub-labels (②課題) or column heads (Check | Action)
+        return open_table(sub, pats, s, carry)  # sub-labels (②課題) or column heads (Check | Action)
     return _rows_with_kpis(sub, pats, s)
 
 
@@ -238,14 +302,18 @@ def has_labels(grid: Grid, pats: Patterns) -> bool:
     return any(_cell_label(c, pats) for r in grid.cells for c in r)
 
 
-def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings) -> list[Block]:
-    """A logical table → one TableBlock, or labels and content when it holds section labels."""
+def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
+                 carry: ColumnHeads | None = None) -> list[Block]:
+    """A logical table → one TableBlock, or labels and content when it holds section labels.
+    `carry`: column heads open at the end of the previous table, updated for the next one."""
     grid = to_grid(regions, s)
     if not grid.rows:
         return []
     kind = classify(grid, pats)
     if kind == "other" and has_labels(grid, pats):
-        return open_table(grid, pats, s)
+        return open_table(grid, pats, s, carry)
+    if carry is not None:
+        carry.labels = []  # another table between: the columns closed
     if kind == "other" and any(c.tables for r in grid.cells for c in r if c):
         # a layout table: its cells' content in reading order
         return [b for r in grid.cells for c in r if c for b in _cell_blocks(c, pats, s)]

@@ -111,6 +111,9 @@ class ExtractSettings:
     """…a value belongs to the year heading it overlaps or is within this × font size of."""
     row_key_chars: int = 6
     """A first-column cell this short (「16条」) on both sides of a page break means a new row."""
+    column_head_overlap: float = 0.8
+    """A cell on the page after a two-label header row (Check | Action) goes on in the column
+    of the head over this share of its width (the header is not printed again)."""
     continuation_x_tol: float = 6.0
     """Tables on consecutive pages whose column edges match within this many points are one table."""
 

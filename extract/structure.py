@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .blocks import Block, Label, TableBlock, split_para, table_blocks
+from .blocks import ONE_SHOT, Block, ColumnHeads, Label, TableBlock, split_para, table_blocks
 from .layout import Cell, Line, PageLayout, TableRegion
 from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Provenance,
                     ReportInfo)
@@ -24,8 +24,6 @@ from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table, yea
 
 NOTE_MARK = "※"
 KPI_PIECES = 4  # grids waiting for their 実績 row across a break (side by side: two or more)
-# Labels of a project's header block: the next paragraph is their value, not section content.
-ONE_SHOT = {"name", "article_label", "policy_label"}
 # Sections whose paragraphs are plain item lists on the project.
 LIST_FIELDS = {
     "plan": "plan",
@@ -543,9 +541,10 @@ def to_blocks(pages: list[PageLayout], pats: Patterns, s: ExtractSettings) -> li
     for it in _stream(pages, s, pats):
         flat.append(it if not isinstance(it, list) else _TableGroup(it))
     blocks: list[Block] = []
+    heads = ColumnHeads()  # columns a table ended in, for the rows going on in the next one
     for it in build_paragraphs(flat, pats, s):
         if isinstance(it, _TableGroup):
-            blocks.extend(table_blocks(it.regions, pats, s))
+            blocks.extend(table_blocks(it.regions, pats, s, heads))
         else:
             blocks.extend(split_para(it, pats))
     return blocks
