@@ -39,6 +39,11 @@ class ExtractSettings:
     repeat_share: float = 0.25
     """A margin line (digits ignored) repeated on this share of pages is a running header/footer."""
     repeat_min_pages: int = 3
+    title_row_zone: float = 0.15
+    title_row_tol: float = 2.0
+    """A line in this top share of the page, with the same words at the same height (within
+    this many points) on `repeat_share` of the pages, is a title row printed on every page (a
+    spreadsheet's print titles) and no content."""
 
     # --- paragraphs --------------------------------------------------------
     para_gap_extra: float = 0.2

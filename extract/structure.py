@@ -53,10 +53,13 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
     """All items in reading order, None between pages; a table continued on the next page
     (it opens the page and lines up with the table that closed the previous one) joins it."""
     out: list = []
+    titles = _print_titles(pages, s, pats)
     for p in pages:
         first = True
         column = None
         for it in p.items:
+            if id(it) in titles:
+                continue
             if column == "left" and it.column == "right":
                 first = True  # the flow goes on at the top of the right panel
             column = it.column
@@ -72,6 +75,27 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
             first = False
         out.append(None)
     return _join_cut_kpis(out, pats)
+
+
+def _print_titles(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> set[int]:
+    """Lines (their ids) with the same words (digits aside) at the same height near the top of
+    many pages: a title row printed on every page (a spreadsheet's print titles), too far
+    down to be a running header, yet no content. Section labels are never dropped."""
+    need = max(s.repeat_min_pages, int(s.repeat_share * len(pages)))
+    found: dict[str, list[tuple[int, Line]]] = {}
+    for p in pages:
+        for it in p.items:
+            if isinstance(it, Line) and it.top <= s.title_row_zone * p.height and not pats.heading(it.text):
+                key = re.sub(r"[0-9\s]+", "", normalize_text(it.text))
+                if key:
+                    found.setdefault(key, []).append((p.index, it))
+    out: set[int] = set()
+    for seen in found.values():
+        for _, ln in seen:
+            pages_at = {pg for pg, other in seen if abs(other.top - ln.top) <= s.title_row_tol}
+            if len(pages_at) >= need:
+                out.add(id(ln))
+    return out
 
 
 @dataclass
