@@ -105,6 +105,9 @@ def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """Content of one cell: paragraphs (items split at bullets and circled numbers) and the
     tables nested in it, in printed order. A paragraph that is a label (two labels merged into
     one cell by a spreadsheet's page break) is a label."""
+    stacked = _stacked_labels(cell, pats)
+    if stacked:
+        return stacked
     paras: list[Block] = [Label(k, p.page, p.bbox, p.text) if (k := pats.heading(p.text)) in CELL_PARA_LABELS else p
                           for p in _cell_paras(cell, s)]
     if not cell.tables:
@@ -112,6 +115,20 @@ def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     placed: list[tuple[float, list[Block]]] = [(p.bbox[1], [p]) for p in paras]
     placed += [(t.bbox[1], table_blocks([t], pats, s)) for t in cell.tables]
     return [b for _, bs in sorted(placed, key=lambda x: x[0]) for b in bs]
+
+
+def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
+    """A cell whose every line is a label: a header cell (「条文」) into which a merged label
+    cell cut by a page break printed its text. The cut labels come first — they head what
+    follows the header — and the cell's own header label last, next to its value."""
+    if len(cell.lines) < 2:
+        return []
+    keys = [pats.heading(normalize_text(ln.text)) for ln in cell.lines]
+    if not all(keys):
+        return []
+    labels = [Label(k, ln.page, [round(v, 1) for v in ln.bbox], normalize_text(ln.text))  # type: ignore[arg-type]
+              for k, ln in zip(keys, cell.lines)]
+    return sorted(labels, key=lambda lb: lb.key in ONE_SHOT)
 
 
 def _cell_paras(cell: Cell, s: ExtractSettings) -> list[Para]:
