@@ -85,6 +85,22 @@ class ColumnHeads:
         return False
 
 
+@dataclass
+class CutRows:
+    """Rows at a table's foot that no first-column cell covers: the label cell merged down
+    over them crossed the page break, and a spreadsheet prints its text centred in the whole
+    merged range — below the table, after these rows in reading order. Read after that label."""
+
+    blocks: list[Block] = field(default_factory=list)
+    page: int = 0
+    content_x0: float = 0.0  # where the rows' content starts: the label stands left of it
+    bottom: float = 0.0  # the table's foot: the label stands below it
+
+    def is_their_label(self, b: Block, s: ExtractSettings) -> bool:
+        return isinstance(b, Label) and b.page == self.page and b.bbox[0] < self.content_x0 \
+            and b.bbox[1] >= self.bottom - s.cell_edge_tol
+
+
 def split_para(p: Para, pats: Patterns) -> list[Block]:
     """A paragraph that is a label, opens with a label (「施策における目標　次代を…」), or plain."""
     if p.heading:
@@ -320,14 +336,27 @@ def has_labels(grid: Grid, pats: Patterns) -> bool:
 
 
 def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
-                 carry: ColumnHeads | None = None) -> list[Block]:
+                 carry: ColumnHeads | None = None, cut: CutRows | None = None) -> list[Block]:
     """A logical table → one TableBlock, or labels and content when it holds section labels.
-    `carry`: column heads open at the end of the previous table, updated for the next one."""
+    `carry`: column heads open at the end of the previous table, updated for the next one;
+    `cut` receives the rows at its foot whose label the page break cut off (read by the caller
+    after that label)."""
     grid = to_grid(regions, s)
     if not grid.rows:
         return []
     kind = classify(grid, pats)
     if kind == "other" and has_labels(grid, pats):
+        n = _cut_rows(grid, s) if cut is not None else 0
+        if n:
+            foot = Grid(rows=grid.rows[-n:], regions=grid.regions, cells=grid.cells[-n:])
+            grid = Grid(rows=grid.rows[:-n], regions=grid.regions, cells=grid.cells[:-n])
+            out = open_table(grid, pats, s, carry)
+            cells = [c for row in foot.cells for c in row if c is not None and _has_text(c)]
+            cut.blocks = open_table(foot, pats, s, carry) if has_labels(foot, pats) else \
+                [b for c in cells for b in _cell_blocks(c, pats, s)]
+            cut.page, cut.content_x0 = grid.page, min(c.bbox[0] for c in cells)
+            cut.bottom = max(c.bbox[3] for c in cells)
+            return out
         return open_table(grid, pats, s, carry)
     if carry is not None:
         carry.labels = []  # another table between: the columns closed
@@ -339,6 +368,30 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
     if kind == "overview":
         return split_overview(grid, pats)
     return [TableBlock(grid, kind)]
+
+
+def _cut_rows(grid: Grid, s: ExtractSettings) -> int:
+    """How many rows at the foot of a one-page table have no label in the first column: an
+    empty first-column cell of their own, or none at all when the cell above in that column
+    ends over their top."""
+    cells = grid.cells
+    if len({r.page for r in grid.regions}) != 1:
+        return 0
+    k = len(cells)
+    while k > 0 and cells[k - 1] and (cells[k - 1][0] is None or not _has_text(cells[k - 1][0])):
+        k -= 1
+    if k == 0 or k == len(cells):
+        return 0
+    above = cells[k - 1][0]
+    for i in range(k, len(cells)):
+        row = [c for c in cells[i] if c is not None]
+        if cells[i][0] is not None or (row and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol):
+            return len(cells) - i if any(_has_text(c) for r in cells[i:] for c in r[1:] if c) else 0
+    return 0
+
+
+def _has_text(c: Cell) -> bool:
+    return bool(c.lines or c.tables)
 
 
 def split_overview(grid: Grid, pats: Patterns) -> list[Block]:

@@ -119,6 +119,9 @@ class ExtractSettings:
     column_head_overlap: float = 0.8
     """A cell on the page after a two-label header row (Check | Action) goes on in the column
     of the head over this share of its width (the header is not printed again)."""
+    cell_edge_tol: float = 2.0
+    """Points by which a row may reach above the bottom of the first-column cell before it and
+    still count as below it (a label cell cut by a page break covers no rows under it)."""
     continuation_x_tol: float = 6.0
     """Tables on consecutive pages whose column edges match within this many points are one table."""
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .blocks import ONE_SHOT, Block, ColumnHeads, Label, TableBlock, split_para, table_blocks
+from .blocks import ONE_SHOT, Block, ColumnHeads, CutRows, Label, TableBlock, split_para, table_blocks
 from .layout import Cell, Line, PageLayout, TableRegion
 from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Provenance,
                     ReportInfo)
@@ -566,11 +566,21 @@ def to_blocks(pages: list[PageLayout], pats: Patterns, s: ExtractSettings) -> li
         flat.append(it if not isinstance(it, list) else _TableGroup(it))
     blocks: list[Block] = []
     heads = ColumnHeads()  # columns a table ended in, for the rows going on in the next one
+    cut = CutRows()  # rows at a table's foot whose label is printed below it
     for it in build_paragraphs(flat, pats, s):
         if isinstance(it, _TableGroup):
-            blocks.extend(table_blocks(it.regions, pats, s, heads))
+            blocks.extend(cut.blocks)
+            cut.blocks = []
+            blocks.extend(table_blocks(it.regions, pats, s, heads, cut))
+            continue
+        new = split_para(it, pats)
+        if cut.blocks and new and cut.is_their_label(new[0], s):
+            new[1:1] = cut.blocks
         else:
-            blocks.extend(split_para(it, pats))
+            new[:0] = cut.blocks
+        cut.blocks = []
+        blocks.extend(new)
+    blocks.extend(cut.blocks)
     return blocks
 
 
