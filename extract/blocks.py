@@ -45,6 +45,7 @@ class TableBlock:
     name: str | None = None
     article: int | None = None
     continues: bool = False  # rows that go on with the previous block's project (a page break)
+    unnamed: bool = False  # a project whose name cell a page break cut off: named outside the table
 
     @property
     def page(self) -> int:
@@ -366,7 +367,7 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
     if kind == "other" and not any(c for r in grid.rows for c in r):
         return []  # an empty frame (photos, figures)
     if kind == "overview":
-        return split_overview(grid, pats)
+        return split_overview(grid, pats, s)
     return [TableBlock(grid, kind)]
 
 
@@ -390,22 +391,44 @@ def _cut_rows(grid: Grid, s: ExtractSettings) -> int:
     return 0
 
 
+def _overprinted(word: str, text: str) -> bool:
+    """`word` in a header cell, also when a name cut by a page break was printed over it
+    (「都市農業価事値務発事信業事名業」: the word's characters in order among the other's)."""
+    if word in text:
+        return True
+    rest = iter(text)
+    return all(ch in rest for ch in word)
+
+
+def _uncovered(grid: Grid, i: int, col: int, header: int, s: ExtractSettings) -> bool:
+    """Row i of a one-page table has no cell in `col` (None) and the cell above in that column,
+    below the header row, ends over its top: the cell that should stand there was cut off."""
+    if len({r.page for r in grid.regions}) != 1 or col >= len(grid.cells[i]) or grid.cells[i][col] is not None:
+        return False
+    above = next((r[col] for r in reversed(grid.cells[header + 1:i]) if col < len(r) and r[col] is not None), None)
+    row = [c for c in grid.cells[i] if c is not None]
+    return above is not None and bool(row) and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol
+
+
 def _has_text(c: Cell) -> bool:
     return bool(c.lines or c.tables)
 
 
-def split_overview(grid: Grid, pats: Patterns) -> list[Block]:
+def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """An overview table with a 事務事業名 column (a spreadsheet's その他の事業 sheet): one
-    block per project, the header row kept on each; without that column, the table as is."""
+    block per project, the header row kept on each; without that column, the table as is.
+    A row whose name cell is missing (no cell above covers it: a merged name cell cut by the
+    page break) opens a project of its own, `unnamed`."""
     t = pats.tables
     for h, row in enumerate(grid.rows[:3]):
         heads = [" ".join(c) for c in row]
-        name_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["project_list"])), None)
+        name_col = next((j for j, x in enumerate(heads) if any(_overprinted(w, x) for w in t["project_list"])), None)
         if name_col is None or not any(any(w in x for w in t["overview"]) for x in heads):
             continue
         art_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["article_column"])), None)
-        starts = [i for i in range(h + 1, len(grid.cells))
-                  if name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col]]
+        cut = {i for i in range(h + 2, len(grid.cells)) if _uncovered(grid, i, name_col, h, s)}
+        starts = [i for i in range(h + 1, len(grid.cells)) if i in cut or (
+            name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col])]
         out: list[Block] = []
         if not starts or starts[0] > h + 1:  # rows going on from the previous page's project
             end = starts[0] if starts else len(grid.cells)
@@ -414,13 +437,13 @@ def split_overview(grid: Grid, pats: Patterns) -> list[Block]:
             out.append(TableBlock(sub, "overview", continues=True))
         for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
             sub = Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions, cells=[grid.cells[h]] + grid.cells[a:b])
-            name_lines = grid.rows[a][name_col]
+            name_lines = [] if a in cut else grid.rows[a][name_col]
             article = None
             if art_col is not None:
                 m = pats.article_cell.match(normalize_text("".join(grid.rows[a][art_col])).replace(" ", ""))
                 article = int(m.group("no")) if m else None
             # the name cell's first line is the name; a ※ line under it is a note
             name = normalize_text(" ".join(x for x in name_lines if not x.startswith("※")).split("※")[0])
-            out.append(TableBlock(sub, "overview", name=name or None, article=article))
+            out.append(TableBlock(sub, "overview", name=name or None, article=article, unnamed=a in cut))
         return out
     return [TableBlock(grid, "overview")]

@@ -241,19 +241,39 @@ class Segmenter:
                 name = own
             start = title[0] if title else i
             prev = units[-1] if units else None
-            if prev is not None and (not name or name_key(name) == name_key(prev.name)) \
+            unnamed = getattr(b, "unnamed", False)
+            if prev is not None and not unnamed and (not name or name_key(name) == name_key(prev.name)) \
                     and not self._article_between(prev.anchor, start):
                 if title:  # the name printed again above the continuation: skipped, the table read
                     prev.repeats.append((start, start + len(title)))
             else:
                 if prev is not None:
                     prev.end = start
-                units.append(Unit(name=name, kind="other", start=start, title=title, anchor=i))
+                units.append(Unit(name="" if unnamed else name, kind="other", start=i if unnamed else start,
+                                  title=[] if unnamed else title, anchor=i))
             seen = {b.key} if isinstance(b, Label) else set()
             floor = i + 1
         if units:
             units[-1].end = hi
+        for u in units:
+            if not u.name:
+                self._name_from_outside(u)
         return units
+
+    def _name_from_outside(self, u: Unit) -> None:
+        """A project whose name cell a page break cut off: its name is printed outside the
+        table (the merged cell's text centred over the break) — the first short line in its
+        range that is not an article cell (「16条」) or a note. That line is no content."""
+        for k in range(u.anchor + 1, u.end):
+            b = self.blocks[k]
+            if not isinstance(b, Para) or len(b.lines) > 1 or len(b.text) > self.s.title_max_chars:
+                continue
+            t = re.sub(r"\s+", "", normalize_text(b.text))
+            if t.startswith("※") or self.pats.article_cell.match(t):
+                continue
+            u.name = normalize_text(b.text)
+            u.repeats.append((k, k + 1))
+            return
 
     def _has_title_between(self, lo: int, hi: int, gaz: set[str]) -> bool:
         return any(self.titleish(self.blocks[k], gaz) for k in range(lo, hi))
