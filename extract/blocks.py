@@ -400,6 +400,32 @@ def _overprinted(word: str, text: str) -> bool:
     return all(ch in rest for ch in word)
 
 
+def _strip_subsequence(text: str, words: list[str]) -> str:
+    """The name printed over a header word: the cell's text without the word's characters
+    (matched from the right, as the header word ends the cell), or "" for the word alone."""
+    for w in words:
+        if w in text:
+            return text.replace(w, "", 1).strip()
+        chars, k = list(text), len(w) - 1
+        for i in range(len(chars) - 1, -1, -1):
+            if k >= 0 and chars[i] == w[k]:
+                chars[i] = ""
+                k -= 1
+        if k < 0:
+            return "".join(chars).strip()
+    return ""
+
+
+def _cut_start(grid: Grid, col: int, header: int, s: ExtractSettings) -> set[int]:
+    """The first row of the table's foot that no cell in `col` covers (a merged cell cut by
+    the page break), as a set (empty when there is none)."""
+    n = len(grid.cells)
+    i = n
+    while i > header + 2 and _uncovered(grid, i - 1, col, header, s):
+        i -= 1
+    return {i} if i < n else set()
+
+
 def _uncovered(grid: Grid, i: int, col: int, header: int, s: ExtractSettings) -> bool:
     """Row i of a one-page table has no cell in `col` (None) and the cell above in that column,
     below the header row, ends over its top: the cell that should stand there was cut off."""
@@ -426,7 +452,7 @@ def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block
         if name_col is None or not any(any(w in x for w in t["overview"]) for x in heads):
             continue
         art_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["article_column"])), None)
-        cut = {i for i in range(h + 2, len(grid.cells)) if _uncovered(grid, i, name_col, h, s)}
+        cut = _cut_start(grid, name_col, h, s)
         starts = [i for i in range(h + 1, len(grid.cells)) if i in cut or (
             name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col])]
         out: list[Block] = []
@@ -434,7 +460,8 @@ def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block
             end = starts[0] if starts else len(grid.cells)
             sub = Grid(rows=[grid.rows[h]] + grid.rows[h + 1:end], regions=grid.regions,
                        cells=[grid.cells[h]] + grid.cells[h + 1:end])
-            out.append(TableBlock(sub, "overview", continues=True))
+            over = _strip_subsequence(heads[name_col], t["project_list"])
+            out.append(TableBlock(sub, "overview", name=normalize_text(over) or None, continues=True))
         for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
             sub = Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions, cells=[grid.cells[h]] + grid.cells[a:b])
             name_lines = [] if a in cut else grid.rows[a][name_col]

@@ -233,6 +233,8 @@ class Segmenter:
             if not opens:
                 continue
             if getattr(b, "continues", False) and units:
+                if not units[-1].name and b.name:  # its cut-off name printed over the header
+                    units[-1].name = b.name
                 floor = i + 1
                 continue  # the previous project's rows after a page break: already in its range
             title, name = self._title(i, "overview", floor, gaz)
