@@ -456,21 +456,24 @@ def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block
         starts = [i for i in range(h + 1, len(grid.cells)) if i in cut or (
             name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col])]
         out: list[Block] = []
+        def article(row: int) -> int | None:
+            if art_col is None:
+                return None
+            m = pats.article_cell.match(normalize_text("".join(grid.rows[row][art_col])).replace(" ", ""))
+            return int(m.group("no")) if m else None
+
         if not starts or starts[0] > h + 1:  # rows going on from the previous page's project
             end = starts[0] if starts else len(grid.cells)
             sub = Grid(rows=[grid.rows[h]] + grid.rows[h + 1:end], regions=grid.regions,
                        cells=[grid.cells[h]] + grid.cells[h + 1:end])
             over = _strip_subsequence(heads[name_col], t["project_list"])
-            out.append(TableBlock(sub, "overview", name=normalize_text(over) or None, continues=True))
+            out.append(TableBlock(sub, "overview", name=normalize_text(over) or None, article=article(h + 1),
+                                  continues=True))
         for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
             sub = Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions, cells=[grid.cells[h]] + grid.cells[a:b])
             name_lines = [] if a in cut else grid.rows[a][name_col]
-            article = None
-            if art_col is not None:
-                m = pats.article_cell.match(normalize_text("".join(grid.rows[a][art_col])).replace(" ", ""))
-                article = int(m.group("no")) if m else None
             # the name cell's first line is the name; a ※ line under it is a note
             name = normalize_text(" ".join(x for x in name_lines if not x.startswith("※")).split("※")[0])
-            out.append(TableBlock(sub, "overview", name=name or None, article=article, unnamed=a in cut))
+            out.append(TableBlock(sub, "overview", name=name or None, article=article(a), unnamed=a in cut))
         return out
     return [TableBlock(grid, "overview")]

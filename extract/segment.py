@@ -140,6 +140,8 @@ class Segmenter:
         for u in units:
             prior = [a for i, a in heads if i < u.anchor]
             own = getattr(blocks[u.anchor], "article", None)
+            if own is None:
+                own = u.article  # read where its rows go on
             u.article = own if own is not None else (prior[-1] if prior else None)
         return Segments(units=units, chapters=self._chapters(units, self.toc_entries(), back_start))
 
@@ -235,6 +237,8 @@ class Segmenter:
             if getattr(b, "continues", False) and units:
                 if not units[-1].name and b.name:  # its cut-off name printed over the header
                     units[-1].name = b.name
+                if units[-1].article is None:  # (and its article cell, cut off as well)
+                    units[-1].article = b.article
                 floor = i + 1
                 continue  # the previous project's rows after a page break: already in its range
             title, name = self._title(i, "overview", floor, gaz)
