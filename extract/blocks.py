@@ -143,8 +143,8 @@ def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
     keys = [pats.heading(normalize_text(ln.text)) for ln in cell.lines]
     if not all(keys):
         return []
-    labels = [Label(k, ln.page, [round(v, 1) for v in ln.bbox], normalize_text(ln.text))  # type: ignore[arg-type]
-              for k, ln in zip(keys, cell.lines)]
+    labels = [Label(k, ln.page, [round(v, 1) for v in ln.bbox], normalize_text(ln.text))
+              for k, ln in zip(keys, cell.lines) if k]
     return sorted(labels, key=lambda lb: lb.key in ONE_SHOT)
 
 
@@ -416,14 +416,13 @@ def _strip_subsequence(text: str, words: list[str]) -> str:
     return ""
 
 
-def _cut_start(grid: Grid, col: int, header: int, s: ExtractSettings) -> set[int]:
+def _cut_start(grid: Grid, col: int, header: int, s: ExtractSettings) -> int | None:
     """The first row of the table's foot that no cell in `col` covers (a merged cell cut by
-    the page break), as a set (empty when there is none)."""
-    n = len(grid.cells)
-    i = n
+    the page break), or None."""
+    i = len(grid.cells)
     while i > header + 2 and _uncovered(grid, i - 1, col, header, s):
         i -= 1
-    return {i} if i < n else set()
+    return i if i < len(grid.cells) else None
 
 
 def _uncovered(grid: Grid, i: int, col: int, header: int, s: ExtractSettings) -> bool:
@@ -452,16 +451,17 @@ def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block
         if name_col is None or not any(any(w in x for w in t["overview"]) for x in heads):
             continue
         art_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["article_column"])), None)
-        cut = _cut_start(grid, name_col, h, s)
-        starts = [i for i in range(h + 1, len(grid.cells)) if i in cut or (
-            name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col])]
-        out: list[Block] = []
+
         def article(row: int) -> int | None:
             if art_col is None:
                 return None
             m = pats.article_cell.match(normalize_text("".join(grid.rows[row][art_col])).replace(" ", ""))
             return int(m.group("no")) if m else None
 
+        cut = _cut_start(grid, name_col, h, s)
+        starts = [i for i in range(h + 1, len(grid.cells)) if i == cut or (
+            name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col])]
+        out: list[Block] = []
         if not starts or starts[0] > h + 1:  # rows going on from the previous page's project
             end = starts[0] if starts else len(grid.cells)
             sub = Grid(rows=[grid.rows[h]] + grid.rows[h + 1:end], regions=grid.regions,
@@ -471,9 +471,9 @@ def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block
                                   continues=True))
         for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
             sub = Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions, cells=[grid.cells[h]] + grid.cells[a:b])
-            name_lines = [] if a in cut else grid.rows[a][name_col]
+            name_lines = [] if a == cut else grid.rows[a][name_col]
             # the name cell's first line is the name; a ※ line under it is a note
             name = normalize_text(" ".join(x for x in name_lines if not x.startswith("※")).split("※")[0])
-            out.append(TableBlock(sub, "overview", name=name or None, article=article(a), unnamed=a in cut))
+            out.append(TableBlock(sub, "overview", name=name or None, article=article(a), unnamed=a == cut))
         return out
     return [TableBlock(grid, "overview")]
