@@ -347,7 +347,7 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
         return []
     kind = classify(grid, pats)
     if kind == "other" and has_labels(grid, pats):
-        n = _cut_rows(grid, s) if cut is not None else 0
+        n = _cut_rows(grid, pats, s) if cut is not None else 0
         if n:
             foot = Grid(rows=grid.rows[-n:], regions=grid.regions, cells=grid.cells[-n:])
             grid = Grid(rows=grid.rows[:-n], regions=grid.regions, cells=grid.cells[:-n])
@@ -371,10 +371,10 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
     return [TableBlock(grid, kind)]
 
 
-def _cut_rows(grid: Grid, s: ExtractSettings) -> int:
+def _cut_rows(grid: Grid, pats: Patterns, s: ExtractSettings) -> int:
     """How many rows at the foot of a one-page table have no label in the first column: an
     empty first-column cell of their own, or none at all when the cell above in that column
-    ends over their top."""
+    ends over their top. Rows right under a row of column heads are those columns' content."""
     cells = grid.cells
     if len({r.page for r in grid.regions}) != 1:
         return 0
@@ -387,8 +387,16 @@ def _cut_rows(grid: Grid, s: ExtractSettings) -> int:
     for i in range(k, len(cells)):
         row = [c for c in cells[i] if c is not None]
         if cells[i][0] is not None or (row and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol):
+            if _heads_columns(cells[i - 1], pats):
+                return 0
             return len(cells) - i if any(_has_text(c) for r in cells[i:] for c in r[1:] if c) else 0
     return 0
+
+
+def _heads_columns(row: list[Cell | None], pats: Patterns) -> bool:
+    """A row of two or more labels and nothing else (「主な検証意見 | 令和4年度以降の対応」)."""
+    filled = [c for c in row if _has_content(c, pats)]
+    return len(filled) >= 2 and all(_cell_label(c, pats) for c in filled)
 
 
 def _overprinted(word: str, text: str) -> bool:
