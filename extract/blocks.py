@@ -372,11 +372,12 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
 
 
 def _cut_rows(grid: Grid, pats: Patterns, s: ExtractSettings) -> int:
-    """How many rows at the foot of a one-page table have no label in the first column: an
-    empty first-column cell of their own, or none at all when the cell above in that column
-    ends over their top. Rows right under a row of column heads are those columns' content."""
+    """How many rows at the foot of a table printed in one piece (one region) have no label in
+    the first column: an empty first-column cell of their own, or none at all when the cell
+    above in that column ends over their top. Rows right under a row of column heads are
+    those columns' content."""
     cells = grid.cells
-    if len({r.page for r in grid.regions}) != 1:
+    if len(grid.regions) != 1:
         return 0
     k = len(cells)
     while k > 0 and cells[k - 1] and (cells[k - 1][0] is None or not _has_text(cells[k - 1][0])):
@@ -434,9 +435,10 @@ def _cut_start(grid: Grid, col: int, header: int, s: ExtractSettings) -> int | N
 
 
 def _uncovered(grid: Grid, i: int, col: int, header: int, s: ExtractSettings) -> bool:
-    """Row i of a one-page table has no cell in `col` (None) and the cell above in that column,
-    below the header row, ends over its top: the cell that should stand there was cut off."""
-    if len({r.page for r in grid.regions}) != 1 or col >= len(grid.cells[i]) or grid.cells[i][col] is not None:
+    """Row i of a table printed in one piece (one region) has no cell in `col` (None) and the
+    cell above in that column, below the header row, ends over its top: the cell that should
+    stand there was cut off."""
+    if len(grid.regions) != 1 or col >= len(grid.cells[i]) or grid.cells[i][col] is not None:
         return False
     above = next((r[col] for r in reversed(grid.cells[header + 1:i]) if col < len(r) and r[col] is not None), None)
     row = [c for c in grid.cells[i] if c is not None]
