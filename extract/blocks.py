@@ -8,7 +8,7 @@ so the structure pass reads one stream whatever the layout.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .layout import Cell, Line, TableRegion
 from .normalize import NOTE_MARK, normalize_text
@@ -21,6 +21,8 @@ from .tables import Grid, classify, kpi_row_kind, to_grid, year_of
 # Section labels recognised as one paragraph among others in a cell (a spreadsheet prints a
 # label cut by a page break into the next cell); opening labels only ever count as whole cells.
 CELL_PARA_LABELS = {"do", "results", "achievements", "challenges", "check", "action", "next_plan"}
+# Labels of a project's header block: the next paragraph is their value, not section content.
+ONE_SHOT = {"name", "article_label", "policy_label"}
 
 
 @dataclass
@@ -43,6 +45,7 @@ class TableBlock:
     name: str | None = None
     article: int | None = None
     continues: bool = False  # rows that go on with the previous block's project (a page break)
+    unnamed: bool = False  # a project whose name cell a page break cut off: named outside the table
 
     @property
     def page(self) -> int:
@@ -50,6 +53,53 @@ class TableBlock:
 
 
 Block = Para | Label | TableBlock
+
+
+@dataclass
+class ColumnHeads:
+    """The labels heading columns (「主な検証意見 | 令和4年度以降の対応」) while the table is still
+    read in those columns, carried from one table to the next: a spreadsheet does not print
+    the header row again after a page break, so the rows going on on the next page are paired
+    with the heads they stand under."""
+
+    labels: list[Label] = field(default_factory=list)
+    page: int = 0
+
+    def keys(self) -> set[str]:
+        return {lb.key for lb in self.labels}
+
+    def head(self, cell: Cell, s: ExtractSettings) -> Label | None:
+        """The head `cell` stands under: most of its width within the head's columns."""
+        x0, _, x1, _ = cell.bbox
+        width = max(x1 - x0, 1e-6)
+        best = max(self.labels, key=lambda lb: min(x1, lb.bbox[2]) - max(x0, lb.bbox[0]), default=None)
+        if best is None or (min(x1, best.bbox[2]) - max(x0, best.bbox[0])) / width < s.column_head_overlap:
+            return None
+        return best
+
+    def pairs(self, rows: list[list[Cell | None]], pats: Patterns, s: ExtractSettings) -> bool:
+        """Some row holds content cells under two or more different heads."""
+        for row in rows:
+            heads = {id(h) for c in row if _has_content(c, pats) and (h := self.head(c, s)) is not None}
+            if len(heads) >= 2:
+                return True
+        return False
+
+
+@dataclass
+class CutRows:
+    """Rows at a table's foot that no first-column cell covers: the label cell merged down
+    over them crossed the page break, and a spreadsheet prints its text centred in the whole
+    merged range — below the table, after these rows in reading order. Read after that label."""
+
+    blocks: list[Block] = field(default_factory=list)
+    page: int = 0
+    content_x0: float = 0.0  # where the rows' content starts: the label stands left of it
+    bottom: float = 0.0  # the table's foot: the label stands below it
+
+    def is_their_label(self, b: Block, s: ExtractSettings) -> bool:
+        return isinstance(b, Label) and b.page == self.page and b.bbox[0] < self.content_x0 \
+            and b.bbox[1] >= self.bottom - s.cell_edge_tol
 
 
 def split_para(p: Para, pats: Patterns) -> list[Block]:
@@ -72,6 +122,9 @@ def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """Content of one cell: paragraphs (items split at bullets and circled numbers) and the
     tables nested in it, in printed order. A paragraph that is a label (two labels merged into
     one cell by a spreadsheet's page break) is a label."""
+    stacked = _stacked_labels(cell, pats)
+    if stacked:
+        return stacked
     paras: list[Block] = [Label(k, p.page, p.bbox, p.text) if (k := pats.heading(p.text)) in CELL_PARA_LABELS else p
                           for p in _cell_paras(cell, s)]
     if not cell.tables:
@@ -80,6 +133,20 @@ def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     placed: list[tuple[tuple[int, float], list[Block]]] = [((p.page, p.bbox[1]), [p]) for p in paras]
     placed += [((t.page, t.bbox[1]), table_blocks([t], pats, s)) for t in cell.tables]
     return [b for _, bs in sorted(placed, key=lambda x: x[0]) for b in bs]
+
+
+def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
+    """A cell whose every line is a label: a header cell (「条文」) into which a merged label
+    cell cut by a page break printed its text. The cut labels come first — they head what
+    follows the header — and the cell's own header label last, next to its value."""
+    if len(cell.lines) < 2:
+        return []
+    keys = [pats.heading(normalize_text(ln.text)) for ln in cell.lines]
+    if not all(keys):
+        return []
+    labels = [Label(k, ln.page, [round(v, 1) for v in ln.bbox], normalize_text(ln.text))
+              for k, ln in zip(keys, cell.lines) if k]
+    return sorted(labels, key=lambda lb: lb.key in ONE_SHOT)
 
 
 def _cell_paras(cell: Cell, s: ExtractSettings) -> list[Para]:
@@ -112,16 +179,20 @@ def _cell_label(cell: Cell | None, pats: Patterns) -> str | None:
     return pats.heading(normalize_text(cell.text))
 
 
-def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
+def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHeads | None = None) -> list[Block]:
     """A table holding section labels, read as labels and content in reading order.
 
     A row whose non-empty cells are all labels heads columns: the cells below it go to the
     label of their column (a merged cell is read once). In a row mixing labels and content, a
     label cell's content is the cells to its right up to the next label. Rows between labels
-    that form a KPI grid (or another table) stay tables."""
+    that form a KPI grid (or another table) stay tables. `carry` holds the column heads still
+    open when the previous table ended (a page break): this table's first rows in those
+    columns, under their section's label repeated or under no label, are paired with them."""
     out: list[Block] = []
     columns: dict[int, Label] = {}
     pending: list[int] = []  # row indices of a plain sub-table
+    carry = carry if carry is not None else ColumnHeads()
+    carried = bool(carry.labels) and 0 <= grid.page - carry.page <= 1
 
     def flush() -> None:
         if not pending:
@@ -138,6 +209,17 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
                         out.extend(_cell_blocks(cell, pats, s))
         pending.clear()
 
+    def under_heads(rows: list[list[Cell | None]]) -> None:
+        """Rows read in the carried columns: each cell under the label it stands under."""
+        for row in rows:
+            for c in row:
+                if _has_content(c, pats):
+                    head = carry.head(c, s)
+                    if head is not None:
+                        out.append(head)
+                    out.extend(_cell_blocks(c, pats, s))
+        carry.page = grid.regions[-1].page
+
     skip_to = 0
     for i, row in enumerate(grid.cells):
         if i < skip_to:
@@ -148,6 +230,7 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
         if len(labelled) >= 2 and len(labelled) == len(filled):
             flush()
             columns = {j: _label(row[j], keys[j]) for j in labelled}
+            carry.labels, carry.page, carried = list(columns.values()), grid.regions[-1].page, False
             continue
         if labelled:
             flush()
@@ -157,9 +240,19 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
             while i + span < len(grid.cells) and j0 < len(grid.cells[i + span]) \
                     and all(c is None for c in grid.cells[i + span][: j0 + 1]):
                 span += 1  # (a cell in a column left of it starts another block)
+            header = span == 1 and all(keys[j] in ONE_SHOT for j in labelled)
+            if not header:  # (the project's header printed again keeps carried columns open)
+                if carried and len(labelled) == 1 and keys[j0] in carry.keys() \
+                        and carry.pairs(block := [r[j0 + 1:] for r in grid.cells[i:i + span]], pats, s):
+                    out.append(_label(row[j0], keys[j0]))  # the section label printed again
+                    under_heads(block)
+                    skip_to = i + span
+                    continue
+                carried = False
+                carry.labels = []
             if len(labelled) == 1 and span > 1:
                 out.append(_label(row[j0], keys[j0]))
-                out.extend(_label_block(grid, i, i + span, j0 + 1, pats, s))
+                out.extend(_label_block(grid, i, i + span, j0 + 1, pats, s, carry))
                 skip_to = i + span
                 continue
             for j in filled:
@@ -175,12 +268,17 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
                     out.append(head)
                 out.extend(_cell_blocks(row[j], pats, s))
             continue
+        if carried and carry.pairs([row], pats, s):
+            flush()  # the columns' rows went on past the break with no label beside them
+            under_heads([row])
+            continue
         pending.append(i)
     flush()
     return out
 
 
-def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: ExtractSettings) -> list[Block]:
+def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: ExtractSettings,
+                 carry: ColumnHeads | None = None) -> list[Block]:
     """The rows a merged label cell heads, from column c0 on: a KPI grid stays a table, rows
     with labels of their own are opened the same way, other content is read cell by cell."""
     width = max(len(row) for row in grid.cells[r0:r1])
@@ -191,7 +289,7 @@ def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: Extra
     if classify(sub, pats) == "kpi":
         return [TableBlock(sub, "kpi")]
     if has_labels(sub, pats):
-        return open_table(sub, pats, s)  # sub-labels (②課題) or column heads (Check | Action)
+        return open_table(sub, pats, s, carry)  # sub-labels (②課題) or column heads (Check | Action)
     return _rows_with_kpis(sub, pats, s)
 
 
@@ -239,8 +337,12 @@ def has_labels(grid: Grid, pats: Patterns) -> bool:
     return any(_cell_label(c, pats) for r in grid.cells for c in r)
 
 
-def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings) -> list[Block]:
-    """A logical table → one TableBlock, or labels and content when it holds section labels."""
+def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
+                 carry: ColumnHeads | None = None, cut: CutRows | None = None) -> list[Block]:
+    """A logical table → one TableBlock, or labels and content when it holds section labels.
+    `carry`: column heads open at the end of the previous table, updated for the next one;
+    `cut` receives the rows at its foot whose label the page break cut off (read by the caller
+    after that label)."""
     grid = to_grid(regions, s)
     if not grid.rows:
         return []
@@ -248,9 +350,22 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings)
     if kind == "other":  # rows carried over a break, and the next project's overview under them?
         first, *rest = _split_at_titles(grid, pats, first_kind="other")
         if rest:
-            return (open_table(first.grid, pats, s) if has_labels(first.grid, pats) else [first]) + rest
+            return (open_table(first.grid, pats, s, carry) if has_labels(first.grid, pats) else [first]) + rest
     if kind == "other" and has_labels(grid, pats):
-        return open_table(grid, pats, s)
+        n = _cut_rows(grid, pats, s) if cut is not None else 0
+        if n:
+            foot = Grid(rows=grid.rows[-n:], regions=grid.regions, cells=grid.cells[-n:])
+            grid = Grid(rows=grid.rows[:-n], regions=grid.regions, cells=grid.cells[:-n])
+            out = open_table(grid, pats, s, carry)
+            cells = [c for row in foot.cells for c in row if c is not None and _has_text(c)]
+            cut.blocks = open_table(foot, pats, s, carry) if has_labels(foot, pats) else \
+                [b for c in cells for b in _cell_blocks(c, pats, s)]
+            cut.page, cut.content_x0 = grid.page, min(c.bbox[0] for c in cells)
+            cut.bottom = max(c.bbox[3] for c in cells)
+            return out
+        return open_table(grid, pats, s, carry)
+    if carry is not None:
+        carry.labels = []  # another table between: the columns closed
     if kind == "other" and any(c.tables for r in grid.cells for c in r if c):
         # a layout table: its cells' content in reading order
         return [b for r in grid.cells for c in r if c for b in _cell_blocks(c, pats, s)]
@@ -261,7 +376,7 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings)
         # content continues the section above
         return [b for r in grid.cells for c in r[1:] if c for b in _cell_blocks(c, pats, s)]
     if kind == "overview":
-        return split_overview(grid, pats)
+        return split_overview(grid, pats, s)
     return [TableBlock(grid, kind)]
 
 
@@ -271,34 +386,120 @@ def _label_column_blank(grid: Grid) -> bool:
             and any(r[1] and r[1].lines for r in grid.cells))
 
 
-def split_overview(grid: Grid, pats: Patterns) -> list[Block]:
+def _cut_rows(grid: Grid, pats: Patterns, s: ExtractSettings) -> int:
+    """How many rows at the foot of a table printed in one piece (one region) have no label in
+    the first column: an empty first-column cell of their own, or none at all when the cell
+    above in that column ends over their top. Rows right under a row of column heads are
+    those columns' content."""
+    cells = grid.cells
+    if len(grid.regions) != 1:
+        return 0
+    k = len(cells)
+    while k > 0 and cells[k - 1] and (cells[k - 1][0] is None or not _has_text(cells[k - 1][0])):
+        k -= 1
+    if k == 0 or k == len(cells):
+        return 0
+    above = cells[k - 1][0]
+    for i in range(k, len(cells)):
+        row = [c for c in cells[i] if c is not None]
+        if cells[i][0] is not None or (row and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol):
+            if _heads_columns(cells[i - 1], pats):
+                return 0
+            return len(cells) - i if any(_has_text(c) for r in cells[i:] for c in r[1:] if c) else 0
+    return 0
+
+
+def _heads_columns(row: list[Cell | None], pats: Patterns) -> bool:
+    """A row of two or more labels and nothing else (「主な検証意見 | 令和4年度以降の対応」)."""
+    filled = [c for c in row if _has_content(c, pats)]
+    return len(filled) >= 2 and all(_cell_label(c, pats) for c in filled)
+
+
+def _overprinted(word: str, text: str) -> bool:
+    """`word` in a header cell, also when a name cut by a page break was printed over it
+    (「都市農業価事値務発事信業事名業」: the word's characters in order among the other's)."""
+    if word in text:
+        return True
+    rest = iter(text)
+    return all(ch in rest for ch in word)
+
+
+def _strip_subsequence(text: str, words: list[str]) -> str:
+    """The name printed over a header word: the cell's text without the word's characters
+    (matched from the right, as the header word ends the cell), or "" for the word alone."""
+    for w in words:
+        if w in text:
+            return text.replace(w, "", 1).strip()
+        chars, k = list(text), len(w) - 1
+        for i in range(len(chars) - 1, -1, -1):
+            if k >= 0 and chars[i] == w[k]:
+                chars[i] = ""
+                k -= 1
+        if k < 0:
+            return "".join(chars).strip()
+    return ""
+
+
+def _cut_start(grid: Grid, col: int, header: int, s: ExtractSettings) -> int | None:
+    """The first row of the table's foot that no cell in `col` covers (a merged cell cut by
+    the page break), or None."""
+    i = len(grid.cells)
+    while i > header + 2 and _uncovered(grid, i - 1, col, header, s):
+        i -= 1
+    return i if i < len(grid.cells) else None
+
+
+def _uncovered(grid: Grid, i: int, col: int, header: int, s: ExtractSettings) -> bool:
+    """Row i of a table printed in one piece (one region) has no cell in `col` (None) and the
+    cell above in that column, below the header row, ends over its top: the cell that should
+    stand there was cut off."""
+    if len(grid.regions) != 1 or col >= len(grid.cells[i]) or grid.cells[i][col] is not None:
+        return False
+    above = next((r[col] for r in reversed(grid.cells[header + 1:i]) if col < len(r) and r[col] is not None), None)
+    row = [c for c in grid.cells[i] if c is not None]
+    return above is not None and bool(row) and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol
+
+
+def _has_text(c: Cell) -> bool:
+    return bool(c.lines or c.tables)
+
+
+def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """An overview table with a 事務事業名 column (a spreadsheet's その他の事業 sheet): one
-    block per project, the header row kept on each; without that column, the table as is."""
+    block per project, the header row kept on each; without that column, the table as is.
+    A row whose name cell is missing (no cell above covers it: a merged name cell cut by the
+    page break) opens a project of its own, `unnamed`."""
     t = pats.tables
     for h, row in enumerate(grid.rows[:3]):
         heads = [" ".join(c) for c in row]
-        name_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["project_list"])), None)
+        name_col = next((j for j, x in enumerate(heads) if any(_overprinted(w, x) for w in t["project_list"])), None)
         if name_col is None or not any(any(w in x for w in t["overview"]) for x in heads):
             continue
         art_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["article_column"])), None)
-        starts = [i for i in range(h + 1, len(grid.cells))
-                  if name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col]]
+
+        def article(row: int) -> int | None:
+            if art_col is None:
+                return None
+            m = pats.article_cell.match(normalize_text("".join(grid.rows[row][art_col])).replace(" ", ""))
+            return int(m.group("no")) if m else None
+
+        cut = _cut_start(grid, name_col, h, s)
+        starts = [i for i in range(h + 1, len(grid.cells)) if i == cut or (
+            name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col])]
         out: list[Block] = []
         if not starts or starts[0] > h + 1:  # rows going on from the previous page's project
             end = starts[0] if starts else len(grid.cells)
             sub = Grid(rows=[grid.rows[h]] + grid.rows[h + 1:end], regions=grid.regions,
                        cells=[grid.cells[h]] + grid.cells[h + 1:end])
-            out.append(TableBlock(sub, "overview", continues=True))
+            over = _strip_subsequence(heads[name_col], t["project_list"])
+            out.append(TableBlock(sub, "overview", name=normalize_text(over) or None, article=article(h + 1),
+                                  continues=True))
         for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
             sub = Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions, cells=[grid.cells[h]] + grid.cells[a:b])
-            name_lines = grid.rows[a][name_col]
-            article = None
-            if art_col is not None:
-                m = pats.article_cell.match(normalize_text("".join(grid.rows[a][art_col])).replace(" ", ""))
-                article = int(m.group("no")) if m else None
+            name_lines = [] if a == cut else grid.rows[a][name_col]
             # the name cell's first line is the name; a ※ line under it is a note
             name = normalize_text(" ".join(x for x in name_lines if not x.startswith(NOTE_MARK)).split(NOTE_MARK)[0])
-            out.append(TableBlock(sub, "overview", name=name or None, article=article))
+            out.append(TableBlock(sub, "overview", name=name or None, article=article(a), unnamed=a == cut))
         return out
     return _split_at_titles(grid, pats)
 

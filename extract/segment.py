@@ -140,6 +140,8 @@ class Segmenter:
         for u in units:
             prior = [a for i, a in heads if i < u.anchor]
             own = getattr(blocks[u.anchor], "article", None)
+            if own is None:
+                own = u.article  # read where its rows go on
             u.article = own if own is not None else (prior[-1] if prior else None)
         return Segments(units=units, chapters=self._chapters(units, self.toc_entries(), back_start))
 
@@ -233,6 +235,10 @@ class Segmenter:
             if not opens:
                 continue
             if getattr(b, "continues", False) and units:
+                if not units[-1].name and b.name:  # its cut-off name printed over the header
+                    units[-1].name = b.name
+                if units[-1].article is None:  # (and its article cell, cut off as well)
+                    units[-1].article = b.article
                 floor = i + 1
                 continue  # the previous project's rows after a page break: already in its range
             title, name = self._title(i, "overview", floor, gaz)
@@ -241,19 +247,39 @@ class Segmenter:
                 name = own
             start = title[0] if title else i
             prev = units[-1] if units else None
-            if prev is not None and (not name or name_key(name) == name_key(prev.name)) \
+            unnamed = getattr(b, "unnamed", False)
+            if prev is not None and not unnamed and (not name or name_key(name) == name_key(prev.name)) \
                     and not self._article_between(prev.anchor, start):
                 if title:  # the name printed again above the continuation: skipped, the table read
                     prev.repeats.append((start, start + len(title)))
             else:
                 if prev is not None:
                     prev.end = start
-                units.append(Unit(name=name, kind="other", start=start, title=title, anchor=i))
+                units.append(Unit(name="" if unnamed else name, kind="other", start=i if unnamed else start,
+                                  title=[] if unnamed else title, anchor=i))
             seen = {b.key} if isinstance(b, Label) else set()
             floor = i + 1
         if units:
             units[-1].end = hi
+        for u in units:
+            if not u.name:
+                self._name_from_outside(u)
         return units
+
+    def _name_from_outside(self, u: Unit) -> None:
+        """A project whose name cell a page break cut off: its name is printed outside the
+        table (the merged cell's text centred over the break) — the first short line in its
+        range that is not an article cell (「16条」) or a note. That line is no content."""
+        for k in range(u.anchor + 1, u.end):
+            b = self.blocks[k]
+            if not isinstance(b, Para) or len(b.lines) > 1 or len(b.text) > self.s.title_max_chars:
+                continue
+            t = re.sub(r"\s+", "", normalize_text(b.text))
+            if t.startswith(NOTE_MARK) or self.pats.article_cell.match(t):
+                continue
+            u.name = normalize_text(b.text)
+            u.repeats.append((k, k + 1))
+            return
 
     def _has_title_between(self, lo: int, hi: int, gaz: set[str]) -> bool:
         return any(self.titleish(self.blocks[k], gaz) for k in range(lo, hi))

@@ -41,6 +41,11 @@ class ExtractSettings:
     repeat_share: float = 0.25
     """A margin line (digits ignored) repeated on this share of pages is a running header/footer."""
     repeat_min_pages: int = 3
+    title_row_zone: float = 0.15
+    title_row_tol: float = 2.0
+    """A line in this top share of the page, with the same words at the same height (within
+    this many points) on `repeat_share` of the pages, is a title row printed on every page (a
+    spreadsheet's print titles) and no content."""
 
     # --- paragraphs --------------------------------------------------------
     label_wrap_tol: float = 1.5
@@ -121,6 +126,12 @@ class ExtractSettings:
     """…a value belongs to the year heading it overlaps or is within this × font size of."""
     row_key_chars: int = 6
     """A first-column cell this short (「16条」) on both sides of a page break means a new row."""
+    column_head_overlap: float = 0.8
+    """A cell on the page after a two-label header row (Check | Action) goes on in the column
+    of the head over this share of its width (the header is not printed again)."""
+    cell_edge_tol: float = 2.0
+    """Points by which a row may reach above the bottom of the first-column cell before it and
+    still count as below it (a label cell cut by a page break covers no rows under it)."""
     continuation_x_tol: float = 6.0
     """Tables on consecutive pages whose column edges match within this many points are one table."""
 

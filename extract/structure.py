@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from .blocks import Block, Label, TableBlock, split_para, table_blocks
+from .blocks import ONE_SHOT, Block, ColumnHeads, CutRows, Label, TableBlock, split_para, table_blocks
 from .layout import Cell, Line, PageLayout, TableRegion
 from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Provenance,
                     ReportInfo)
@@ -23,8 +23,6 @@ from .settings import ExtractSettings
 from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table, year_of
 
 KPI_PIECES = 4  # grids waiting for their 実績 row across a break (side by side: two or more)
-# Labels of a project's header block: the next paragraph is their value, not section content.
-ONE_SHOT = {"name", "article_label", "policy_label"}
 # Sections whose paragraphs are plain item lists on the project.
 LIST_FIELDS = {
     "plan": "plan",
@@ -54,10 +52,13 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
     """All items in reading order, None between pages; a table continued on the next page
     (it opens the page and lines up with the table that closed the previous one) joins it."""
     out: list = []
+    titles = _print_titles(pages, s, pats)
     for p in pages:
         first = True
         column = None
         for it in p.items:
+            if id(it) in titles:
+                continue
             if column == "left" and it.column == "right":
                 first = True  # the flow goes on at the top of the right panel
             column = it.column
@@ -73,6 +74,27 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
             first = False
         out.append(None)
     return _join_cut_kpis(out, pats)
+
+
+def _print_titles(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> set[int]:
+    """Lines (their ids) with the same words (digits aside) at the same height near the top of
+    many pages: a title row printed on every page (a spreadsheet's print titles), too far
+    down to be a running header, yet no content. Section labels are never dropped."""
+    need = max(s.repeat_min_pages, int(s.repeat_share * len(pages)))
+    found: dict[str, list[tuple[int, Line]]] = {}
+    for p in pages:
+        for it in p.items:
+            if isinstance(it, Line) and it.top <= s.title_row_zone * p.height and not pats.heading(it.text):
+                key = re.sub(r"[0-9\s]+", "", normalize_text(it.text))
+                if key:
+                    found.setdefault(key, []).append((p.index, it))
+    out: set[int] = set()
+    for seen in found.values():
+        for _, ln in seen:
+            pages_at = {pg for pg, other in seen if abs(other.top - ln.top) <= s.title_row_tol}
+            if len(pages_at) >= need:
+                out.add(id(ln))
+    return out
 
 
 @dataclass
@@ -564,11 +586,22 @@ def to_blocks(pages: list[PageLayout], pats: Patterns, s: ExtractSettings) -> li
     for it in _stream(pages, s, pats):
         flat.append(it if not isinstance(it, list) else _TableGroup(it))
     blocks: list[Block] = []
+    heads = ColumnHeads()  # columns a table ended in, for the rows going on in the next one
+    cut = CutRows()  # rows at a table's foot whose label is printed below it
     for it in build_paragraphs(flat, pats, s):
         if isinstance(it, _TableGroup):
-            blocks.extend(table_blocks(it.regions, pats, s))
+            blocks.extend(cut.blocks)
+            cut.blocks = []
+            blocks.extend(table_blocks(it.regions, pats, s, heads, cut))
+            continue
+        new = split_para(it, pats)
+        if cut.blocks and new and cut.is_their_label(new[0], s):
+            new[1:1] = cut.blocks
         else:
-            blocks.extend(split_para(it, pats))
+            new[:0] = cut.blocks
+        cut.blocks = []
+        blocks.extend(new)
+    blocks.extend(cut.blocks)
     return blocks
 
 

@@ -170,3 +170,39 @@ def test_parse_reads_opinions_and_report(parsed):
     assert {k: got["report"][k] for k in EXPECTED["report"]} == EXPECTED["report"]
     assert [{k: o[k] for k in ("article", "policy", "opinions")} for o in got["article_opinions"]] == \
         EXPECTED["article_opinions"]
+
+
+# Projects whose Check | Action table a page break cuts (in one rendering or another): rows going
+# on under no header, a label printed below the table or into a header cell, a title row between.
+CUT_CHECKS = ["商業振興関連事業 ③地域連携事業", "受注機会の増大等", "生産性向上推進事業",
+              "工業振興関連事業 ②内陸部操業環境保全対策事業", "商業振興関連事業 ④まちづくり連動事業",
+              "海外展開関連事業 ②国際環境産業推進事業", "農業振興関連事業多様な連携推進事業", "起業化総合支援事業"]
+
+
+def _items(items: list, *keys: str) -> list:
+    return [tuple(it[k] for k in keys) + (it["text"][:40],) for it in items]
+
+
+@pytest.mark.parametrize("project", CUT_CHECKS)
+def test_check_and_action_items_across_page_breaks(parsed, project):
+    """Every Check item lands in `check` with its number and every Action in `action` with the
+    Checks it answers, also where the table goes on past a page break (「②商店街では事業承継が…」
+    is ③地域連携事業's Check 2, not an Action)."""
+    _, got = parsed
+    want = next(p for p in EXPECTED["projects"] if p["name"] == project)
+    proj = next(p for p in got["projects"] if p["name"] == project)
+    assert _items(proj["check"], "no") == _items(want["check"], "no")
+    assert _items(proj["action"], "no", "answers") == _items(want["action"], "no", "answers")
+
+
+def test_other_projects_named_where_a_page_break_cut_their_name_cell(parsed):
+    """その他の事業 whose merged name cell crosses a page break: the name printed outside the table
+    (or over the next page's header) still names a project of its own, with its article; an
+    article cell printed outside (「16条」) is no project."""
+    _, got = parsed
+    others = sorted((p["name"], p["article"]) for p in got["projects"] if p["kind"] == "other")
+    assert others == sorted((p["name"], p["article"]) for p in EXPECTED["projects"] if p["kind"] == "other")
+    skills = next(p for p in got["projects"] if p["name"] == "技能奨励事業")
+    want = next(p for p in EXPECTED["projects"] if p["name"] == "技能奨励事業")
+    assert (skills["kind"], skills["article"]) == ("other", 17)
+    assert skills["results"][:2] == want["results"][:2]
