@@ -449,11 +449,12 @@ def _inner_tables(page, t: _Grid, s: ExtractSettings) -> list[_Grid]:
         or (e["orientation"] == "v" and top - pad <= e["top"] and e["bottom"] <= bottom + pad and e["bottom"] - e["top"] < s.container_span * h
             and x0 + pad <= e["x0"] <= x1 - pad)
     ]
-    if len(inner_edges) < s.min_table_edges:
-        return []
+    v = [e for e in inner_edges if e["orientation"] == "v"]
+    h = [e for e in inner_edges if e["orientation"] == "h"]
+    if len(inner_edges) < s.min_table_edges or len(v) < 2 or len(h) < 2:
+        return []  # (rules of one direction only bound no cell: no table nested here)
     settings = dict(s.table_settings, vertical_strategy="explicit", horizontal_strategy="explicit",
-                    explicit_vertical_lines=[e for e in inner_edges if e["orientation"] == "v"],
-                    explicit_horizontal_lines=[e for e in inner_edges if e["orientation"] == "h"])
+                    explicit_vertical_lines=v, explicit_horizontal_lines=h)
     crop = page.crop(t.bbox, strict=False)
     inner = map(_Grid.of, crop.find_tables(settings))
     return [it for it in inner if _is_grid(it, s) and it.bbox != t.bbox]

@@ -62,8 +62,11 @@ class Patterns:
             if rx.fullmatch(t):
                 return key
             tags = self.tags.get(key, ())
-            # a badge before, a tag after, or both: 「P 事業計画」「事業計画 Plan」「P 事業計画（Plan）」
-            heads = [t] + [t[len(a):].lstrip(":：・") for a in tags if t.startswith(a)]
+            # a badge before, a tag after, or both: 「P 事業計画」「事業計画 Plan」「P 事業計画（Plan）」;
+            # a badge and a tag both before: 「P Plan 事業計画」
+            heads = [t]
+            for _ in range(2):
+                heads += [h[len(a):].lstrip(":：・") for h in heads for a in tags if h.startswith(a)]
             for h in heads:
                 if rx.fullmatch(h) or any(h.endswith(b) and rx.fullmatch(h[: -len(b)].rstrip(":：・")) for b in tags):
                     return key

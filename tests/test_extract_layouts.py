@@ -63,6 +63,7 @@ def test_acceptance_values_from_cells_panels_and_side_by_side_check_action(accep
     ("P 事業計画（Plan）", "plan"), ("C 主な検証意見（Check）", "check"), ("検証・改善（Check・Action）", "check"),
     ("令和4年度以降の対応（Action）", "action"), ("【Check】主な検証意見", "check"), ("事務事業名", "name"),
     ("令和３年度の実績", "results"), ("計画を立てる", None), ("課題の解決に向けて", None),
+    ("P Plan 事業計画", "plan"), ("C Check主な検証意見", "check"), ("A Action 令和4年度以降の対応", "action"),
 ])
 def test_section_labels_however_decorated(text, key):
     assert PATS.heading(text) == key
