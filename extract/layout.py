@@ -123,22 +123,13 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
     bottoms: list[float] = []
     for c in chars:
         top, bottom = c["top"], c["bottom"]
-        if rows and top == tops[-1] and bottom == bottoms[-1] and bottom > top:
-            rows[-1].append(c)  # the common case: the same extent as the char before, same row
+        if rows and _in_row(tops, bottoms, top, bottom, s):
+            rows[-1].append(c)
             tops.append(top)
             bottoms.append(bottom)
-            continue
-        if rows:
-            rtop, rbot = min(tops[-8:]), max(bottoms[-8:])
-            overlap = min(rbot, bottom) - max(rtop, top)
-            smaller = min(rbot - rtop, bottom - top) or 1.0
-            if overlap / smaller >= s.line_overlap:
-                rows[-1].append(c)
-                tops.append(top)
-                bottoms.append(bottom)
-                continue
-        rows.append([c])
-        tops, bottoms = [top], [bottom]
+        else:
+            rows.append([c])
+            tops, bottoms = [top], [bottom]
     lines: list[Line] = []
     for row in rows:
         row.sort(key=lambda c: c["x0"])
@@ -158,6 +149,17 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
             seg.append(c)
         lines.append(_make_line(seg, page_no, s))
     return [ln for ln in lines if ln is not None]
+
+
+def _in_row(tops: list[float], bottoms: list[float], top: float, bottom: float, s: ExtractSettings) -> bool:
+    """A char of this extent belongs to the row whose chars' extents are `tops`/`bottoms`:
+    it overlaps the row's last 8 chars enough."""
+    if top == tops[-1] and bottom == bottoms[-1] and bottom > top:
+        return True  # the common case: the same extent as the char before
+    rtop, rbot = min(tops[-8:]), max(bottoms[-8:])
+    overlap = min(rbot, bottom) - max(rtop, top)
+    smaller = min(rbot - rtop, bottom - top) or 1.0
+    return overlap / smaller >= s.line_overlap
 
 
 def _make_line(chars: list[dict], page_no: int, s: ExtractSettings) -> Line | None:
@@ -281,10 +283,16 @@ def _rule_settings(page, s: ExtractSettings) -> dict:
     close a table cut by a page break."""
     edges = _rule_edges(page, s)
     edges += [pdfplumber.utils.line_to_edge(r) for r in _closing_rules(page, edges, s)]
+    return _explicit_settings(edges, s) or dict(s.table_settings)
+
+
+def _explicit_settings(edges: list[dict], s: ExtractSettings) -> dict | None:
+    """Table-finder settings that take exactly these rules, or None when one direction has
+    fewer than two (such rules bound no cell; pdfplumber refuses them)."""
     v = [e for e in edges if e["orientation"] == "v"]
     h = [e for e in edges if e["orientation"] == "h"]
     if len(v) < 2 or len(h) < 2:
-        return dict(s.table_settings)
+        return None
     return dict(s.table_settings, vertical_strategy="explicit", horizontal_strategy="explicit",
                 explicit_vertical_lines=v, explicit_horizontal_lines=h)
 
@@ -449,12 +457,9 @@ def _inner_tables(page, t: _Grid, s: ExtractSettings) -> list[_Grid]:
         or (e["orientation"] == "v" and top - pad <= e["top"] and e["bottom"] <= bottom + pad and e["bottom"] - e["top"] < s.container_span * h
             and x0 + pad <= e["x0"] <= x1 - pad)
     ]
-    v = [e for e in inner_edges if e["orientation"] == "v"]
-    h = [e for e in inner_edges if e["orientation"] == "h"]
-    if len(inner_edges) < s.min_table_edges or len(v) < 2 or len(h) < 2:
-        return []  # (rules of one direction only bound no cell: no table nested here)
-    settings = dict(s.table_settings, vertical_strategy="explicit", horizontal_strategy="explicit",
-                    explicit_vertical_lines=v, explicit_horizontal_lines=h)
+    settings = _explicit_settings(inner_edges, s) if len(inner_edges) >= s.min_table_edges else None
+    if settings is None:
+        return []
     crop = page.crop(t.bbox, strict=False)
     inner = map(_Grid.of, crop.find_tables(settings))
     return [it for it in inner if _is_grid(it, s) and it.bbox != t.bbox]
