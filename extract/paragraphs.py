@@ -99,18 +99,21 @@ def _join_wrapped_labels(stream: list, pats: Patterns, s: ExtractSettings) -> li
     """A label wrapped in its own narrow column (「令和4年度の実施」 over 「計画」) beside its
     content: the line under it that starts at the same left edge, and completes the label,
     joins the label, so the line reads 「令和4年度の実施計画 ・…」."""
-    out = list(stream)
-    for i in range(len(out) - 1):
-        a, b = out[i], out[i + 1]
+    out: list = []
+    skip = False
+    for a, b in zip(stream, [*stream[1:], None]):
+        if skip:  # the label's second half, joined to the line before
+            skip = False
+            continue
+        out.append(a)
         if not (isinstance(a, Line) and isinstance(b, Line)) or a.page != b.page:
             continue
         head, _, rest = a.text.partition(" ")
-        if (not rest or abs(a.x0 - b.x0) > s.label_wrap_tol or len(b.text) > s.label_wrap_chars
-                or pats.heading(head) or not pats.heading(head + b.text)):
-            continue
-        out[i] = replace(a, text=f"{head}{b.text} {rest}")
-        out[i + 1] = None  # (a page break marker does no harm between lines of one page)
-    return [it for k, it in enumerate(out) if it is not None or stream[k] is None]
+        if (rest and abs(a.x0 - b.x0) <= s.label_wrap_tol and len(b.text) <= s.label_wrap_chars
+                and not pats.heading(head) and pats.heading(head + b.text)):
+            out[-1] = replace(a, text=f"{head}{b.text} {rest}")
+            skip = True
+    return out
 
 
 def build_paragraphs(
@@ -140,10 +143,10 @@ def build_paragraphs(
         if (
             key is None
             and prev is not None
-            and pats.split_label(it.text) is None  # a line opening with a label opens a paragraph
             and cur_para is not None
             and cur_para.heading is None
             and _continues(prev, it, not page_break, s, pitch)
+            and pats.split_label(it.text) is None  # a line opening with a label opens a paragraph
         ):
             cur_para.lines.append(it)
         else:
