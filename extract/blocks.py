@@ -15,7 +15,7 @@ from .normalize import NOTE_MARK, normalize_text
 from .paragraphs import Para, cell_paragraphs
 from .patterns import Patterns
 from .settings import ExtractSettings
-from .tables import Grid, classify, kpi_row_kind, to_grid, year_of
+from .tables import Grid, classify, kpi_row_kind, overview_header, to_grid, year_of
 
 
 # Section labels recognised as one paragraph among others in a cell (a spreadsheet prints a
@@ -509,12 +509,6 @@ def _split_at_titles(grid: Grid, pats: Patterns, first_kind: str = "overview") -
     are found as one): a new part at each name row — one merged cell, a ※ note row perhaps
     under it — standing above a 概要/実績 header row. The part before the first name row keeps
     `first_kind`."""
-    t = pats.tables
-
-    def header(row: list[list[str]]) -> bool:
-        heads = [" ".join(c) for c in row]
-        return any(any(w in x for w in t["overview"]) for x in heads) and any(any(w in x for w in t["overview_results"]) for x in heads)
-
     def single(k: int) -> str | None:
         """The text of row k when it is one merged cell (its printed cells, not the filled-in rows)."""
         filled = [c.text for c in grid.cells[k] if c is not None and c.lines]
@@ -523,10 +517,10 @@ def _split_at_titles(grid: Grid, pats: Patterns, first_kind: str = "overview") -
     starts: list[tuple[int, str]] = []
     for k in range(1, len(grid.rows) - 1):
         name = single(k)
-        if name is None or name.startswith(NOTE_MARK) or header(grid.rows[k]):
+        if name is None or name.startswith(NOTE_MARK) or overview_header(grid.rows[k], pats):
             continue
-        if header(grid.rows[k + 1]) or (k + 2 < len(grid.rows) and (single(k + 1) or "").startswith(NOTE_MARK)
-                                         and header(grid.rows[k + 2])):
+        noted = k + 2 < len(grid.rows) and (single(k + 1) or "").startswith(NOTE_MARK)  # a ※ row between
+        if overview_header(grid.rows[k + 1], pats) or (noted and overview_header(grid.rows[k + 2], pats)):
             starts.append((k, normalize_text(name)))
     if not starts:
         return [TableBlock(grid, first_kind)]

@@ -138,12 +138,23 @@ def classify(grid: Grid, pats: Patterns) -> str:
         art = has(t["article_column"])
         if art is not None and has(t["article_opinions"]) not in (None, art):
             return "article_opinions"
-        ov = has(t["overview"])
-        if ov is not None and has(t["overview_results"]) not in (None, ov):
+        if overview_header(r, pats):
             return "overview"  # (with a name column it lists several その他の事業)
         if art is not None and has(t["project_list"]) not in (None, art):
             return "project_list"
     return "other"
+
+
+def overview_header(row: list[list[str]], pats: Patterns) -> bool:
+    """A header row with a 概要 column and another 実績 column (an その他の事業 table)."""
+    cells = [" ".join(c) for c in row if c]
+    t = pats.tables
+
+    def col(words: list[str]) -> int | None:
+        return next((k for k, c in enumerate(cells) if any(w in c for w in words)), None)
+
+    ov = col(t["overview"])
+    return ov is not None and col(t["overview_results"]) not in (None, ov)
 
 
 def year_of(text: str, pats: Patterns) -> int | None:

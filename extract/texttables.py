@@ -79,14 +79,19 @@ def _rows(lines: list[Line], chars: CharIndex, s: ExtractSettings) -> list[_Row]
     return out
 
 
+def _heading_year(text: str, pats: Patterns, s: ExtractSettings) -> int | None:
+    """The year a KPI column heading names; a long text naming a year (the other panel's line,
+    「令和4年度以降の対応」) is no heading."""
+    return year_of(text, pats) if len(normalize_text(text)) <= s.year_heading_chars else None
+
+
 def _groups(header: _Row, pats: Patterns, s: ExtractSettings) -> list[list[_Cell]]:
-    """The year cells of a header row, one list per grid (years start over for the next). A
-    long text naming a year (the other panel's line at this height) is no heading."""
+    """The year cells of a header row, one list per grid (years start over for the next)."""
     groups: list[list[_Cell]] = []
     last = None
     for cell in header.cells:
-        y = year_of(cell.text, pats)
-        if y is None or len(normalize_text(cell.text)) > s.year_heading_chars:
+        y = _heading_year(cell.text, pats, s)
+        if y is None:
             continue
         if last is None or y <= last:
             groups.append([])
@@ -182,7 +187,7 @@ def _bare_heading(cells: list[_Cell], pats: Patterns, s: ExtractSettings) -> boo
     sentence or a label that names a year (「令和4年度以降の対応」)."""
     texts = [normalize_text(c.text) for c in cells]
     years = [t for t in texts if year_of(t, pats) is not None]
-    return (len(years) >= 2 and all(len(t) <= s.year_heading_chars for t in years)
+    return (len(years) >= 2 and all(_heading_year(t, pats, s) is not None for t in years)
             and all(t in years or pats.kpi_unit_header.match(t) for t in texts))
 
 
