@@ -122,6 +122,9 @@ class ExtractSettings:
     year_heading_chars: int = 14
     """A KPI grid's year heading is at most this long (「R2 (2020) 年度」); longer text naming a
     year (a line of the other panel at the same height, 「令和4年度以降の対応」) is not one."""
+    text_wrap_gap: float = 0.8
+    """…a cell's wrapped line (「度」 under 「R2 (2020) 年」, 「(件)」 under 「目標」) follows the
+    line above within this × font size."""
     text_col_reach: float = 3.0
     """…a value belongs to the year heading it overlaps or is within this × font size of."""
     row_key_chars: int = 6

@@ -106,37 +106,19 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
     rows = _rows(lines, chars, s)
     regions: list[TableRegion] = []
     used: set[int] = set()
-    i = 0
-    while i < len(rows):
-        header = rows[i]
+    for i, header in enumerate(rows):
         groups = _groups(header, pats, s)
-        data: list[_Row] = []
-        j = i + 1
-        if groups:
-            span0 = min(g[0].x0 for g in groups) - s.text_label_room * groups[0][0].size
-            span1 = max(g[-1].x1 for g in groups) + groups[-1][-1].size
-        last = header
-        while groups and j < len(rows) and rows[j].top - last.bottom <= s.text_row_gap * rows[j].size:
-            row = rows[j]
-            if any(kpi_row_kind(c.text, pats) for c in row.cells if span0 <= c.cx <= span1):
-                data.append(row)
-                last = row
-            elif any(span0 <= c.cx <= span1 for c in row.cells):
-                break  # a row of the grid's columns that is not 目標/実績: the grid ended
-            j += 1  # otherwise a line of the other panel at this height
-        if not data and not (groups and _cut_heading(rows, i, groups, pats, s)):
-            i += 1
-            continue
         left = float("-inf")
         for g in groups:
-            region = _grid(header, data, g, left, page_no, pats, s)
+            region, taken = _grid(rows, i, g, left, page_no, pats, s)
+            if region is None and _cut_heading(rows, i, groups, pats, s):
+                region, taken = _heading_only(header, g, left, page_no, pats, s), [header]
             if region is not None:
                 regions.append(region)
                 x0, _, x1, _ = region.bbox
-                for row in [header, *data]:
+                for row in taken:
                     used.update(id(ln) for ln in row.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
             left = g[-1].x1
-        i += 1  # rows skipped as the other panel's may hold a grid of their own
     regions += _orphans(rows, used, page_no, pats, s)
     return regions, used
 
@@ -217,42 +199,145 @@ def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: 
     return out
 
 
-def _grid(header: _Row, data: list[_Row], years: list[_Cell], left: float, page_no: int,
-          pats: Patterns, s: ExtractSettings) -> TableRegion | None:
-    """One grid: the year cells `years` of the header, labels between `left` and them."""
+def _unit_heading(header: _Row, left: float, first: float, pats: Patterns) -> _Cell | None:
+    """A 単位 heading left of the first year column (and right of the grid before)."""
+    return next((c for c in header.cells if left < c.cx and c.x1 <= first
+                 and pats.kpi_unit_header.match(normalize_text(c.text))), None)
+
+
+def _heading_only(header: _Row, years: list[_Cell], left: float, page_no: int, pats: Patterns,
+                  s: ExtractSettings) -> TableRegion:
+    """A grid's heading row alone (its 目標/実績 rows follow past a break)."""
+    unit = _unit_heading(header, left, years[0].x0, pats)
+    cols = ([unit] if unit else []) + years
+    right = years[-1].x1 + s.text_cell_gap * years[-1].size
+    return TableRegion(page=page_no, bbox=(cols[0].x0, header.top, right, header.bottom),
+                       rows=[[_cell(None, page_no)] + [_cell(c, page_no) for c in cols]])
+
+
+def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: int,
+          pats: Patterns, s: ExtractSettings) -> tuple[TableRegion | None, list[_Row]]:
+    """The grid whose year headings are `years` (cells of row i, right of `left`), and the rows
+    it takes. Cells may wrap: a heading's 「度」, a label's 「(件)」 or a value's remark on a
+    line of its own. Each 目標/実績 label (with the lines under it) is a band; a value goes to
+    the band its middle falls in (cells are centred or top-aligned) and to the column it
+    lines up with."""
+    header = rows[i]
+    size = years[0].size
     first = years[0].x0
     right = years[-1].x1 + s.text_cell_gap * years[-1].size
-
-    def within(c: _Cell) -> bool:
-        return left < c.cx < right
-
-    unit = next((c for c in header.cells if within(c) and c.x1 <= first and pats.kpi_unit_header.match(normalize_text(c.text))), None)
+    reach0 = max(left, first - s.text_label_room * size)
+    unit = _unit_heading(header, left, first, pats)
     cols = ([unit] if unit else []) + years
-    head_row: list[Cell | None] = [_cell(None, page_no)] + [_cell(c, page_no) for c in cols]
-    rows = [head_row]
-    x0 = min([c.x0 for c in cols])
-    for row in data:
-        cells = [c for c in row.cells if within(c)]
-        # the label nearest the first year column: a grid beside this one, printed a little
-        # lower, may put its own 目標/実績 label on this row further left
-        label = max((c for c in cells if kpi_row_kind(c.text, pats) and c.x1 <= first + 1), key=lambda c: c.x1, default=None)
-        if label is None:
+    heads = [[c] for c in cols]
+    taken = [header]
+    j = _heading_wraps(rows, i + 1, heads, reach0, right, pats, s, taken)
+    body = _body(rows, j, years, reach0, right, taken[-1].bottom, pats, s)
+    labels = [c for r in body for c in r.cells
+              if reach0 < c.cx and c.x1 <= first + 1 and kpi_row_kind(c.text, pats)]
+    if not labels:
+        return None, []
+    # the label column nearest the years: a grid beside this one, printed a little lower,
+    # may put its own 目標/実績 labels on these rows further left
+    col_x1 = max(c.x1 for c in labels)
+    labels = [c for c in labels if col_x1 - c.x1 <= 2 * c.size]
+    label_x0 = min(c.x0 for c in labels)
+    bands: list[list[_Cell]] = [[c] for c in sorted(labels, key=lambda c: c.top)]
+    values: list[_Cell] = []
+    for c in sorted((c for r in body for c in r.cells if label_x0 - size <= c.cx < right), key=lambda c: c.top):
+        if any(c is b[0] for b in bands):
             continue
-        cells = [c for c in cells if c.x0 >= label.x0]
-        x0 = min(x0, label.x0)
-        out: list[Cell | None] = [_cell(label, page_no)] + [_cell(None, page_no) for _ in cols]
-        for c in cells:
-            if c is label:
-                continue
-            k = min(range(len(cols)), key=lambda k: _distance(c, cols[k]))
-            if _distance(c, cols[k]) <= s.text_col_reach * c.size:
-                out[k + 1] = _cell(c, page_no)
-        rows.append(out)
-    if data and len(rows) < 2:
-        return None
-    top = header.top
-    bottom = (data[-1] if data else header).bottom
-    return TableRegion(page=page_no, bbox=(x0, top, right, bottom), rows=rows)
+        if c.x1 <= first + 1 and not _is_figure(c):
+            band = next((b for b in reversed(bands) if b[0].top <= c.top), None)
+            if band is not None and c.top - band[-1].bottom <= s.text_wrap_gap * c.size:
+                band.append(c)  # the label's wrapped line (「(件)」)
+            continue
+        values.append(c)
+    out_rows: list[list[Cell | None]] = [[_cell(None, page_no)] + [_cell(_joined(h), page_no) for h in heads]]
+    cells_at: dict[tuple[int, int], list[_Cell]] = {}
+    for c in values:
+        k = min(range(len(cols)), key=lambda k: _distance(c, cols[k]))
+        if _distance(c, cols[k]) > s.text_col_reach * c.size:
+            continue
+        mid = (c.top + c.bottom) / 2
+        b = min(range(len(bands)), key=lambda b: _band_distance(mid, bands[b]))
+        cells_at.setdefault((b, k), []).append(c)
+    for b, band in enumerate(bands):
+        out_rows.append([_cell(_joined(band), page_no)]
+                        + [_cell(_joined(cells_at[(b, k)]) if (b, k) in cells_at else None, page_no)
+                           for k in range(len(cols))])
+    bottom = max(c.bottom for c in [*labels, *values, *(h[-1] for h in heads)])
+    x0 = min(label_x0, cols[0].x0)
+    return TableRegion(page=page_no, bbox=(x0, header.top, right, bottom), rows=out_rows), taken + body
+
+
+def _heading_wraps(rows: list[_Row], j: int, heads: list[list[_Cell]], reach0: float, right: float,
+                   pats: Patterns, s: ExtractSettings, taken: list[_Row]) -> int:
+    """Rows right under the heading row that carry the headings' wrapped lines (「度」 under
+    「R2 (2020) 年」): appended to `heads`, added to `taken`; returns the next row's index."""
+    last = taken[-1]
+    while j < len(rows):
+        row = rows[j]
+        cells = [c for c in row.cells if reach0 < c.cx < right]
+        if not cells:
+            j += 1
+            continue
+        if row.top - last.bottom > s.text_wrap_gap * row.size:
+            break
+        if any(kpi_row_kind(c.text, pats) or _is_figure(c) for c in cells):
+            break
+        under = [(h, c) for c in cells for h in heads if c.x1 > h[0].x0 and c.x0 < h[0].x1]
+        if not under:
+            break
+        for h, c in under:
+            h.append(c)
+        taken.append(row)
+        last = row
+        j += 1
+    return j
+
+
+def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, right: float, bottom: float,
+          pats: Patterns, s: ExtractSettings) -> list[_Row]:
+    """The rows of a grid's 目標/実績 bands after its heading: rows with a label, and rows
+    tight under them with figures or short wrapped lines. A row of text across the columns,
+    or another grid's year headings, ends the grid; rows with nothing in reach are the other
+    panel's."""
+    body: list[_Row] = []
+    first = years[0].x0
+    while j < len(rows):
+        row = rows[j]
+        cells = [c for c in row.cells if reach0 < c.cx < right]
+        j += 1
+        if not cells:
+            continue
+        gap = row.top - bottom
+        if gap > s.text_row_gap * row.size:
+            break
+        in_cols = [c for c in cells if c.x1 > first]
+        if any(_heading_year(c.text, pats, s) is not None and not _is_figure(c) for c in in_cols):
+            break  # the next grid's headings
+        has_label = any(kpi_row_kind(c.text, pats) and c.x1 <= first + 1 for c in cells)
+        wrapped = gap <= s.text_wrap_gap * row.size and all(
+            _is_figure(c) or len(normalize_text(c.text)) <= s.year_heading_chars for c in in_cols)
+        if not has_label and not (body and wrapped):
+            break
+        body.append(row)
+        bottom = row.bottom
+    return body
+
+
+def _band_distance(mid: float, band: list[_Cell]) -> float:
+    """0 when `mid` falls within the band's lines, else how far outside."""
+    top, bottom = band[0].top, max(c.bottom for c in band)
+    return 0.0 if top <= mid <= bottom else min(abs(mid - top), abs(mid - bottom))
+
+
+def _joined(cells: list[_Cell]) -> _Cell:
+    """Wrapped lines of one cell, read top to bottom, as one cell."""
+    cells = sorted(cells, key=lambda c: (c.top, c.x0))
+    return _Cell("".join(c.text for c in cells), min(c.x0 for c in cells), max(c.x1 for c in cells),
+                 cells[0].top, max(c.bottom for c in cells), cells[0].size)
 
 
 def _distance(c: _Cell, col: _Cell) -> float:
