@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from .layout import Cell, Line, TableRegion
 from .normalize import NOTE_MARK, normalize_text
-from .paragraphs import Para, cell_paragraphs
+from .paragraphs import Para, cell_line_groups
 from .patterns import Patterns
 from .settings import ExtractSettings
 from .tables import Grid, classify, kpi_row_kind, overview_header, to_grid, year_of
@@ -150,27 +150,7 @@ def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
 
 
 def _cell_paras(cell: Cell, s: ExtractSettings) -> list[Para]:
-    if not cell.lines:
-        return []
-    out: list[Para] = []
-    pos = 0  # cell_paragraphs gives strings: regroup the lines for provenance
-    for text in cell_paragraphs(cell.lines, s):
-        n = _lines_for(cell.lines[pos:], text)
-        lines = cell.lines[pos:pos + n] or cell.lines[-1:]
-        pos += n
-        out.append(Para(lines, joined=text))
-    return out
-
-
-def _lines_for(lines: list[Line], text: str) -> int:
-    """How many of `lines` make up the paragraph `text` (by character count)."""
-    target = len(text.replace(" ", ""))
-    got = 0
-    for i, ln in enumerate(lines, start=1):
-        got += len(normalize_text(ln.text).replace(" ", ""))
-        if got >= target:
-            return i
-    return len(lines)
+    return [Para(lines) for lines in cell_line_groups(cell.lines, s)]
 
 
 def _cell_label(cell: Cell | None, pats: Patterns) -> str | None:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pdfplumber
 
-from .normalize import ITEM_MARKS, normalize_chars
+from .normalize import ITEM_OPENERS, normalize_chars
 from .settings import ExtractSettings
 
 if TYPE_CHECKING:
@@ -143,7 +143,7 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
             # a gap between two items (「○A  ○B」 naming two tables side by side; a label before
             # its first item, 「主な成果・活動指標 ○A」, stays one line)
             if gap > s.segment_gap * size or (size >= s.segment_size_ratio * small and gap > s.segment_gap * small) \
-                    or (gap > s.item_gap * size and c["text"] in ITEM_MARKS and seg[0]["text"] in ITEM_MARKS):
+                    or (gap > s.item_gap * size and c["text"] in ITEM_OPENERS and seg[0]["text"] in ITEM_OPENERS):
                 lines.append(_make_line(seg, page_no, s))
                 seg = []
             seg.append(c)
@@ -665,7 +665,8 @@ def mark_margins(pages: list[PageLayout], s: ExtractSettings) -> None:
 
 def _insert_pos(items: list, ln: Line) -> int:
     """Where a margin line that is content goes in the page's reading order: before the first
-    item below it in its own panel (judged by where the right panel starts)."""
+    item below it in its own panel (judged by where the right panel starts); a line of the
+    left panel at the foot of the page goes before the right panel at the latest."""
     rights = [it.bbox[0] for it in items if getattr(it, "column", "single") == "right"]
     if rights:
         edge = min(rights)
@@ -674,7 +675,9 @@ def _insert_pos(items: list, ln: Line) -> int:
         elif ln.x0 >= edge - 1:
             ln.column = "right"
     for i, it in enumerate(items):
-        if it.top > ln.top and (ln.column == "single" or getattr(it, "column", "single") in ("single", ln.column)):
+        column = getattr(it, "column", "single")
+        if (it.top > ln.top and (ln.column == "single" or column in ("single", ln.column))) \
+                or (ln.column == "left" and column == "right"):
             return i
     return len(items)
 

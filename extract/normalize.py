@@ -99,6 +99,9 @@ def join_lines(lines: list[str]) -> str:
 NOTE_MARK = "※"  # opens a note printed under a name or a table, not content of its own
 BULLETS = "・･-‐−－○◯●◎■□◆◇▪▫•"
 ITEM_MARKS = "○◯●◎■□◆◇▪▫•"  # bullets that never join words (unlike ・ and the dashes)
+# marks that open an item printed beside another after a gap (「・A  ・B」): ・ joins words
+# (「ナノ・マイクロ」) but never after a gap
+ITEM_OPENERS = ITEM_MARKS + "・･"
 _BULLET_RE = re.compile(rf"^\s*[{re.escape(BULLETS)}]\s*")
 
 CIRCLED = {chr(0x2460 + i): i + 1 for i in range(20)}  # ①..⑳

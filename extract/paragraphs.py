@@ -95,6 +95,50 @@ def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch
     return True
 
 
+def _row_at(lines: list[Line], i: int) -> list[Line]:
+    """lines[i] and the lines after it printed on the same row (same page, overlapping heights)."""
+    first = lines[i]
+    row = [first]
+    for ln in lines[i + 1:]:
+        if ln.page != first.page or not (ln.top < first.bottom and ln.bottom > first.top):
+            break
+        row.append(ln)
+    return row
+
+
+def side_by_side(lines: list[Line], s: ExtractSettings) -> tuple[list[Line], set[int]]:
+    """Items printed side by side (「・A  ・B」 on one row, naming two tables), each wrapping
+    in its own column: the lines put column by column, and the ids of the lines that go on
+    the item above them. Other lines keep their order."""
+    out: list[Line] = []
+    joined: set[int] = set()
+    i = 0
+    while i < len(lines):
+        row = _row_at(lines, i)
+        i += len(row)
+        if len(row) < 2 or not all(starts_item(ln.text) for ln in row) \
+                or any(b.x0 <= a.x1 for a, b in zip(row, row[1:])):
+            out += row
+            continue
+        cols = [[ln] for ln in row]
+        starts = [ln.x0 - ln.size for ln in row]
+        while i < len(lines):
+            nxt = _row_at(lines, i)
+            bottom = max(c[-1].bottom for c in cols)
+            if nxt[0].page != row[0].page or nxt[0].top - bottom > s.para_gap * nxt[0].size \
+                    or any(starts_item(ln.text) for ln in nxt):
+                break
+            ks = [max((k for k, x in enumerate(starts) if x <= ln.x0), default=None) for ln in nxt]
+            if None in ks or any(k + 1 < len(starts) and ln.x1 > starts[k + 1] for k, ln in zip(ks, nxt)):
+                break
+            for k, ln in zip(ks, nxt):
+                cols[k].append(ln)
+                joined.add(id(ln))
+            i += len(nxt)
+        out += [ln for c in cols for ln in c]
+    return out, joined
+
+
 def _join_wrapped_labels(stream: list, pats: Patterns, s: ExtractSettings) -> list:
     """A label wrapped in its own narrow column (「令和4年度の実施」 over 「計画」) beside its
     content: the line under it that starts at the same left edge, and completes the label,
@@ -124,7 +168,7 @@ def build_paragraphs(
     prev: Line | None = None
     page_break = False
     pitch = line_pitch(stream)
-    stream = _join_wrapped_labels(stream, pats, s)
+    stream, joined = _side_by_side_runs(_join_wrapped_labels(stream, pats, s), s)
     for it in stream:
         if it is None:
             page_break = True
@@ -145,8 +189,8 @@ def build_paragraphs(
             and prev is not None
             and cur_para is not None
             and cur_para.heading is None
-            and _continues(prev, it, not page_break, s, pitch)
-            and pats.split_label(it.text) is None  # a line opening with a label opens a paragraph
+            and (id(it) in joined or (_continues(prev, it, not page_break, s, pitch)
+                                      and pats.split_label(it.text) is None))  # a label opens a paragraph
         ):
             cur_para.lines.append(it)
         else:
@@ -156,10 +200,28 @@ def build_paragraphs(
     return out
 
 
-def cell_paragraphs(lines: list[Line], s: ExtractSettings) -> list[str]:
-    """Paragraphs inside one table cell (bullets and wrapped lines)."""
+def _side_by_side_runs(stream: list, s: ExtractSettings) -> tuple[list, set[int]]:
+    """`side_by_side` over each run of lines between tables and page breaks."""
+    out: list = []
+    joined: set[int] = set()
+    run: list[Line] = []
+    for it in [*stream, None]:
+        if isinstance(it, Line):
+            run.append(it)
+            continue
+        lines, ids = side_by_side(run, s)
+        out += lines
+        joined |= ids
+        run = []
+        out.append(it)
+    return out[:-1], joined
+
+
+def cell_line_groups(lines: list[Line], s: ExtractSettings) -> list[list[Line]]:
+    """The lines of each paragraph inside one table cell (bullets and wrapped lines)."""
     if not lines:
         return []
+    lines, joined = side_by_side(lines, s)
     right = max(ln.x1 for ln in lines)
     border = max(ln.col_right for ln in lines)  # the cell's right border, when the lines know it
     if border > right:  # a cell of few lines: its longest line need not reach the border
@@ -169,15 +231,19 @@ def cell_paragraphs(lines: list[Line], s: ExtractSettings) -> list[str]:
     paras: list[list[Line]] = []
     prev: Line | None = None
     for ln in lines:
-        if (
-            prev is not None
-            and not starts_item(ln.text)
+        if prev is not None and (id(ln) in joined or (
+            not starts_item(ln.text)
             and prev.x1 >= right - s.line_end_slack * prev.size - _leading_word_width(ln)
             and abs(prev.size - ln.size) <= s.same_size_tol
             and (ln.page != prev.page or ln.top - prev.bottom <= pitch + s.cell_para_gap * ln.size)
-        ):
+        )):
             paras[-1].append(ln)
         else:
             paras.append([ln])
         prev = ln
-    return [t for t in (join_lines([ln.text for ln in p]) for p in paras) if t]
+    return [p for p in paras if join_lines([ln.text for ln in p])]
+
+
+def cell_paragraphs(lines: list[Line], s: ExtractSettings) -> list[str]:
+    """Paragraphs inside one table cell, as text."""
+    return [join_lines([ln.text for ln in p]) for p in cell_line_groups(lines, s)]

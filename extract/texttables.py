@@ -112,7 +112,7 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
         for g in groups:
             region, taken = _grid(rows, i, g, left, page_no, pats, s)
             if region is None and _cut_heading(rows, i, groups, pats, s):
-                region, taken = _heading_only(header, g, left, page_no, pats, s), [header]
+                region, taken = _heading_only(rows, i, g, left, page_no, pats, s)
             if region is not None:
                 regions.append(region)
                 x0, _, x1, _ = region.bbox
@@ -199,20 +199,80 @@ def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: 
     return out
 
 
-def _unit_heading(header: _Row, left: float, first: float, pats: Patterns) -> _Cell | None:
-    """A 単位 heading left of the first year column (and right of the grid before)."""
-    return next((c for c in header.cells if left < c.cx and c.x1 <= first
-                 and pats.kpi_unit_header.match(normalize_text(c.text))), None)
+@dataclass
+class _Heading:
+    """A grid's heading: its columns (a 単位 column first, when printed), each with the lines
+    its heading wrapped into, and the rows it takes."""
+    cols: list[list[_Cell]]
+    rows: list[_Row]
+    next: int  # the index of the first row after it
+
+    @property
+    def cells(self) -> list[_Cell]:
+        return [_joined(c) for c in self.cols]
 
 
-def _heading_only(header: _Row, years: list[_Cell], left: float, page_no: int, pats: Patterns,
-                  s: ExtractSettings) -> TableRegion:
-    """A grid's heading row alone (its 目標/実績 rows follow past a break)."""
-    unit = _unit_heading(header, left, years[0].x0, pats)
-    cols = ([unit] if unit else []) + years
+def _heading(rows: list[_Row], i: int, years: list[_Cell], left: float, pats: Patterns,
+             s: ExtractSettings) -> _Heading:
+    """The heading of the grid whose year cells `years` stand in row i. A heading may wrap
+    (「R2 (2020) 年」 over 「度」); headings are centred, so a one-line heading beside a wrapped
+    one stands between its lines, and the wrapped one has lines above and below row i. Short
+    lines tight above and below over a year column join it; those left of the first year
+    column make the 単位 heading when they read so."""
+    first = years[0].x0
+    reach0 = max(left, first - s.text_label_room * years[0].size)
     right = years[-1].x1 + s.text_cell_gap * years[-1].size
-    return TableRegion(page=page_no, bbox=(cols[0].x0, header.top, right, header.bottom),
-                       rows=[[_cell(None, page_no)] + [_cell(c, page_no) for c in cols]])
+    cols = [[c] for c in years]
+    found: list[tuple[_Row, list[tuple[list[_Cell], _Cell]], list[_Cell]]] = []  # row, over a year, aside
+
+    def wrap(row: _Row, edge: _Row) -> bool:
+        cells = [c for c in row.cells if reach0 < c.cx < right]
+        if not cells:
+            return True  # the other panel's line: look on
+        gap = row.top - edge.bottom if row.top >= edge.top else edge.top - row.bottom
+        if gap > s.text_wrap_gap * row.size or any(
+                kpi_row_kind(c.text, pats) or _is_figure(c) or len(normalize_text(c.text)) > s.year_heading_chars
+                for c in cells):
+            return False
+        over, aside = [], []
+        for c in cells:
+            under = [col for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1]
+            if len(under) == 1:
+                over.append((under[0], c))
+            elif not under and c.x1 <= first:
+                aside.append(c)
+            else:
+                return False
+        found.append((row, over, aside))
+        return True
+
+    k = i - 1
+    while k >= 0 and wrap(rows[k], found[-1][0] if found else rows[i]):
+        k -= 1
+    j = i + 1
+    while j < len(rows) and wrap(rows[j], max([rows[i], *(f[0] for f in found)], key=lambda r: r.bottom)):
+        j += 1
+    side = [c for c in rows[i].cells if reach0 < c.cx and c.x1 <= first] + [c for f in found for c in f[2]]
+    unit = _joined(side) if side else None
+    if unit is None or not pats.kpi_unit_header.match(normalize_text(unit.text)):
+        side = []  # lines beside the years that do not read 単位: a name's last line, not the heading's
+        found = [f for f in found if f[1] or f[0].bottom > rows[i].top]
+    for _, over, _ in found:
+        for col, c in over:
+            col.append(c)
+    if side:
+        cols.insert(0, side)
+    return _Heading(cols, sorted([rows[i], *(f[0] for f in found)], key=lambda r: r.top), j)
+
+
+def _heading_only(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: int, pats: Patterns,
+                  s: ExtractSettings) -> tuple[TableRegion, list[_Row]]:
+    """A grid's heading alone (its 目標/実績 rows follow past a break)."""
+    head = _heading(rows, i, years, left, pats, s)
+    cells = head.cells
+    right = years[-1].x1 + s.text_cell_gap * years[-1].size
+    bbox = (cells[0].x0, head.rows[0].top, right, head.rows[-1].bottom)
+    return TableRegion(page=page_no, bbox=bbox, rows=[[_cell(None, page_no)] + [_cell(c, page_no) for c in cells]]), head.rows
 
 
 def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: int,
@@ -222,17 +282,13 @@ def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: in
     line of its own. Each 目標/実績 label (with the lines under it) is a band; a value goes to
     the band its middle falls in (cells are centred or top-aligned) and to the column it
     lines up with."""
-    header = rows[i]
     size = years[0].size
     first = years[0].x0
     right = years[-1].x1 + s.text_cell_gap * years[-1].size
     reach0 = max(left, first - s.text_label_room * size)
-    unit = _unit_heading(header, left, first, pats)
-    cols = ([unit] if unit else []) + years
-    heads = [[c] for c in cols]
-    taken = [header]
-    j = _heading_wraps(rows, i + 1, heads, reach0, right, pats, s, taken)
-    body = _body(rows, j, years, reach0, right, taken[-1].bottom, pats, s)
+    head = _heading(rows, i, years, left, pats, s)
+    cols = head.cells
+    body = _body(rows, head.next, years, reach0, right, head.rows[-1].bottom, pats, s)
     labels = [c for r in body for c in r.cells
               if reach0 < c.cx and c.x1 <= first + 1 and kpi_row_kind(c.text, pats)]
     if not labels:
@@ -253,7 +309,7 @@ def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: in
                 band.append(c)  # the label's wrapped line (「(件)」)
             continue
         values.append(c)
-    out_rows: list[list[Cell | None]] = [[_cell(None, page_no)] + [_cell(_joined(h), page_no) for h in heads]]
+    out_rows: list[list[Cell | None]] = [[_cell(None, page_no)] + [_cell(c, page_no) for c in cols]]
     cells_at: dict[tuple[int, int], list[_Cell]] = {}
     for c in values:
         k = min(range(len(cols)), key=lambda k: _distance(c, cols[k]))
@@ -266,35 +322,9 @@ def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: in
         out_rows.append([_cell(_joined(band), page_no)]
                         + [_cell(_joined(cells_at[(b, k)]) if (b, k) in cells_at else None, page_no)
                            for k in range(len(cols))])
-    bottom = max(c.bottom for c in [*labels, *values, *(h[-1] for h in heads)])
+    bottom = max(c.bottom for c in [*labels, *values, *cols])
     x0 = min(label_x0, cols[0].x0)
-    return TableRegion(page=page_no, bbox=(x0, header.top, right, bottom), rows=out_rows), taken + body
-
-
-def _heading_wraps(rows: list[_Row], j: int, heads: list[list[_Cell]], reach0: float, right: float,
-                   pats: Patterns, s: ExtractSettings, taken: list[_Row]) -> int:
-    """Rows right under the heading row that carry the headings' wrapped lines (「度」 under
-    「R2 (2020) 年」): appended to `heads`, added to `taken`; returns the next row's index."""
-    last = taken[-1]
-    while j < len(rows):
-        row = rows[j]
-        cells = [c for c in row.cells if reach0 < c.cx < right]
-        if not cells:
-            j += 1
-            continue
-        if row.top - last.bottom > s.text_wrap_gap * row.size:
-            break
-        if any(kpi_row_kind(c.text, pats) or _is_figure(c) for c in cells):
-            break
-        under = [(h, c) for c in cells for h in heads if c.x1 > h[0].x0 and c.x0 < h[0].x1]
-        if not under:
-            break
-        for h, c in under:
-            h.append(c)
-        taken.append(row)
-        last = row
-        j += 1
-    return j
+    return TableRegion(page=page_no, bbox=(x0, head.rows[0].top, right, bottom), rows=out_rows), head.rows + body
 
 
 def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, right: float, bottom: float,
@@ -373,17 +403,35 @@ def attach_headers(regions: list[TableRegion], lines: list[Line], chars: CharInd
                  and sum(1 for c in r.cells if x0 - 1 <= c.cx <= x1 + 1 and year_of(c.text, pats)) >= need]
         if not above:
             continue
-        head = max(above, key=lambda r: r.bottom)
-        cells = [c for c in head.cells if x0 - 1 <= c.cx <= x1 + 1]
+        head = _heading_stack(max(above, key=lambda r: r.bottom), rows, region, s)
         row: list[Cell | None] = []
         for cell in region.rows[0]:
             if cell is None:
                 row.append(None)
                 continue
             cx0, _, cx1, _ = cell.bbox
-            hit = next((c for c in cells if cx0 - 1 <= c.cx <= cx1 + 1), None)
-            row.append(_cell(hit, region.page))
+            hits = [c for r in head for c in r.cells if cx0 - 1 <= c.cx <= cx1 + 1]
+            row.append(_cell(_joined(hits) if hits else None, region.page))
         region.rows.insert(0, row)
-        region.bbox = (x0, min(top, head.top), x1, region.bbox[3])
-        used.update(id(ln) for ln in head.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
+        region.bbox = (x0, min(top, head[0].top), x1, region.bbox[3])
+        used.update(id(ln) for r in head for ln in r.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
     return used
+
+
+def _heading_stack(head: _Row, rows: list[_Row], region: TableRegion, s: ExtractSettings) -> list[_Row]:
+    """The heading row and the rows just above it that hold the first lines of its wrapped
+    headings (「R2年」「度」 over 「(2020)」, 「単」 over 「位」): each of their cells within one
+    column of the grid. Top to bottom."""
+    x0, _, x1, _ = region.bbox
+    cols = [c.bbox for c in region.rows[0] if c is not None]
+    stack = [head]
+    for r in sorted((r for r in rows if (r.top + r.bottom) / 2 < head.top), key=lambda r: -r.bottom):
+        cells = [c for c in r.cells if c.x1 > x0 and c.x0 < x1]
+        if not cells:
+            continue
+        if stack[0].top - r.bottom > s.text_wrap_gap * r.size:
+            break
+        if not all(sum(1 for b in cols if c.x1 > b[0] + 1 and c.x0 < b[2] - 1) == 1 for c in cells):
+            break
+        stack.insert(0, r)
+    return stack
