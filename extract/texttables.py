@@ -237,7 +237,7 @@ def _heading(rows: list[_Row], i: int, years: list[_Cell], left: float, pats: Pa
         over, aside = [], []
         for c in cells:
             under = [col for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1]
-            if len(under) == 1:
+            if len(under) == 1 and under[0][0].x0 - c.size <= c.x0 and c.x1 <= under[0][0].x1 + c.size:
                 over.append((under[0], c))
             elif not under and c.x1 <= first:
                 aside.append(c)
@@ -324,7 +324,8 @@ def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: in
                            for k in range(len(cols))])
     bottom = max(c.bottom for c in [*labels, *values, *cols])
     x0 = min(label_x0, cols[0].x0)
-    return TableRegion(page=page_no, bbox=(x0, head.rows[0].top, right, bottom), rows=out_rows), head.rows + body
+    x1 = max(right, *(c.x1 for c in values))  # a wide value may stand out past its heading
+    return TableRegion(page=page_no, bbox=(x0, head.rows[0].top, x1, bottom), rows=out_rows), head.rows + body
 
 
 def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, right: float, bottom: float,
