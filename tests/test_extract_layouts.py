@@ -90,7 +90,7 @@ def _kpis_on(pdf_name: str, page_no: int) -> list:
 
 def test_kpi_grids_printed_without_rules_side_by_side():
     """zoo seed 194: borderless KPI grids, two side by side under 「令和2年度 令和3年度 令和2年度 …」."""
-    assert _kpis_on("zoo/zoo_00194.pdf", 10) == [
+    assert _kpis_on("zoo/v1/zoo_00194.pdf", 10) == [
         [(2020, 95, 201), (2021, 100, 183)], [(2020, 8, 8), (2021, 8, 8)], [(2020, 5, 10), (2021, 5, 10)]]
 
 
@@ -115,14 +115,14 @@ def _kpis_across(pdf_name: str, first: int, last: int) -> list:
 def test_a_table_going_on_without_its_label_cell_continues_the_section():
     """zoo seed 1, page 24: the Action list goes on at the top of the right panel in a row whose
     label cell is blank; item ⑥ is a paragraph of the section, not a table of its own."""
-    blocks = _blocks_across("zoo/zoo_00001.pdf", 24, 24)
+    blocks = _blocks_across("zoo/v1/zoo_00001.pdf", 24, 24)
     assert any(not isinstance(b, TableBlock) and b.text.startswith("⑥経営者の高齢化にともなう") for b in blocks)
 
 
 def test_two_items_side_by_side_in_a_cell_are_two_lines():
     """zoo seed 7, page 37: 「○工場夜景・…参加者数 ※年(1-12月)集計  ○産業観光ツアーの実施回数」 name
     the two KPI tables under them, left and right; read as one line, both took the first name."""
-    with pdfplumber.open(FIXTURES / "zoo" / "zoo_00007.pdf") as pdf:
+    with pdfplumber.open(FIXTURES / "zoo" / "v1" / "zoo_00007.pdf") as pdf:
         layout = layout_page(pdf.pages[36], 37, ExtractSettings(), PATS)
     texts = [ln.text for t in layout.items if hasattr(t, "rows") for r in t.rows for c in r if c for ln in c.lines]
     assert "○産業観光ツアーの実施回数" in texts
@@ -132,7 +132,7 @@ def test_two_items_side_by_side_in_a_cell_are_two_lines():
 def test_a_cell_cut_by_a_page_break_keeps_its_printed_order():
     """zoo seed 4, pages 53-54: the 主な成果・活動指標 cell goes on over the break; the name at the
     foot of page 53 comes before the grid at the top of page 54 (it was sorted by height alone)."""
-    blocks = _blocks_across("zoo/zoo_00004.pdf", 53, 54)
+    blocks = _blocks_across("zoo/v1/zoo_00004.pdf", 53, 54)
     name = next(i for i, b in enumerate(blocks) if not isinstance(b, TableBlock) and b.text == "○魅力あふれる個店創出事業による支援件数")
     grid = next(i for i, b in enumerate(blocks) if isinstance(b, TableBlock) and b.kind == "kpi"
                 and [(v.target, v.actual) for v in parse_kpis(b.grid, "", PATS)[0].values] == [(2, 2), (2, 1)])
@@ -142,7 +142,7 @@ def test_a_cell_cut_by_a_page_break_keeps_its_printed_order():
 def test_two_overview_tables_found_as_one_are_two_projects():
     """zoo seed 7, page 50: the rows of 中小企業融資制度事業 carried into the right panel and the
     table of 金融相談・指導事業 below them touch, and the table finder returns one table."""
-    tables = [b for b in _blocks_across("zoo/zoo_00007.pdf", 50, 50) if isinstance(b, TableBlock) and b.kind == "overview"]
+    tables = [b for b in _blocks_across("zoo/v1/zoo_00007.pdf", 50, 50) if isinstance(b, TableBlock) and b.kind == "overview"]
     names = [b.name for b in tables]
     assert "金融相談・指導事業(溝口事務所含む)" in names
     first = tables[names.index("金融相談・指導事業(溝口事務所含む)")]
@@ -151,20 +151,20 @@ def test_two_overview_tables_found_as_one_are_two_projects():
 
 @pytest.mark.parametrize("pdf_name, first, last, values", [
     # a grid nested in its label's cell, its 実績 row a ruled table of its own on the next page
-    ("zoo/zoo_00004.pdf", 19, 20, [(2020, 1, 1), (2021, 1, 1)]),
+    ("zoo/v1/zoo_00004.pdf", 19, 20, [(2020, 1, 1), (2021, 1, 1)]),
     # the year heading alone ends the cell; 目標 and 実績 open the next page
-    ("zoo/zoo_00004.pdf", 40, 41, [(2020, 4, 2), (2021, 4, 2)]),
+    ("zoo/v1/zoo_00004.pdf", 40, 41, [(2020, 4, 2), (2021, 4, 2)]),
     # 目標 and 実績 rows carried over together, under the project's repeated header rows
-    ("zoo/zoo_03381.pdf", 30, 31, [(2020, 2, 1), (2021, 2, 1)]),
+    ("zoo/v1/zoo_03381.pdf", 30, 31, [(2020, 2, 1), (2021, 2, 1)]),
     # zebra rows: the 実績 row is found apart from its grid, beside the other panel's text
-    ("zoo/zoo_00015.pdf", 16, 16, [(2020, 20, 21), (2021, 20, 35)]),
+    ("zoo/v1/zoo_00015.pdf", 16, 16, [(2020, 20, 21), (2021, 20, 35)]),
     # a grid atop the right panel, level with the left panel's large title (whose height spans
     # the 目標 and 実績 rows); its 実績 row is read apart and joined
-    ("zoo/zoo_00015.pdf", 10, 10, [(2020, 5, 10), (2021, 5, 10)]),
+    ("zoo/v1/zoo_00015.pdf", 10, 10, [(2020, 5, 10), (2021, 5, 10)]),
     # the year heading ends the left panel (the right panel goes on lower); 目標 and 実績 open the right
-    ("zoo/zoo_00019.pdf", 33, 33, [(2020, 1520000, 81000), (2021, 1520000, 90200)]),
+    ("zoo/v1/zoo_00019.pdf", 33, 33, [(2020, 1520000, 81000), (2021, 1520000, 90200)]),
     # the year heading level with the other panel's 「…〔平成30（2018）年度～令和3」: no heading there
-    ("zoo/zoo_00015.pdf", 44, 44, [(2020, 10000, 6833), (2021, 10000, 4332)]),
+    ("zoo/v1/zoo_00015.pdf", 44, 44, [(2020, 10000, 6833), (2021, 10000, 4332)]),
 ])
 def test_kpi_rows_cut_from_their_grid_are_joined_to_it(pdf_name, first, last, values):
     assert values in _kpis_across(pdf_name, first, last)
@@ -227,7 +227,7 @@ def test_evaluation_sheet_indicator_matrix():
 def test_a_table_row_cut_by_a_page_break_is_still_read_as_cells():
     """zoo seed 2, page 39: the last row (令和4年度の実施計画 | its items) has no bottom rule."""
     s = ExtractSettings()
-    with pdfplumber.open(FIXTURES / "zoo" / "zoo_00002.pdf") as pdf:
+    with pdfplumber.open(FIXTURES / "zoo" / "v1" / "zoo_00002.pdf") as pdf:
         regions = find_table_regions(pdf.pages[38], 39, s, PATS)
     last = max(regions, key=lambda r: r.bbox[1])
     assert PATS.heading(last.rows[0][0].text) == "next_plan"
@@ -260,3 +260,59 @@ def test_a_report_printed_twice_is_read_with_a_warning(tmp_path, caplog):
         report = parse_report(twice)
     assert [p.name for p in report.projects] == ["ウェルフェアイノベーション推進事業", "知的財産戦略の推進"] * 2
     assert any("more than once" in r.getMessage() and "知的財産戦略の推進" in r.getMessage() for r in caplog.records)
+
+
+# --- zoo renderings at full scale (fixtures/zoo/): narrow KPI grids whose cells wrap ---------
+
+def _paragraph_texts(blocks: list) -> list[str]:
+    return [b.text for b in blocks if not isinstance(b, (TableBlock, Label))]
+
+
+def test_borderless_grid_cells_wrapped_onto_lines_of_their_own():
+    """zoo seed 19, page 15: two rules-only grids side by side, each heading wrapped
+    (「R2 (2020) 年」 over 「度」), each label too (「目標」 over 「(件)」), the values centred between
+    the label's lines; the two grids stand at different heights."""
+    kpis = _kpis_across("zoo/zoo_00019.pdf", 15, 15)
+    assert [(2020, 95, 201), (2021, 100, 183)] in kpis
+    assert [(2020, 8, 8), (2021, 8, 8)] in kpis
+    assert "度" not in _paragraph_texts(_blocks_across("zoo/zoo_00019.pdf", 15, 15))
+
+
+def test_side_by_side_kpi_names_wrap_each_in_its_own_column():
+    """zoo seeds 19 (names on lines of their own) and 7 (names in a label's cell), page 15:
+    「●川崎市創業支援事業計画全体での創業実績件」 and 「●かわさき起業家オーディション等の開催回数」 printed side
+    by side, each wrapping onto a second line under itself."""
+    for pdf_name, page in (("zoo/zoo_00019.pdf", 15), ("zoo/zoo_00007.pdf", 15)):
+        texts = [t.lstrip("●・") for t in _paragraph_texts(_blocks_across(pdf_name, page, page))]
+        assert "川崎市創業支援事業計画全体での創業実績件数" in texts, pdf_name
+        assert "かわさき起業家オーディション等の開催回数" in texts, pdf_name
+
+
+def test_ruled_grid_heading_wrapped_over_three_lines_above_its_rules():
+    """zoo seed 7, page 15: only the 目標/実績 rows are boxed; the headings above the rules wrap
+    (「R2年」「度」「(2020)」, 「単」「位」). They head the grid, and no 「度」 is left to name it."""
+    blocks = _blocks_across("zoo/zoo_00007.pdf", 15, 15)
+    heads = [b.grid.rows[0][1:] for b in blocks if isinstance(b, TableBlock) and b.kind == "kpi"]
+    assert heads[0] == [["単位"], ["R2年度(2020)"], ["R3年度(2021)"]]
+    assert not any(t in ("度", "度 度", "単", "位") for t in _paragraph_texts(blocks))
+
+
+def test_a_value_standing_out_past_its_heading_stays_in_the_grid():
+    """zoo v1 seed 19, page 37: 「1,340,000 (10,000)」 is wider than its year heading; the line
+    stays in the grid instead of naming the grid below."""
+    blocks = _blocks_across("zoo/v1/zoo_00019.pdf", 37, 37)
+    assert not any(t.startswith("1,400,000") for t in _paragraph_texts(blocks))
+    assert [(2020, 1950000, 1400000), (2021, 1980000, 1340000)] in _kpis_across("zoo/v1/zoo_00019.pdf", 37, 37)
+
+
+def test_a_left_panel_line_in_the_foot_margin_reads_before_the_right_panel():
+    """zoo seed 15, page 14: the name 「●ウェルフェアイノベーションフォーラムの開催回数」 is the left panel's
+    last line, low enough to be taken for a footer first; its grid opens the right panel. The
+    name comes back before that grid, not after the right panel's tables."""
+    blocks = _blocks_across("zoo/zoo_00015.pdf", 12, 16)  # enough pages to tell running headers
+    at = next(i for i, b in enumerate(blocks) if not isinstance(b, (TableBlock, Label))
+              and b.text.endswith("ウェルフェアイノベーションフォーラムの開催回数"))
+    nxt = blocks[at + 1]
+    assert isinstance(nxt, TableBlock) and nxt.kind == "kpi"
+    assert [(v.fiscal_year, v.target, v.actual) for ind in parse_kpis(nxt.grid, "", PATS) for v in ind.values] == [
+        (2020, 1, 1), (2021, 1, 1)]

@@ -25,18 +25,19 @@ MARGIN = 1.0  # points below today's level: room for harmless changes in tie-bre
 
 def renderings() -> list[Path]:
     out = []
-    for folder in (FIXTURES / "zoo", FIXTURES / "zoo" / "heldout"):
+    for folder in (FIXTURES / "zoo", FIXTURES / "zoo" / "heldout", FIXTURES / "zoo" / "v1"):
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         out += [folder / e["file"] for e in manifest.values()]
     return out + sorted((FIXTURES / "calc").glob("*.pdf"))
 
 
 def _score(pdf: Path) -> tuple[str, dict[str, float]]:
+    """(the rendering's path under fixtures/, as the floors file names it; its metrics)"""
     from hokoku.extract import parse_report
 
     truth = json.loads(TRUTH.read_text(encoding="utf-8"))
     metrics = scoring.score(truth, parse_report(pdf).to_dict())
-    return pdf.name, {m.label: m.value for m in metrics}
+    return pdf.relative_to(FIXTURES).as_posix(), {m.label: m.value for m in metrics}
 
 
 def main(argv: list[str] | None = None) -> int:
