@@ -98,7 +98,7 @@ class PageLayout:
     images: list[BBox] = field(default_factory=list)
     printed: int | None = None
     running: list[str] = field(default_factory=list)  # running header/footer texts
-    gutter: tuple[float, float] | None = None
+    gutter: tuple[float, float] | None = None  # the page's own; after order_pages, the one it is read with
     char_count: int = 0
     text: str = ""  # all text of the page, for garbled-text checks
 
@@ -604,6 +604,7 @@ def order_pages(pages: list[PageLayout], s: ExtractSettings) -> None:
             g1 = statistics.median(g[1] for g in found)
             if not any(it.bbox[0] < g0 and it.bbox[2] > g1 for it in p.items):
                 gutter = (g0, g1)
+        p.gutter = gutter
         p.items = reading_order(p.items, gutter)
 
 
@@ -650,6 +651,7 @@ def mark_margins(pages: list[PageLayout], s: ExtractSettings) -> None:
     need = max(s.repeat_min_pages, int(s.repeat_share * len(pages)))
     for p in pages:
         numbers = []
+        content: list[Line] = []
         for ln in p.margin_lines:
             m = PAGE_NUMBER.match(ln.text)
             if m:
@@ -657,29 +659,11 @@ def mark_margins(pages: list[PageLayout], s: ExtractSettings) -> None:
             elif counts[_margin_key(ln.text)] >= need or len(pages) < s.repeat_min_pages:
                 p.running.append(ln.text)
             else:
-                # a margin line that does not repeat is content (e.g. a title near the top)
-                p.items.insert(_insert_pos(p.items, ln), ln)
+                content.append(ln)  # a margin line that does not repeat is content (e.g. a title near the top)
+        if content:  # read in its panel, as the page's own lines are
+            p.items = reading_order([*p.items, *content], p.gutter)
         if numbers:
             p.printed = max(numbers)[1]  # the lowest one on the page
-
-
-def _insert_pos(items: list, ln: Line) -> int:
-    """Where a margin line that is content goes in the page's reading order: before the first
-    item below it in its own panel (judged by where the right panel starts); a line of the
-    left panel at the foot of the page goes before the right panel at the latest."""
-    rights = [it.bbox[0] for it in items if getattr(it, "column", "single") == "right"]
-    if rights:
-        edge = min(rights)
-        if ln.x1 <= edge + 1:
-            ln.column = "left"
-        elif ln.x0 >= edge - 1:
-            ln.column = "right"
-    for i, it in enumerate(items):
-        column = getattr(it, "column", "single")
-        if (it.top > ln.top and (ln.column == "single" or column in ("single", ln.column))) \
-                or (ln.column == "left" and column == "right"):
-            return i
-    return len(items)
 
 
 def assign_columns(pages: list[PageLayout]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from .layout import Line, TableRegion
 from .normalize import join_lines
-from .patterns import LINE_MARKERS, Patterns
+from .patterns import LINE_MARKERS, NO_LINE_START, SENTENCE_END, Patterns
 from .settings import ExtractSettings
 
 
@@ -63,6 +63,26 @@ def _leading_word_width(ln: Line) -> float:
     if not m:
         return 0.0
     return sum(ASCII_WIDTH if c < "\u0080" else 1.0 for c in m.group()) * ln.size
+
+
+def _opening_width(ln: Line) -> float:
+    """Estimated width of what the line opens with that the wrap could not have left on the
+    line above: an unbreakable run, or the first character with the punctuation after it that
+    may not open a line (「し、」)."""
+    word = _leading_word_width(ln)
+    if word:
+        return word
+    text = ln.text.lstrip()
+    n = 1
+    while n < len(text) and text[n] in NO_LINE_START:
+        n += 1
+    return n * ln.size
+
+
+def _sentence_ended_short(prev: Line, cur: Line, right: float, s: ExtractSettings) -> bool:
+    """`prev` closes a sentence and `cur` would have had room to open on it: a paragraph ended."""
+    return (prev.text.rstrip().endswith(SENTENCE_END)
+            and right - prev.x1 > _opening_width(cur) + s.sentence_fit_tol * prev.size)
 
 
 def line_pitch(stream: list) -> float:
@@ -234,6 +254,7 @@ def cell_line_groups(lines: list[Line], s: ExtractSettings) -> list[list[Line]]:
         if prev is not None and (id(ln) in joined or (
             not starts_item(ln.text)
             and prev.x1 >= right - s.line_end_slack * prev.size - _leading_word_width(ln)
+            and not _sentence_ended_short(prev, ln, right, s)
             and abs(prev.size - ln.size) <= s.same_size_tol
             and (ln.page != prev.page or ln.top - prev.bottom <= pitch + s.cell_para_gap * ln.size)
         )):

@@ -15,6 +15,9 @@ LINE_MARKERS = re.compile(
     r"|[（(][0-9一二三四五六七八九十]{1,2}[)）]|[【〈<＜]|[0-9]{1,2}[.．]\s)"
 )
 
+SENTENCE_END = ("。", "！", "？")  # what closes a Japanese sentence
+NO_LINE_START = "、。，．）」』】〕〉》・ー！？：；ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞ"
+"""Characters a line may not open with (kinsoku): a wrap carries the character before them over too."""
 
 # An English tag in brackets after or before a label: 「事業計画（Plan）」, 「【Check】主な検証意見」.
 _BRACKETED_TAG = re.compile(r"[（(［\[【〔〈<＜]([A-Za-z][A-Za-z・/&]*)[）)］\]】〕〉>＞]")

@@ -57,6 +57,10 @@ class ExtractSettings:
     """A gap wider than the document's usual line pitch by this × font size ends a paragraph."""
     line_end_slack: float = 2.0
     """A line ending within this × font size of its column's right edge continues on the next line."""
+    sentence_fit_tol: float = 0.25
+    """A line closing a sentence (「。」) that stops short of the right edge by more than what opens
+    the next line, plus this × font size, ends its paragraph: a wrap falls short only by what did
+    not fit, so there the writer broke the line."""
     para_gap: float = 1.0
     """A vertical gap larger than this × font size between lines ends a paragraph."""
     cell_text_pad: float = 1.5

@@ -14,7 +14,7 @@ from conftest import FIXTURES, ROOT
 from hokoku.extract import parse_report
 from hokoku.extract.errors import InputError
 from hokoku.extract.blocks import Label, TableBlock, split_para
-from hokoku.extract.layout import Line, find_table_regions, layout_page, mark_margins, order_pages
+from hokoku.extract.layout import Line, PageLayout, find_table_regions, layout_page, mark_margins, order_pages
 from hokoku.extract.paragraphs import build_paragraphs, cell_paragraphs
 from hokoku.extract.structure import to_blocks
 from hokoku.extract.patterns import load_patterns
@@ -316,3 +316,50 @@ def test_a_left_panel_line_in_the_foot_margin_reads_before_the_right_panel():
     assert isinstance(nxt, TableBlock) and nxt.kind == "kpi"
     assert [(v.fiscal_year, v.target, v.actual) for ind in parse_kpis(nxt.grid, "", PATS) for v in ind.values] == [
         (2020, 1, 1), (2021, 1, 1)]
+
+def test_a_cell_line_closing_a_sentence_with_room_left_ends_its_paragraph():
+    """zoo seed 2 at full scale, 14条's opinions: 「…検討すべきである。」 stops 1.7 characters short
+    of the cell's longest line, within the old two-character slack, yet 「若」 would have fitted:
+    the next opinion begins there. A line stopping short only by what could not open it goes on."""
+    def line(text: str, x1: float, top: float) -> Line:
+        return Line(text=text, x0=140.5, top=top, x1=x1, bottom=top + 8.5, size=8.5, heavy=True, page=9,
+                    col_left=136.3, col_right=553.2, column="cell")
+
+    s = ExtractSettings()
+    lines = [line("成長した企業の移転候補地が市内に少ないことは依然として課題である。技術力のある企業を市内に留める", 548.3, 730.5),
+             line("べく、KBIC以外のインキュベーション施設なども含め、市内に定着できる支援策を検討すべきである。", 534.0, 744.0),
+             line("若者は危機感を持ってSDGsに取り組んでいる印象があり、SDGsやデジタル化への取組に大きな動きが生", 540.8, 759.8),
+             line("まれつつあることから、工業振興にあたっては若者の意見も取り入れながらこれらの取組を進めていくべき", 548.3, 773.3)]
+    paras = cell_paragraphs(lines, s)
+    assert len(paras) == 2 and paras[0].endswith("検討すべきである。") and paras[1].startswith("若者は危機感を持って")
+    kinsoku = [lines[0], line("べく、KBIC以外のインキュベーション施設なども含め、市内に定着できる支援策である。", 534.0, 744.0),
+               line("し、SDGsやデジタル化への取組に大きな動きが生まれつつある。", 400.0, 759.8)]
+    assert len(cell_paragraphs(kinsoku, s)) == 1  # 「し、」 may not be parted: it did not fit
+
+
+def test_margin_lines_are_read_in_their_panel():
+    """zoo seed 15 at full scale, pages 13 and 39: a page nearly empty, its first lines in the top
+    margin. The bullet there hangs left of its panel's text and was read as spanning both panels,
+    before the left panel's 「進する。」; 「令和4年度の実施計画」 atop the left panel was read after
+    the right panel's items, which it heads."""
+    def line(text: str, x0: float, top: float, page: int) -> Line:
+        return Line(text=text, x0=x0, top=top, x1=x0 + 225.0, bottom=top + 9.5, size=9.0, heavy=False, page=page)
+
+    s = ExtractSettings()
+    panels = PageLayout(index=12, width=595.0, height=842.0, gutter=(281.0, 310.0),
+                        items=[line(f"左{i}", 52.2, 100.0 + 15 * i, 12) for i in range(6)]
+                        + [line(f"右{i}", 320.4, 100.0 + 15 * i, 12) for i in range(6)])
+    p13 = PageLayout(index=13, width=595.0, height=842.0,
+                     items=[line("進する。", 52.2, 62.1, 13), line("材を育成するため、産業界との連携により小・中学生", 320.4, 62.1, 13),
+                            line("向けのアントレプレナーシッププログラムを実施す", 320.4, 76.4, 13)],
+                     margin_lines=[line("に、投資家等とのマッチング機会を提供し、成長を促", 52.2, 47.1, 13),
+                                   line("●将来の川崎市、日本の産業を担い世界で活躍できる人", 310.9, 47.1, 13)])
+    p39 = PageLayout(index=39, width=595.0, height=842.0,
+                     items=[line("題対応等への支援", 320.4, 62.1, 39), line("●地域活性化による魅力あるまちづくりの推進", 310.9, 79.4, 39)],
+                     margin_lines=[line("●商店街やエリアの魅力を高めるイベント事業や地域課", 310.9, 47.1, 39),
+                                   line("令和4年度の実施計画", 46.7, 47.9, 39)])
+    pages = [panels, p13, p39]
+    order_pages(pages, s)
+    mark_margins(pages, s)
+    assert [ln.text[:4] for ln in p13.items] == ["に、投資", "進する。", "●将来の", "材を育成", "向けのア"]
+    assert [ln.text[:4] for ln in p39.items] == ["令和4年", "●商店街", "題対応等", "●地域活"]
