@@ -111,7 +111,7 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
         left = float("-inf")
         for g in groups:
             region, taken = _grid(rows, i, g, left, page_no, pats, s)
-            if region is None and _cut_heading(rows, i, groups, pats, s):
+            if region is None:
                 region, taken = _heading_only(rows, i, g, left, page_no, pats, s)
             if region is not None:
                 regions.append(region)
@@ -144,24 +144,11 @@ def _figures(cells: list[_Cell], s: ExtractSettings) -> bool:
     return bool(numbers) and all(c in numbers or len(c.text.strip()) <= s.unit_chars for c in cells)
 
 
-def _cut_heading(rows: list[_Row], i: int, groups: list[list[_Cell]], pats: Patterns, s: ExtractSettings) -> bool:
-    """Row i is a bare year heading that ends its column: a grid cut by a page or panel break
-    (its 目標/実績 rows follow on the next page or panel)."""
-    head = _heading_cells(rows[i], groups, s)
-    return _bare_heading(head, pats, s) and _last_in_column(rows, i, head)
-
-
-def _heading_cells(row: _Row, groups: list[list[_Cell]], s: ExtractSettings) -> list[_Cell]:
-    """The cells of a heading row within its grids' reach (not the other panel's text)."""
-    x0 = min(g[0].x0 for g in groups) - s.text_label_room * groups[0][0].size
-    x1 = max(g[-1].x1 for g in groups)
-    return [c for c in row.cells if x0 <= c.cx <= x1]
-
-
-def _last_in_column(rows: list[_Row], i: int, cells: list[_Cell]) -> bool:
-    """Nothing is printed below row i within the width of `cells` (the other panel may go on)."""
+def _last_in_column(rows: list[_Row], last: _Row, cells: list[_Cell]) -> bool:
+    """Nothing is printed below the row `last` within the width of `cells` (the other panel
+    may go on)."""
     x0, x1 = min(c.x0 for c in cells), max(c.x1 for c in cells)
-    return not any(c.x1 > x0 and c.x0 < x1 for r in rows[i + 1:] for c in r.cells)
+    return not any(c.x1 > x0 and c.x0 < x1 for r in rows if r.top > last.bottom for c in r.cells)
 
 
 def _bare_heading(cells: list[_Cell], pats: Patterns, s: ExtractSettings) -> bool:
@@ -266,10 +253,14 @@ def _heading(rows: list[_Row], i: int, years: list[_Cell], left: float, pats: Pa
 
 
 def _heading_only(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: int, pats: Patterns,
-                  s: ExtractSettings) -> tuple[TableRegion, list[_Row]]:
-    """A grid's heading alone (its 目標/実績 rows follow past a break)."""
+                  s: ExtractSettings) -> tuple[TableRegion | None, list[_Row]]:
+    """A grid's heading alone, ending its column: a grid cut by a page or panel break (its
+    目標/実績 rows follow on the next page or panel). None when the heading is not bare (a
+    sentence naming years) or text goes on below it."""
     head = _heading(rows, i, years, left, pats, s)
     cells = head.cells
+    if not (_bare_heading(cells, pats, s) and _last_in_column(rows, head.rows[-1], cells)):
+        return None, []
     right = years[-1].x1 + s.text_cell_gap * years[-1].size
     bbox = (cells[0].x0, head.rows[0].top, right, head.rows[-1].bottom)
     return TableRegion(page=page_no, bbox=bbox, rows=[[_cell(None, page_no)] + [_cell(c, page_no) for c in cells]]), head.rows
@@ -420,19 +411,31 @@ def attach_headers(regions: list[TableRegion], lines: list[Line], chars: CharInd
 
 
 def _heading_stack(head: _Row, rows: list[_Row], region: TableRegion, s: ExtractSettings) -> list[_Row]:
-    """The heading row and the rows just above it that hold the first lines of its wrapped
-    headings (「R2年」「度」 over 「(2020)」, 「単」 over 「位」): each of their cells within one
-    column of the grid. Top to bottom."""
-    x0, _, x1, _ = region.bbox
+    """The heading row and the rows just above and below it (down to the rules) that hold the
+    other lines of its wrapped headings (「R2年」「度」 over 「(2020)」, 「単」 over 「位」, 「2020」
+    over 「年度」): each of their cells within one column of the grid. Top to bottom."""
+    x0, top, x1, _ = region.bbox
     cols = [c.bbox for c in region.rows[0] if c is not None]
     stack = [head]
-    for r in sorted((r for r in rows if (r.top + r.bottom) / 2 < head.top), key=lambda r: -r.bottom):
+
+    def wrapped(r: _Row, gap: float) -> bool | None:
+        """None: nothing of r over the grid; else whether r holds wrapped heading lines."""
         cells = [c for c in r.cells if c.x1 > x0 and c.x0 < x1]
         if not cells:
-            continue
-        if stack[0].top - r.bottom > s.text_wrap_gap * r.size:
+            return None
+        return gap <= s.text_wrap_gap * r.size and all(
+            sum(1 for b in cols if c.x1 > b[0] + 1 and c.x0 < b[2] - 1) == 1 for c in cells)
+
+    for r in sorted((r for r in rows if (r.top + r.bottom) / 2 > head.bottom and r.bottom <= top + 1), key=lambda r: r.top):
+        ok = wrapped(r, r.top - stack[-1].bottom)
+        if ok is False:
             break
-        if not all(sum(1 for b in cols if c.x1 > b[0] + 1 and c.x0 < b[2] - 1) == 1 for c in cells):
+        if ok:
+            stack.append(r)
+    for r in sorted((r for r in rows if (r.top + r.bottom) / 2 < head.top), key=lambda r: -r.bottom):
+        ok = wrapped(r, stack[0].top - r.bottom)
+        if ok is False:
             break
-        stack.insert(0, r)
+        if ok:
+            stack.insert(0, r)
     return stack

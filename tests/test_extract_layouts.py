@@ -363,3 +363,15 @@ def test_margin_lines_are_read_in_their_panel():
     mark_margins(pages, s)
     assert [ln.text[:4] for ln in p13.items] == ["に、投資", "進する。", "●将来の", "材を育成", "向けのア"]
     assert [ln.text[:4] for ln in p39.items] == ["令和4年", "●商店街", "題対応等", "●地域活"]
+
+
+def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
+    """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
+    alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
+    digit by digit (「18,0」「10,0」「00」), open the right panel. Below them, a ruled grid's
+    heading over its rules wraps under its year line (「2020」 over 「年度」)."""
+    assert [(2020, 18010000, 12760000), (2021, 18560000, 10680000)] in _kpis_across("zoo/zoo_00001.pdf", 54, 55)
+    assert [(2020, 1950000, 1400000), (2021, 1980000, 1340000)] in _kpis_across("zoo/zoo_00001.pdf", 54, 55)
+    heads = [b.grid.rows[0][1:] for b in _blocks_across("zoo/zoo_00001.pdf", 54, 54)
+             if isinstance(b, TableBlock) and b.kind == "kpi"]
+    assert [["単位"], ["2020年度"], ["2021年度"]] in heads
