@@ -50,7 +50,9 @@ class Parsed:
 
 def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list[Line | TableRegion | list[TableRegion] | None]:
     """All items in reading order, None between pages; a table continued on the next page
-    (it opens the page and lines up with the table that closed the previous one) joins it."""
+    (it opens the page and lines up with the table that closed the previous one) joins it.
+    KPI rows cut off from a grid are left to `_join_cut_kpis`: the grid that closed the page
+    need not be theirs when grids stood side by side."""
     out: list = []
     titles = _print_titles(pages, s, pats)
     for p in pages:
@@ -65,7 +67,8 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
             if isinstance(it, TableRegion):
                 last = _last_real(out)
                 if first and isinstance(last, list) and last[-1].page in (it.page, it.page - 1) \
-                        and _same_columns(last[-1], it, s) and not _starts_new_table(last[0], it):
+                        and _same_columns(last[-1], it, s) and not _starts_new_table(last[0], it) \
+                        and not (_kpi_rows_only(it, pats) and _ends_at_target(last[-1], pats)):
                     last.append(it)
                 else:
                     out.append([it])
@@ -123,7 +126,8 @@ def _join_cut_kpis(stream: list, pats: Patterns) -> list:
         if all(above):  # on the grids' own page: each piece goes under its own grid
             near = above
         else:
-            near = [g for g in open_grids if g.page in (page, page - 1)][-len(batch):]
+            near = _left_to_right([g for g in open_grids if g.page in (page, page - 1)][-len(batch):])
+            batch[:] = _left_to_right(batch)
         if len(near) == len(batch) and len(set(map(id, near))) == len(near) and all(g.width == len(b[0].rows[0]) for g, b in zip(near, batch)):
             for g, b in zip(near, batch):
                 g.attach(b[0])
@@ -132,18 +136,43 @@ def _join_cut_kpis(stream: list, pats: Patterns) -> list:
             out.extend(batch)  # no grid to finish: the rows stay a table of their own
         batch.clear()
 
+    held: list[Line] = []  # lines printed level with the pieces (a heading's line the break carried over)
     for it in stream:
         if isinstance(it, list) and len(it) == 1 and (it[0].continues or _kpi_rows_only(it[0], pats)):
             batch.append(it)
             continue
+        if batch and isinstance(it, Line) and _level_with(it, batch):
+            held.append(it)
+            continue
         if batch and it is not None:
             flush()
+            out.extend(held)
+            held.clear()
         if isinstance(it, list):
             open_grids = (open_grids + _open_grids(it, pats))[-KPI_PIECES:]
         out.append(it)
     if batch:
         flush()
-    return out
+    return out + held
+
+
+def _level_with(line: Line, batch: list[list[TableRegion]]) -> bool:
+    """The line stands on the last piece's page between the top and the foot of the pieces."""
+    pieces = [b[0] for b in batch if b[0].page == batch[-1][0].page]
+    return line.page == pieces[0].page and min(r.bbox[1] for r in pieces) <= line.top < max(r.bbox[3] for r in pieces)
+
+
+def _left_to_right(items: list) -> list:
+    """Grids (or pieces) of one page that stand side by side, their widths apart, in printed
+    order left to right: the taller name of one may push it below the other, so the reading
+    order (top first) need not be. Others keep their order."""
+    def box(it) -> tuple[int, tuple[float, float, float, float]]:
+        r = it[0] if isinstance(it, list) else it
+        return r.page, r.bbox
+
+    ordered = sorted(items, key=lambda it: box(it)[1][0])
+    apart = all(box(a)[0] == box(b)[0] and box(b)[1][0] >= box(a)[1][2] - 1 for a, b in zip(ordered, ordered[1:]))
+    return ordered if apart else items
 
 
 def _grid_above(grids: list[_OpenGrid], piece: TableRegion) -> _OpenGrid | None:

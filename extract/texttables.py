@@ -85,12 +85,13 @@ def _heading_year(text: str, pats: Patterns, s: ExtractSettings) -> int | None:
     return year_of(text, pats) if len(normalize_text(text)) <= s.year_heading_chars else None
 
 
-def _groups(header: _Row, pats: Patterns, s: ExtractSettings) -> list[list[_Cell]]:
-    """The year cells of a header row, one list per grid (years start over for the next)."""
+def _groups(header: _Row, pats: Patterns, s: ExtractSettings, read: set[int]) -> list[list[_Cell]]:
+    """The year cells of a header row, one list per grid (years start over for the next);
+    cells in `read` (ids) are a wrapped line of a grid's heading already read."""
     groups: list[list[_Cell]] = []
     last = None
     for cell in header.cells:
-        y = _heading_year(cell.text, pats, s)
+        y = _heading_year(cell.text, pats, s) if id(cell) not in read else None
         if y is None:
             continue
         if last is None or y <= last:
@@ -106,8 +107,9 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
     rows = _rows(lines, chars, s)
     regions: list[TableRegion] = []
     used: set[int] = set()
+    read: set[int] = set()  # cells of the grids found
     for i, header in enumerate(rows):
-        groups = _groups(header, pats, s)
+        groups = _groups(header, pats, s, read)
         left = float("-inf")
         for g in groups:
             region, taken = _grid(rows, i, g, left, page_no, pats, s)
@@ -118,6 +120,7 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
                 x0, _, x1, _ = region.bbox
                 for row in taken:
                     used.update(id(ln) for ln in row.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
+                    read.update(id(c) for c in row.cells if x0 - 1 <= c.cx <= x1 + 1)
             left = g[-1].x1
     regions += _orphans(rows, used, page_no, pats, s)
     return regions, used
@@ -210,6 +213,7 @@ def _heading(rows: list[_Row], i: int, years: list[_Cell], left: float, pats: Pa
     reach0 = max(left, first - s.text_label_room * years[0].size)
     right = years[-1].x1 + s.text_cell_gap * years[-1].size
     cols = [[c] for c in years]
+    side = [c for c in rows[i].cells if reach0 < c.cx and c.x1 <= first]
     found: list[tuple[_Row, list[tuple[list[_Cell], _Cell]], list[_Cell]]] = []  # row, over a year, aside
 
     def wrap(row: _Row, edge: _Row) -> bool:
@@ -217,19 +221,25 @@ def _heading(rows: list[_Row], i: int, years: list[_Cell], left: float, pats: Pa
         if not cells:
             return True  # the other panel's line: look on
         gap = row.top - edge.bottom if row.top >= edge.top else edge.top - row.bottom
-        if gap > s.text_wrap_gap * row.size or any(
-                kpi_row_kind(c.text, pats) or _is_figure(c) or len(normalize_text(c.text)) > s.year_heading_chars
-                for c in cells):
+        if gap > s.text_wrap_gap * row.size or any(kpi_row_kind(c.text, pats) for c in cells):
             return False
         over, aside = [], []
         for c in cells:
             under = [col for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1]
-            if len(under) == 1 and under[0][0].x0 - c.size <= c.x0 and c.x1 <= under[0][0].x1 + c.size:
+            if c.x1 <= first:
+                # left of the years: the 単位 heading's lines stand over one another; other
+                # text there is a grid beside this one, printed at another height
+                stack = side + [a for f in found for a in f[2]]
+                if not (_is_figure(c) or _heading_year(c.text, pats, s)) \
+                        and (not stack or any(c.x1 > a.x0 and c.x0 < a.x1 for a in stack)):
+                    aside.append(c)
+            elif len(under) == 1 and under[0][0].x0 - c.size <= c.x0 and c.x1 <= under[0][0].x1 + c.size \
+                    and not _is_figure(c) and len(normalize_text(c.text)) <= s.year_heading_chars:
                 over.append((under[0], c))
-            elif not under and c.x1 <= first:
-                aside.append(c)
             else:
                 return False
+        if not (over or aside):
+            return False
         found.append((row, over, aside))
         return True
 
@@ -239,7 +249,7 @@ def _heading(rows: list[_Row], i: int, years: list[_Cell], left: float, pats: Pa
     j = i + 1
     while j < len(rows) and wrap(rows[j], max([rows[i], *(f[0] for f in found)], key=lambda r: r.bottom)):
         j += 1
-    side = [c for c in rows[i].cells if reach0 < c.cx and c.x1 <= first] + [c for f in found for c in f[2]]
+    side += [c for f in found for c in f[2]]
     unit = _joined(side) if side else None
     if unit is None or not pats.kpi_unit_header.match(normalize_text(unit.text)):
         side = []  # lines beside the years that do not read 単位: a name's last line, not the heading's

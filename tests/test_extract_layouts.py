@@ -375,3 +375,21 @@ def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     heads = [b.grid.rows[0][1:] for b in _blocks_across("zoo/zoo_00001.pdf", 54, 54)
              if isinstance(b, TableBlock) and b.kind == "kpi"]
     assert [["単位"], ["2020年度"], ["2021年度"]] in heads
+
+
+@pytest.mark.parametrize("pdf_name, pages", [("zoo/zoo_00001.pdf", (66, 69)), ("zoo/zoo_00007.pdf", (65, 68))])
+def test_side_by_side_headings_at_two_heights_get_their_own_rows(pdf_name, pages, tmp_path):
+    """zoo seeds 1 and 7, 国際環境産業推進事業: two grids side by side end the left panel with their
+    headings alone, the right one higher (its name is one line, the left's two); their rows
+    open the right panel, the right piece first in reading order, in seed 7 with the left
+    heading's last line 「(2020) (2021)」 printed between them. Each grid gets its own rows."""
+    from pypdf import PdfWriter
+
+    excerpt = tmp_path / "excerpt.pdf"
+    writer = PdfWriter()
+    writer.append(str(FIXTURES / pdf_name), pages=pages)
+    writer.write(excerpt)
+    (project,) = parse_report(excerpt).projects
+    values = {i.name: [(v.fiscal_year, v.target, v.actual) for v in i.values] for i in project.indicators}
+    assert values["川崎国際環境技術展でのビジネスマッチング数"] == [(2020, 600, 110), (2021, 600, 356)]
+    assert values["川崎国際環境技術展の来場者数"] == [(2020, 10000, 6833), (2021, 10000, 4332)]
