@@ -339,7 +339,8 @@ def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, right: fl
     first = years[0].x0
     while j < len(rows):
         row = rows[j]
-        cells = [c for c in row.cells if reach0 < c.cx < right]
+        # figures left of the years are a grid beside this one, printed at another height
+        cells = [c for c in row.cells if reach0 < c.cx < right and (c.x1 > first or not _is_figure(c))]
         j += 1
         if not cells:
             continue

@@ -393,3 +393,10 @@ def test_side_by_side_headings_at_two_heights_get_their_own_rows(pdf_name, pages
     values = {i.name: [(v.fiscal_year, v.target, v.actual) for v in i.values] for i in project.indicators}
     assert values["川崎国際環境技術展でのビジネスマッチング数"] == [(2020, 600, 110), (2021, 600, 356)]
     assert values["川崎国際環境技術展の来場者数"] == [(2020, 10000, 6833), (2021, 10000, 4332)]
+
+
+def test_a_grid_beside_another_printed_lower_passes_over_its_figures():
+    """zoo seed 19, page 39: 「○商店街による安全安心事業への支援件数 (累計)」's grid stands lower than the
+    grid on its left (its name wraps); the left grid's figures, printed between its heading
+    and its first label, are not this grid's and do not end it."""
+    assert [(2020, 45, 47), (2021, 45, 48)] in _kpis_across("zoo/zoo_00019.pdf", 39, 39)
