@@ -139,7 +139,10 @@ def _join_cut_kpis(stream: list, pats: Patterns) -> list:
     held: list[Line] = []  # lines printed level with the pieces (a heading's line the break carried over)
     for it in stream:
         if isinstance(it, list) and len(it) == 1 and (it[0].continues or _kpi_rows_only(it[0], pats)):
-            batch.append(it)
+            if batch and _under(batch[-1][0], it[0]):
+                _extend(batch[-1][0], it[0])  # 目標 and 実績 carried over one under the other
+            else:
+                batch.append(it)
             continue
         if batch and isinstance(it, Line) and _level_with(it, batch):
             held.append(it)
@@ -154,6 +157,18 @@ def _join_cut_kpis(stream: list, pats: Patterns) -> list:
     if batch:
         flush()
     return out + held
+
+
+def _under(a: TableRegion, b: TableRegion) -> bool:
+    """Piece b stands right under piece a, in the same columns (as many cells, the same span)."""
+    return (a.page == b.page and len(a.rows[-1]) == len(b.rows[0]) and b.bbox[1] >= a.bbox[3] - 1
+            and b.bbox[1] - a.bbox[3] <= b.bbox[3] - b.bbox[1]
+            and min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0]) >= 0.8 * min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0]))
+
+
+def _extend(a: TableRegion, b: TableRegion) -> None:
+    a.rows += b.rows
+    a.bbox = (min(a.bbox[0], b.bbox[0]), a.bbox[1], max(a.bbox[2], b.bbox[2]), b.bbox[3])
 
 
 def _level_with(line: Line, batch: list[list[TableRegion]]) -> bool:

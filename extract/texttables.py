@@ -285,7 +285,7 @@ def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: in
     lines up with."""
     size = years[0].size
     first = years[0].x0
-    right = years[-1].x1 + s.text_cell_gap * years[-1].size
+    right = years[-1].x1 + s.text_col_reach * size  # values may be set flush right, past their heading
     reach0 = max(left, first - s.text_label_room * size)
     head = _heading(rows, i, years, left, pats, s)
     cols = head.cells
@@ -302,8 +302,8 @@ def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: in
     bands: list[list[_Cell]] = [[c] for c in sorted(labels, key=lambda c: c.top)]
     values: list[_Cell] = []
     for c in sorted((c for r in body for c in r.cells if label_x0 - size <= c.cx < right), key=lambda c: c.top):
-        if any(c is b[0] for b in bands):
-            continue
+        if any(c is b[0] for b in bands) or (c.x1 > first and kpi_row_kind(c.text, pats)):
+            continue  # a label of this grid, or of the grid beside it
         if c.x1 <= first + 1 and not _is_figure(c):
             band = next((b for b in reversed(bands) if b[0].top <= c.top), None)
             if band is not None and c.top - band[-1].bottom <= s.text_wrap_gap * c.size:

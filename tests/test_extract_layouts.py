@@ -400,3 +400,16 @@ def test_a_grid_beside_another_printed_lower_passes_over_its_figures():
     grid on its left (its name wraps); the left grid's figures, printed between its heading
     and its first label, are not this grid's and do not end it."""
     assert [(2020, 45, 47), (2021, 45, 48)] in _kpis_across("zoo/zoo_00019.pdf", 39, 39)
+
+
+def test_values_set_flush_right_past_their_heading():
+    """zoo seed 194, page 32: 「47（新規29件・変更18件）」 widens the 令和3年度 column, so its 目標 「100件」,
+    set flush right, stands past the heading's right edge; it is still that year's target."""
+    assert [(2020, 100, 59), (2021, 100, 47)] in _kpis_across("zoo/zoo_00194.pdf", 32, 32)
+
+
+def test_target_and_actual_rows_carried_over_as_two_pieces_join_as_one():
+    """zoo seed 15, page 20: the heading ends the left panel; the right panel opens with the
+    目標 row (its zebra shading read as a ruled table) and the 実績 row under it (read from
+    the text). The two are one piece of one grid, not two grids' pieces side by side."""
+    assert [(2020, 12, 11), (2021, 12, 12)] in _kpis_across("zoo/zoo_00015.pdf", 20, 20)
