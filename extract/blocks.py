@@ -120,18 +120,24 @@ def split_para(p: Para, pats: Patterns) -> list[Block]:
 
 def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """Content of one cell: paragraphs (items split at bullets and circled numbers) and the
-    tables nested in it, in printed order. A paragraph that is a label (two labels merged into
-    one cell by a spreadsheet's page break) is a label."""
+    tables nested in it, in printed order, column by column where tables stand side by side.
+    A paragraph that is a label (two labels merged into one cell by a spreadsheet's page
+    break) is a label."""
     stacked = _stacked_labels(cell, pats)
     if stacked:
         return stacked
+    return [b for lines, tables in _columns_of(cell) for b in _column_blocks(lines, tables, pats, s)]
+
+
+def _column_blocks(lines: list[Line], tables: list[TableRegion], pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """The paragraphs and tables of one column of a cell, in printed order."""
     paras: list[Block] = [Label(k, p.page, p.bbox, p.text) if (k := pats.heading(p.text)) in CELL_PARA_LABELS else p
-                          for p in _cell_paras(cell, s)]
-    if not cell.tables:
+                          for p in _paras_of(lines, s)]
+    if not tables:
         return paras
     # in printed order: page first (a cell whose row a page break cut holds both pages' parts)
     placed: list[tuple[tuple[int, float], list[Block]]] = [((p.page, p.bbox[1]), [p]) for p in paras]
-    placed += [((t.page, t.bbox[1]), table_blocks([t], pats, s)) for t in cell.tables]
+    placed += [((t.page, t.bbox[1]), table_blocks([t], pats, s)) for t in tables]
     return [b for _, bs in sorted(placed, key=lambda x: x[0]) for b in bs]
 
 
@@ -149,16 +155,36 @@ def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
     return sorted(labels, key=lambda lb: lb.key in ONE_SHOT)
 
 
-def _cell_paras(cell: Cell, s: ExtractSettings) -> list[Para]:
-    if not cell.lines:
-        return []
+def _columns_of(cell: Cell) -> list[tuple[list[Line], list[TableRegion]]]:
+    """The cell's lines and nested tables by the columns the tables stand in side by side
+    (one column when they do not): a line goes to the column it starts in and wraps at the
+    next one, so each column's text (an indicator's name over its grid) is read on its own."""
+    edges: list[float] = []  # where each column after the first starts
+    spans = sorted(t.bbox for t in cell.tables)
+    for prev, t in zip(spans, spans[1:]):
+        if t[0] >= prev[2] and t[1] < prev[3] and prev[1] < t[3]:  # beside the table before
+            edges.append(prev[2])
+    if not edges:
+        return [(cell.lines, cell.tables)]
+    columns: list[tuple[list[Line], list[TableRegion]]] = [([], []) for _ in range(len(edges) + 1)]
+    for ln in cell.lines:
+        columns[sum(1 for x in edges if ln.x0 >= x)][0].append(ln)
+    for t in cell.tables:
+        columns[sum(1 for x in edges if t.bbox[0] >= x)][1].append(t)
+    for (lines, _), (right, tables) in zip(columns, columns[1:]):
+        end = min([ln.x0 for ln in right] + [t.bbox[0] for t in tables])
+        lines[:] = [replace(ln, col_right=end) for ln in lines]
+    return columns
+
+
+def _paras_of(lines: list[Line], s: ExtractSettings) -> list[Para]:
     out: list[Para] = []
     pos = 0  # cell_paragraphs gives strings: regroup the lines for provenance
-    for text in cell_paragraphs(cell.lines, s):
-        n = _lines_for(cell.lines[pos:], text)
-        lines = cell.lines[pos:pos + n] or cell.lines[-1:]
+    for text in cell_paragraphs(lines, s):
+        n = _lines_for(lines[pos:], text)
+        group = lines[pos:pos + n] or lines[-1:]
         pos += n
-        out.append(Para(lines, joined=text))
+        out.append(Para(group, joined=text))
     return out
 
 
