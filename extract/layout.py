@@ -241,7 +241,7 @@ def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns |
         return []
     index = index or CharIndex(page.chars)
     found = []
-    for t in map(_Grid.of, page.find_tables(_rule_settings(page, s))):
+    for t in (part for table in page.find_tables(_rule_settings(page, s)) for part in _split_joined(_Grid.of(table), index, s)):
         if not _is_grid(t, s):
             continue
         inner = _inner_tables(page, t, s) if _is_container(t, index, s) else []
@@ -262,7 +262,10 @@ def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns |
 def _rule_edges(page, s: ExtractSettings) -> list[dict]:
     """The page's ruling edges without the outlines of shading: a filled, unstroked rectangle
     larger than a rule is a background (spreadsheets paint one per row or per block), and its
-    sides are not cell borders."""
+    sides are not cell borders. Nor are the ends of a rule drawn as a thin rectangle: as
+    short as the rule is thick, they would snap the column rules near them together (the
+    end of a heading's underline beside a nested grid's border pulls that border onto the
+    layout table's separator, and the grid loses its first column)."""
     def background(o: dict) -> bool:
         return (o.get("object_type") == "rect_edge" and o.get("fill") and not o.get("stroke")
                 and o.get("rect_w", 0) > s.rule_max_thickness and o.get("rect_h", 0) > s.rule_max_thickness)
@@ -271,11 +274,15 @@ def _rule_edges(page, s: ExtractSettings) -> list[dict]:
     for r in page.rects:
         for e in pdfplumber.utils.rect_to_edges(r):
             e["rect_w"], e["rect_h"] = r["width"], r["height"]
-            if not background(e):
+            if not background(e) and _edge_length(e) > s.rule_max_thickness:
                 edges.append(e)
     edges += [pdfplumber.utils.line_to_edge(ln) for ln in page.lines]
     edges += [e for c in page.curves for e in pdfplumber.utils.curve_to_edges(c)]
     return edges
+
+
+def _edge_length(e: dict) -> float:
+    return e["bottom"] - e["top"] if e["orientation"] == "v" else e["x1"] - e["x0"]
 
 
 def _rule_settings(page, s: ExtractSettings) -> dict:
@@ -463,6 +470,76 @@ def _inner_tables(page, t: _Grid, s: ExtractSettings) -> list[_Grid]:
     crop = page.crop(t.bbox, strict=False)
     inner = map(_Grid.of, crop.find_tables(settings))
     return [it for it in inner if _is_grid(it, s) and it.bbox != t.bbox]
+
+
+def _split_joined(t: _Grid, index: CharIndex, s: ExtractSettings) -> list[_Grid]:
+    """Tables that only touch, found as one because they share a rule: a table cut by a page
+    break whose rows go on right under the table printed first on the next page (a project's
+    header printed again), side by side with another such piece perhaps. The table is split
+    where the rows above and below span different widths and share no column rule; a part
+    under another is split again at spans of columns holding no text in any row (the gap
+    between pieces side by side; a cell the shared rule closes over that gap is none of theirs)."""
+    parts: list[list[tuple[BBox, list[BBox | None]]]] = [[]]
+    for row in t.rows:
+        if parts[-1] and _stacked_apart(parts[-1][-1][1], row[1], s):
+            parts.append([])
+        parts[-1].append(row)
+    if len(parts) == 1:
+        return [t]
+    return [_sub_grid(parts[0])] + [g for rows in parts[1:] for g in _split_beside(rows, index, s)]
+
+
+def _row_rules(cells: list[BBox | None]) -> tuple[float, float, set[float]]:
+    """A row's left and right edge and its inner column rules."""
+    boxes = [c for c in cells if c is not None]
+    x0, x1 = min(c[0] for c in boxes), max(c[2] for c in boxes)
+    return x0, x1, {round(c[0]) for c in boxes if c[0] > x0} | {round(c[2]) for c in boxes if c[2] < x1}
+
+
+def _stacked_apart(above: list[BBox | None], below: list[BBox | None], s: ExtractSettings) -> bool:
+    """Two rows of different tables stacked on one rule: different widths, no rule in common."""
+    a0, a1, a_rules = _row_rules(above)
+    b0, b1, b_rules = _row_rules(below)
+    tol = s.cell_edge_tol
+    wider = abs(a0 - b0) > tol or abs(a1 - b1) > tol
+    return wider and not any(abs(x - y) <= tol for x in a_rules for y in b_rules)
+
+
+def _split_beside(rows: list[tuple[BBox, list[BBox | None]]], index: CharIndex, s: ExtractSettings) -> list[_Grid]:
+    """Rows of one or more tables side by side → one grid per table: the tables are parted by
+    spans between column rules that no cell crosses and that hold no text in any row."""
+    boxes = [c for _, cells in rows for c in cells if c is not None]
+    xs = sorted({round(c[0], 1) for c in boxes} | {round(c[2], 1) for c in boxes})
+    tol = s.cell_edge_tol
+    top, bottom = rows[0][0][1], rows[-1][0][3]
+    bounds = [xs[0]]
+    for a, b in zip(xs[1:-2], xs[2:-1]):
+        crossed = any(c[0] < x - tol and c[2] > x + tol for c in boxes for x in (a, b))
+        if not crossed and not any(ch["text"].strip() for ch in index.within((a, top, b, bottom))):
+            bounds += [a, b]
+    bounds.append(xs[-1])
+    out = []
+    for left, right in zip(bounds[::2], bounds[1::2]):
+        part = [(box, [c if c is not None and c[0] >= left - tol and c[2] <= right + tol else None for c in cells])
+                for box, cells in rows]
+        part = [(box, cells) for box, cells in part if any(cells)]
+        if part:
+            out.append(_sub_grid(part))
+    return out
+
+
+def _sub_grid(rows: list[tuple[BBox, list[BBox | None]]]) -> _Grid:
+    """A grid of some rows and cells of a table: only the columns its cells start in, its box
+    and its rows' boxes fitted to them."""
+    cols = sorted({c[0] for _, cells in rows for c in cells if c is not None})
+    out = []
+    for _, cells in rows:
+        boxes = [c for c in cells if c is not None]
+        starts = {c[0]: c for c in boxes}
+        out.append(((min(c[0] for c in boxes), min(c[1] for c in boxes), max(c[2] for c in boxes), max(c[3] for c in boxes)),
+                    [starts.get(x) for x in cols]))
+    bbox = (min(b[0] for b, _ in out), out[0][0][1], max(b[2] for b, _ in out), out[-1][0][3])
+    return _Grid(bbox=bbox, rows=out)
 
 
 def _encloses(outer: BBox, inner: BBox, pad: float = 2.0) -> bool:
