@@ -476,46 +476,52 @@ def _split_joined(t: _Grid, index: CharIndex, s: ExtractSettings) -> list[_Grid]
     """Tables that only touch, found as one because they share a rule: a table cut by a page
     break whose rows go on right under the table printed first on the next page (a project's
     header printed again), side by side with another such piece perhaps. The table is split
-    where the rows above and below span different widths and share no column rule; a part
-    under another is split again at spans of columns holding no text in any row (the gap
-    between pieces side by side; a cell the shared rule closes over that gap is none of theirs)."""
+    at a row rule no cell crosses where the cells above and below it span different widths
+    and share no column rule; a part under another is split again at spans of columns
+    holding no text in any row (the gap between pieces side by side; a cell the shared rule
+    closes over that gap is none of theirs)."""
+    boxes = t.cells
     parts: list[list[tuple[BBox, list[BBox | None]]]] = [[]]
     for row in t.rows:
-        if parts[-1] and _stacked_apart(parts[-1][-1][1], row[1], s):
+        if parts[-1] and _stacked_apart(boxes, row[0][1], s):
             parts.append([])
         parts[-1].append(row)
     if len(parts) == 1:
         return [t]
-    return [_sub_grid(parts[0])] + [g for rows in parts[1:] for g in _split_beside(rows, index, s)]
+    return [_sub_grid(parts[0], t.bbox[0], t.bbox[2])] + [g for rows in parts[1:] for g in _split_beside(rows, index, s)]
 
 
-def _row_rules(cells: list[BBox | None]) -> tuple[float, float, set[float]]:
-    """A row's left and right edge and its inner column rules."""
-    boxes = [c for c in cells if c is not None]
-    x0, x1 = min(c[0] for c in boxes), max(c[2] for c in boxes)
-    return x0, x1, {round(c[0]) for c in boxes if c[0] > x0} | {round(c[2]) for c in boxes if c[2] < x1}
-
-
-def _stacked_apart(above: list[BBox | None], below: list[BBox | None], s: ExtractSettings) -> bool:
-    """Two rows of different tables stacked on one rule: different widths, no rule in common."""
-    a0, a1, a_rules = _row_rules(above)
-    b0, b1, b_rules = _row_rules(below)
+def _stacked_apart(boxes: list[BBox], y: float, s: ExtractSettings) -> bool:
+    """The cells above and below the row rule at `y` belong to different tables stacked on it:
+    no cell crosses it, and the cells on either side span different widths and have at most
+    one column rule (an outer edge, when both stand at the margin) in common."""
     tol = s.cell_edge_tol
-    wider = abs(a0 - b0) > tol or abs(a1 - b1) > tol
-    return wider and not any(abs(x - y) <= tol for x in a_rules for y in b_rules)
+    if any(c[1] < y - tol and c[3] > y + tol for c in boxes):
+        return False
+    above = _column_rules([c for c in boxes if abs(c[3] - y) <= tol])
+    below = _column_rules([c for c in boxes if abs(c[1] - y) <= tol])
+    if not above or not below:
+        return False
+    wider = abs(above[0] - below[0]) > tol or abs(above[-1] - below[-1]) > tol
+    return wider and sum(1 for x in above if any(abs(x - z) <= tol for z in below)) <= 1
+
+
+def _column_rules(cells: list[BBox]) -> list[float]:
+    """The vertical rules bounding a row of cells, left to right."""
+    return sorted({c[0] for c in cells} | {c[2] for c in cells})
 
 
 def _split_beside(rows: list[tuple[BBox, list[BBox | None]]], index: CharIndex, s: ExtractSettings) -> list[_Grid]:
     """Rows of one or more tables side by side → one grid per table: the tables are parted by
     spans between column rules that no cell crosses and that hold no text in any row."""
     boxes = [c for _, cells in rows for c in cells if c is not None]
-    xs = sorted({round(c[0], 1) for c in boxes} | {round(c[2], 1) for c in boxes})
+    xs = sorted({c[0] for c in boxes} | {c[2] for c in boxes})
     tol = s.cell_edge_tol
     top, bottom = rows[0][0][1], rows[-1][0][3]
     bounds = [xs[0]]
     for a, b in zip(xs[1:-2], xs[2:-1]):
         crossed = any(c[0] < x - tol and c[2] > x + tol for c in boxes for x in (a, b))
-        if not crossed and not any(ch["text"].strip() for ch in index.within((a, top, b, bottom))):
+        if not crossed and b - a > tol and not any(ch["text"].strip() for ch in index.within((a, top, b, bottom))):
             bounds += [a, b]
     bounds.append(xs[-1])
     out = []
@@ -524,22 +530,19 @@ def _split_beside(rows: list[tuple[BBox, list[BBox | None]]], index: CharIndex, 
                 for box, cells in rows]
         part = [(box, cells) for box, cells in part if any(cells)]
         if part:
-            out.append(_sub_grid(part))
+            out.append(_sub_grid(part, left, right))
     return out
 
 
-def _sub_grid(rows: list[tuple[BBox, list[BBox | None]]]) -> _Grid:
-    """A grid of some rows and cells of a table: only the columns its cells start in, its box
-    and its rows' boxes fitted to them."""
+def _sub_grid(rows: list[tuple[BBox, list[BBox | None]]], x0: float, x1: float) -> _Grid:
+    """A grid of some rows of a table, between x0 and x1, with only the columns its cells
+    start in."""
     cols = sorted({c[0] for _, cells in rows for c in cells if c is not None})
     out = []
-    for _, cells in rows:
-        boxes = [c for c in cells if c is not None]
-        starts = {c[0]: c for c in boxes}
-        out.append(((min(c[0] for c in boxes), min(c[1] for c in boxes), max(c[2] for c in boxes), max(c[3] for c in boxes)),
-                    [starts.get(x) for x in cols]))
-    bbox = (min(b[0] for b, _ in out), out[0][0][1], max(b[2] for b, _ in out), out[-1][0][3])
-    return _Grid(bbox=bbox, rows=out)
+    for box, cells in rows:
+        starts = {c[0]: c for c in cells if c is not None}
+        out.append(((x0, box[1], x1, box[3]), [starts.get(x) for x in cols]))
+    return _Grid(bbox=(x0, out[0][0][1], x1, out[-1][0][3]), rows=out)
 
 
 def _encloses(outer: BBox, inner: BBox, pad: float = 2.0) -> bool:
