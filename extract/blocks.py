@@ -158,21 +158,33 @@ def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
 def _columns_of(cell: Cell) -> list[tuple[list[Line], list[TableRegion]]]:
     """The cell's lines and nested tables by the columns the tables stand in side by side
     (one column when they do not): a line goes to the column it starts in and wraps at the
-    next one, so each column's text (an indicator's name over its grid) is read on its own."""
+    next one, so each column's text (an indicator's name over its grid) is read on its own.
+    What stands on an earlier page comes first; what starts below the tables side by side
+    follows them all, as printed (a name at the cell's foot whose grid went on past the
+    break stays last)."""
     edges: list[float] = []  # where each column after the first starts
-    spans = sorted(t.bbox for t in cell.tables)
-    for prev, t in zip(spans, spans[1:]):
-        if t[0] >= prev[2] and t[1] < prev[3] and prev[1] < t[3]:  # beside the table before
-            edges.append(prev[2])
+    page, foot = 0, 0.0  # the page and bottom of the tables side by side
+    tables = sorted(cell.tables, key=lambda t: (t.page, t.bbox[0]))
+    for prev, t in zip(tables, tables[1:]):
+        a, b = prev.bbox, t.bbox
+        if t.page == prev.page and (not edges or t.page == page) and b[0] >= a[2] and b[1] < a[3] and a[1] < b[3]:
+            edges.append(a[2])
+            page, foot = t.page, max(foot, a[3], b[3])
     if not edges:
         return [(cell.lines, cell.tables)]
-    columns: list[tuple[list[Line], list[TableRegion]]] = [([], []) for _ in range(len(edges) + 1)]
+
+    def group(pg: int, x0: float, top: float) -> int:
+        if pg != page:
+            return 0 if pg < page else len(edges) + 2
+        return len(edges) + 2 if top >= foot else 1 + sum(1 for x in edges if x0 >= x)
+
+    columns: list[tuple[list[Line], list[TableRegion]]] = [([], []) for _ in range(len(edges) + 3)]
     for ln in cell.lines:
-        columns[sum(1 for x in edges if ln.x0 >= x)][0].append(ln)
+        columns[group(ln.page, ln.x0, ln.top)][0].append(ln)
     for t in cell.tables:
-        columns[sum(1 for x in edges if t.bbox[0] >= x)][1].append(t)
-    for (lines, _), (right, tables) in zip(columns, columns[1:]):
-        end = min([ln.x0 for ln in right] + [t.bbox[0] for t in tables])
+        columns[group(t.page, t.bbox[0], t.bbox[1])][1].append(t)
+    for (lines, _), (right, beside) in zip(columns[1:], columns[2:-1]):
+        end = min([ln.x0 for ln in right] + [t.bbox[0] for t in beside])
         lines[:] = [replace(ln, col_right=end) for ln in lines]
     return columns
 
