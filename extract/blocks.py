@@ -126,33 +126,20 @@ def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     stacked = _stacked_labels(cell, pats)
     if stacked:
         return stacked
-    return [b for lines, tables in _columns_of(cell) for b in _column_blocks(lines, tables, pats, s)]
+    return [b for lines, tables in _columns_of(cell)
+            for b in _column_blocks(Cell(bbox=cell.bbox, lines=lines, tables=tables), pats, s)]
 
 
-def _column_blocks(lines: list[Line], tables: list[TableRegion], pats: Patterns, s: ExtractSettings) -> list[Block]:
+def _column_blocks(column: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """The paragraphs and tables of one column of a cell, in printed order."""
     paras: list[Block] = [Label(k, p.page, p.bbox, p.text) if (k := pats.heading(p.text)) in CELL_PARA_LABELS else p
-                          for p in _paras_of(lines, s)]
-    if not tables:
+                          for p in _cell_paras(column, s)]
+    if not column.tables:
         return paras
     # in printed order: page first (a cell whose row a page break cut holds both pages' parts)
     placed: list[tuple[tuple[int, float], list[Block]]] = [((p.page, p.bbox[1]), [p]) for p in paras]
-    placed += [((t.page, t.bbox[1]), table_blocks([t], pats, s)) for t in tables]
+    placed += [((t.page, t.bbox[1]), table_blocks([t], pats, s)) for t in column.tables]
     return [b for _, bs in sorted(placed, key=lambda x: x[0]) for b in bs]
-
-
-def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
-    """A cell whose every line is a label: a header cell (「条文」) into which a merged label
-    cell cut by a page break printed its text. The cut labels come first — they head what
-    follows the header — and the cell's own header label last, next to its value."""
-    if len(cell.lines) < 2:
-        return []
-    keys = [pats.heading(normalize_text(ln.text)) for ln in cell.lines]
-    if not all(keys):
-        return []
-    labels = [Label(k, ln.page, [round(v, 1) for v in ln.bbox], normalize_text(ln.text))
-              for k, ln in zip(keys, cell.lines) if k]
-    return sorted(labels, key=lambda lb: lb.key in ONE_SHOT)
 
 
 def _columns_of(cell: Cell) -> list[tuple[list[Line], list[TableRegion]]]:
@@ -189,14 +176,30 @@ def _columns_of(cell: Cell) -> list[tuple[list[Line], list[TableRegion]]]:
     return columns
 
 
-def _paras_of(lines: list[Line], s: ExtractSettings) -> list[Para]:
+def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
+    """A cell whose every line is a label: a header cell (「条文」) into which a merged label
+    cell cut by a page break printed its text. The cut labels come first — they head what
+    follows the header — and the cell's own header label last, next to its value."""
+    if len(cell.lines) < 2:
+        return []
+    keys = [pats.heading(normalize_text(ln.text)) for ln in cell.lines]
+    if not all(keys):
+        return []
+    labels = [Label(k, ln.page, [round(v, 1) for v in ln.bbox], normalize_text(ln.text))
+              for k, ln in zip(keys, cell.lines) if k]
+    return sorted(labels, key=lambda lb: lb.key in ONE_SHOT)
+
+
+def _cell_paras(cell: Cell, s: ExtractSettings) -> list[Para]:
+    if not cell.lines:
+        return []
     out: list[Para] = []
     pos = 0  # cell_paragraphs gives strings: regroup the lines for provenance
-    for text in cell_paragraphs(lines, s):
-        n = _lines_for(lines[pos:], text)
-        group = lines[pos:pos + n] or lines[-1:]
+    for text in cell_paragraphs(cell.lines, s):
+        n = _lines_for(cell.lines[pos:], text)
+        lines = cell.lines[pos:pos + n] or cell.lines[-1:]
         pos += n
-        out.append(Para(group, joined=text))
+        out.append(Para(lines, joined=text))
     return out
 
 
