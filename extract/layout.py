@@ -477,9 +477,9 @@ def _split_joined(t: _Grid, index: CharIndex, s: ExtractSettings) -> list[_Grid]
     break whose rows go on right under the table printed first on the next page (a project's
     header printed again), side by side with another such piece perhaps. The table is split
     at a row rule no cell crosses where the cells above and below it span different widths
-    and share no column rule; a part under another is split again at spans of columns
-    holding no text in any row (the gap between pieces side by side; a cell the shared rule
-    closes over that gap is none of theirs)."""
+    and have hardly a column rule in common (`stacked_shared_rules`); a part under another
+    is split again at spans of columns holding no text in any row (the gap between pieces
+    side by side; a cell the shared rule closes over that gap is none of theirs)."""
     boxes = t.cells
     parts: list[list[tuple[BBox, list[BBox | None]]]] = [[]]
     for row in t.rows:
@@ -488,14 +488,14 @@ def _split_joined(t: _Grid, index: CharIndex, s: ExtractSettings) -> list[_Grid]
         parts[-1].append(row)
     if len(parts) == 1:
         return [t]
-    return [_sub_grid(parts[0], t.bbox[0], t.bbox[2])] + [g for rows in parts[1:] for g in _split_beside(rows, index, s)]
+    return [_sub_grid(parts[0])] + [g for rows in parts[1:] for g in _split_beside(rows, index, s)]
 
 
 def _stacked_apart(boxes: list[BBox], y: float, s: ExtractSettings) -> bool:
     """The cells above and below the row rule at `y` belong to different tables stacked on it:
-    no cell crosses it, and the cells on either side span different widths and have at most
-    one column rule (an outer edge, when both stand at the margin) in common."""
-    tol = s.cell_edge_tol
+    no cell crosses it, and the cells on either side span different widths and have hardly a
+    column rule in common."""
+    tol = s.stacked_rule_tol
     if any(c[1] < y - tol and c[3] > y + tol for c in boxes):
         return False
     above = _column_rules([c for c in boxes if abs(c[3] - y) <= tol])
@@ -503,7 +503,7 @@ def _stacked_apart(boxes: list[BBox], y: float, s: ExtractSettings) -> bool:
     if not above or not below:
         return False
     wider = abs(above[0] - below[0]) > tol or abs(above[-1] - below[-1]) > tol
-    return wider and sum(1 for x in above if any(abs(x - z) <= tol for z in below)) <= 1
+    return wider and sum(1 for x in above if any(abs(x - z) <= tol for z in below)) <= s.stacked_shared_rules
 
 
 def _column_rules(cells: list[BBox]) -> list[float]:
@@ -516,7 +516,7 @@ def _split_beside(rows: list[tuple[BBox, list[BBox | None]]], index: CharIndex, 
     spans between column rules that no cell crosses and that hold no text in any row."""
     boxes = [c for _, cells in rows for c in cells if c is not None]
     xs = sorted({c[0] for c in boxes} | {c[2] for c in boxes})
-    tol = s.cell_edge_tol
+    tol = s.stacked_rule_tol
     top, bottom = rows[0][0][1], rows[-1][0][3]
     bounds = [xs[0]]
     for a, b in zip(xs[1:-2], xs[2:-1]):
@@ -530,14 +530,16 @@ def _split_beside(rows: list[tuple[BBox, list[BBox | None]]], index: CharIndex, 
                 for box, cells in rows]
         part = [(box, cells) for box, cells in part if any(cells)]
         if part:
-            out.append(_sub_grid(part, left, right))
+            out.append(_sub_grid(part))
     return out
 
 
-def _sub_grid(rows: list[tuple[BBox, list[BBox | None]]], x0: float, x1: float) -> _Grid:
-    """A grid of some rows of a table, between x0 and x1, with only the columns its cells
-    start in."""
-    cols = sorted({c[0] for _, cells in rows for c in cells if c is not None})
+def _sub_grid(rows: list[tuple[BBox, list[BBox | None]]]) -> _Grid:
+    """A grid of some rows and cells of a table: only the columns its cells start in, its box
+    and its rows' boxes as wide as its cells."""
+    boxes = [c for _, cells in rows for c in cells if c is not None]
+    x0, x1 = min(c[0] for c in boxes), max(c[2] for c in boxes)
+    cols = sorted({c[0] for c in boxes})
     out = []
     for box, cells in rows:
         starts = {c[0]: c for c in cells if c is not None}
