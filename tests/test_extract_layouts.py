@@ -290,4 +290,3 @@ def test_a_report_printed_twice_is_read_with_a_warning(tmp_path, caplog):
         report = parse_report(twice)
     assert [p.name for p in report.projects] == ["ウェルフェアイノベーション推進事業", "知的財産戦略の推進"] * 2
     assert any("more than once" in r.getMessage() and "知的財産戦略の推進" in r.getMessage() for r in caplog.records)
-
