@@ -120,19 +120,60 @@ def split_para(p: Para, pats: Patterns) -> list[Block]:
 
 def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """Content of one cell: paragraphs (items split at bullets and circled numbers) and the
-    tables nested in it, in printed order. A paragraph that is a label (two labels merged into
-    one cell by a spreadsheet's page break) is a label."""
+    tables nested in it, in printed order, column by column where tables stand side by side.
+    A paragraph that is a label (two labels merged into one cell by a spreadsheet's page
+    break) is a label."""
     stacked = _stacked_labels(cell, pats)
     if stacked:
         return stacked
+    return [b for lines, tables in _columns_of(cell)
+            for b in _column_blocks(Cell(bbox=cell.bbox, lines=lines, tables=tables), pats, s)]
+
+
+def _column_blocks(column: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """The paragraphs and tables of one column of a cell, in printed order."""
     paras: list[Block] = [Label(k, p.page, p.bbox, p.text) if (k := pats.heading(p.text)) in CELL_PARA_LABELS else p
-                          for p in _cell_paras(cell, s)]
-    if not cell.tables:
+                          for p in _cell_paras(column, s)]
+    if not column.tables:
         return paras
     # in printed order: page first (a cell whose row a page break cut holds both pages' parts)
     placed: list[tuple[tuple[int, float], list[Block]]] = [((p.page, p.bbox[1]), [p]) for p in paras]
-    placed += [((t.page, t.bbox[1]), table_blocks([t], pats, s)) for t in cell.tables]
+    placed += [((t.page, t.bbox[1]), table_blocks([t], pats, s)) for t in column.tables]
     return [b for _, bs in sorted(placed, key=lambda x: x[0]) for b in bs]
+
+
+def _columns_of(cell: Cell) -> list[tuple[list[Line], list[TableRegion]]]:
+    """The cell's lines and nested tables by the columns the tables stand in side by side
+    (one column when they do not): a line goes to the column it starts in and wraps at the
+    next one, so each column's text (an indicator's name over its grid) is read on its own.
+    What stands on an earlier page comes first; what starts below the tables side by side
+    follows them all, as printed (a name at the cell's foot whose grid went on past the
+    break stays last)."""
+    edges: list[float] = []  # where each column after the first starts
+    page, foot = 0, 0.0  # the page and bottom of the tables side by side
+    tables = sorted(cell.tables, key=lambda t: (t.page, t.bbox[0]))
+    for prev, t in zip(tables, tables[1:]):
+        a, b = prev.bbox, t.bbox
+        if t.page == prev.page and (not edges or t.page == page) and b[0] >= a[2] and b[1] < a[3] and a[1] < b[3]:
+            edges.append(a[2])
+            page, foot = t.page, max(foot, a[3], b[3])
+    if not edges:
+        return [(cell.lines, cell.tables)]
+
+    def group(pg: int, x0: float, top: float) -> int:
+        if pg != page:
+            return 0 if pg < page else len(edges) + 2
+        return len(edges) + 2 if top >= foot else 1 + sum(1 for x in edges if x0 >= x)
+
+    columns: list[tuple[list[Line], list[TableRegion]]] = [([], []) for _ in range(len(edges) + 3)]
+    for ln in cell.lines:
+        columns[group(ln.page, ln.x0, ln.top)][0].append(ln)
+    for t in cell.tables:
+        columns[group(t.page, t.bbox[0], t.bbox[1])][1].append(t)
+    for (lines, _), (right, beside) in zip(columns[1:], columns[2:-1]):
+        end = min([ln.x0 for ln in right] + [t.bbox[0] for t in beside])
+        lines[:] = [replace(ln, col_right=end) for ln in lines]
+    return columns
 
 
 def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:

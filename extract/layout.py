@@ -241,7 +241,7 @@ def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns |
         return []
     index = index or CharIndex(page.chars)
     found = []
-    for t in map(_Grid.of, page.find_tables(_rule_settings(page, s))):
+    for t in (part for table in page.find_tables(_rule_settings(page, s)) for part in _split_joined(_Grid.of(table), index, s)):
         if not _is_grid(t, s):
             continue
         inner = _inner_tables(page, t, s) if _is_container(t, index, s) else []
@@ -262,7 +262,10 @@ def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns |
 def _rule_edges(page, s: ExtractSettings) -> list[dict]:
     """The page's ruling edges without the outlines of shading: a filled, unstroked rectangle
     larger than a rule is a background (spreadsheets paint one per row or per block), and its
-    sides are not cell borders."""
+    sides are not cell borders. Nor are the ends of a rule drawn as a thin rectangle: as
+    short as the rule is thick, they would snap the column rules near them together (the
+    end of a heading's underline beside a nested grid's border pulls that border onto the
+    layout table's separator, and the grid loses its first column)."""
     def background(o: dict) -> bool:
         return (o.get("object_type") == "rect_edge" and o.get("fill") and not o.get("stroke")
                 and o.get("rect_w", 0) > s.rule_max_thickness and o.get("rect_h", 0) > s.rule_max_thickness)
@@ -271,11 +274,15 @@ def _rule_edges(page, s: ExtractSettings) -> list[dict]:
     for r in page.rects:
         for e in pdfplumber.utils.rect_to_edges(r):
             e["rect_w"], e["rect_h"] = r["width"], r["height"]
-            if not background(e):
+            if not background(e) and _edge_length(e) > s.rule_max_thickness:
                 edges.append(e)
     edges += [pdfplumber.utils.line_to_edge(ln) for ln in page.lines]
     edges += [e for c in page.curves for e in pdfplumber.utils.curve_to_edges(c)]
     return edges
+
+
+def _edge_length(e: dict) -> float:
+    return e["bottom"] - e["top"] if e["orientation"] == "v" else e["x1"] - e["x0"]
 
 
 def _rule_settings(page, s: ExtractSettings) -> dict:
@@ -463,6 +470,81 @@ def _inner_tables(page, t: _Grid, s: ExtractSettings) -> list[_Grid]:
     crop = page.crop(t.bbox, strict=False)
     inner = map(_Grid.of, crop.find_tables(settings))
     return [it for it in inner if _is_grid(it, s) and it.bbox != t.bbox]
+
+
+def _split_joined(t: _Grid, index: CharIndex, s: ExtractSettings) -> list[_Grid]:
+    """Tables that only touch, found as one because they share a rule: a table cut by a page
+    break whose rows go on right under the table printed first on the next page (a project's
+    header printed again), side by side with another such piece perhaps. The table is split
+    at a row rule no cell crosses where the cells above and below it span different widths
+    and have hardly a column rule in common (`stacked_shared_rules`); a part under another
+    is split again at spans of columns holding no text in any row (the gap between pieces
+    side by side; a cell the shared rule closes over that gap is none of theirs)."""
+    boxes = t.cells
+    parts: list[list[tuple[BBox, list[BBox | None]]]] = [[]]
+    for row in t.rows:
+        if parts[-1] and _stacked_apart(boxes, row[0][1], s):
+            parts.append([])
+        parts[-1].append(row)
+    if len(parts) == 1:
+        return [t]
+    return [_sub_grid(parts[0])] + [g for rows in parts[1:] for g in _split_beside(rows, index, s)]
+
+
+def _stacked_apart(boxes: list[BBox], y: float, s: ExtractSettings) -> bool:
+    """The cells above and below the row rule at `y` belong to different tables stacked on it:
+    no cell crosses it, and the cells on either side span different widths and have hardly a
+    column rule in common."""
+    tol = s.stacked_rule_tol
+    if any(c[1] < y - tol and c[3] > y + tol for c in boxes):
+        return False
+    above = _column_rules([c for c in boxes if abs(c[3] - y) <= tol])
+    below = _column_rules([c for c in boxes if abs(c[1] - y) <= tol])
+    if not above or not below:
+        return False
+    wider = abs(above[0] - below[0]) > tol or abs(above[-1] - below[-1]) > tol
+    return wider and sum(1 for x in above if any(abs(x - z) <= tol for z in below)) <= s.stacked_shared_rules
+
+
+def _column_rules(cells: list[BBox]) -> list[float]:
+    """The vertical rules bounding a row of cells, left to right."""
+    return sorted({c[0] for c in cells} | {c[2] for c in cells})
+
+
+def _split_beside(rows: list[tuple[BBox, list[BBox | None]]], index: CharIndex, s: ExtractSettings) -> list[_Grid]:
+    """Rows of one or more tables side by side → one grid per table: the tables are parted by
+    spans between column rules that no cell crosses and that hold no text in any row."""
+    boxes = [c for _, cells in rows for c in cells if c is not None]
+    xs = sorted({c[0] for c in boxes} | {c[2] for c in boxes})
+    tol = s.stacked_rule_tol
+    top, bottom = rows[0][0][1], rows[-1][0][3]
+    bounds = [xs[0]]
+    for a, b in zip(xs[1:-2], xs[2:-1]):
+        crossed = any(c[0] < x - tol and c[2] > x + tol for c in boxes for x in (a, b))
+        if not crossed and b - a > tol and not any(ch["text"].strip() for ch in index.within((a, top, b, bottom))):
+            bounds += [a, b]
+    bounds.append(xs[-1])
+    out = []
+    for left, right in zip(bounds[::2], bounds[1::2]):
+        part = [(box, [c if c is not None and c[0] >= left - tol and c[2] <= right + tol else None for c in cells])
+                for box, cells in rows]
+        part = [(box, cells) for box, cells in part if any(cells)]
+        if part:
+            out.append(_sub_grid(part))
+    return out
+
+
+def _sub_grid(rows: list[tuple[BBox, list[BBox | None]]]) -> _Grid:
+    """A grid of some rows and cells of a table: only the columns its cells start in, its box
+    and its rows' boxes as wide as its cells."""
+    boxes = [c for _, cells in rows for c in cells if c is not None]
+    x0, x1 = min(c[0] for c in boxes), max(c[2] for c in boxes)
+    cols = sorted({c[0] for c in boxes})
+    out = []
+    for box, cells in rows:
+        starts = {c[0]: c for c in cells if c is not None}
+        out.append(((x0, box[1], x1, box[3]), [starts.get(x) for x in cols]))
+    return _Grid(bbox=(x0, out[0][0][1], x1, out[-1][0][3]), rows=out)
 
 
 def _encloses(outer: BBox, inner: BBox, pad: float = 2.0) -> bool:

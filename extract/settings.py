@@ -93,7 +93,8 @@ class ExtractSettings:
     })
     rule_max_thickness: float = 2.5
     """A filled rectangle thinner than this (points) in one direction is a rule; a larger one
-    is shading, whose outline does not bound cells."""
+    is shading, whose outline does not bound cells. A rectangle's side no longer than this is
+    the end of a rule, not a rule across it."""
     open_rule_min: float = 8.0
     """Column rules at least this long that end with no horizontal rule (a table cut by a page
     break) get a closing rule, so the cut row is still read as cells."""
@@ -112,6 +113,12 @@ class ExtractSettings:
     container_empty_share: float = 0.6
     """A ruled table with at least this many cells, this share of them empty, is a layout
     table holding nested tables (found again from the rules inside it)."""
+    stacked_shared_rules: int = 1
+    """Two tables found as one because one stands on the other's bottom rule (rows cut by a
+    page break under a header printed again) differ in width and have at most this many
+    column rules in common (an outer edge at the margin); the rows of one table share more."""
+    stacked_rule_tol: float = 2.0
+    """Points within which two column rules (or table edges) count as the same."""
     container_pad: float = 1.5
     container_span: float = 0.97
     """Rules running across this share of a layout table are its own separators, not a nested table's."""

@@ -5,6 +5,7 @@ laid out in parallel, and a clear account of what was seen when a PDF is not und
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 import pdfplumber
 import pytest
@@ -211,6 +212,35 @@ def test_a_label_wrapped_in_its_column_is_one_label():
     label, items = split_para(paras[0], PATS)
     assert isinstance(label, Label) and label.key == "next_plan"
     assert items.text.startswith("・「創業支援事業計画」に基づく") and "計画に対し" not in items.text
+
+
+@lru_cache(maxsize=None)
+def _indicators(pdf_name: str) -> dict[str, list]:
+    """Indicator name → (year, target, actual) of every indicator in a page excerpt."""
+    report = parse_report(FIXTURES / "zoo_pages" / pdf_name)
+    return {i.name: [(v.fiscal_year, v.target, v.actual) for v in i.values] for p in report.projects for i in p.indicators}
+
+
+@pytest.mark.parametrize("pdf_name, name, values", [
+    # a ruled grid nested in the 主な成果・活動指標 cell (two panels, full scale): the end of the
+    # heading's underline snapped the grid's left border onto the cell's separator, and the
+    # 目標 column was lost; its 実績 row opens the right panel
+    ("zoo_20004_p36.pdf", "先端設備等導入計画の認定件数", [(2020, 100, 59), (2021, 100, 47)]),
+    # two grids side by side in one cell, each name wrapped in its own column: 「…活動回数」 has a
+    # note under it wrapped to 「数）」, 「…就職決定」 wraps to 「者数」 beside the other's 「の実施回数」
+    ("zoo_00002_p29_p54.pdf", "地域とのイベント活動回数", [(2020, 4, 2), (2021, 4, 2)]),
+    ("zoo_00002_p29_p54.pdf", "地域とのイベント参加延べ人数", [(2020, 4600, 2420), (2021, 4600, 1321)]),
+    ("zoo_00002_p29_p54.pdf", "「キャリアサポートかわさき」における就職決定者数", [(2020, 488, 412), (2021, 490, 375)]),
+    ("zoo_00002_p29_p54.pdf", "「コネクションズかわさき」が行う職場体験事業の実施回数", [(2020, 70, 10), (2021, 70, 10)]),
+    # grids side by side cut after their year heading (p11) or 目標 row (p35): their rows go on
+    # right under the project's header printed again on the next page, on its bottom rule
+    ("zoo_00003_p11-12_p35-36.pdf", "川崎市創業支援事業計画全体での創業実績件数", [(2020, 95, 201), (2021, 100, 183)]),
+    ("zoo_00003_p11-12_p35-36.pdf", "かわさき起業家オーディション等の開催回数", [(2020, 8, 8), (2021, 8, 8)]),
+    ("zoo_00003_p11-12_p35-36.pdf", "商店街による施設撤去事業への支援件数(累計)", [(2020, 30, 44), (2021, 34, 50)]),
+    ("zoo_00003_p11-12_p35-36.pdf", "創業予定者向けセミナーの講義回数", [(2020, 12, 10), (2021, 12, 10)]),
+])
+def test_ruled_kpi_grids_at_full_scale(pdf_name, name, values):
+    assert _indicators(pdf_name).get(name) == values
 
 
 def test_evaluation_sheet_indicator_matrix():
