@@ -665,7 +665,36 @@ def layout_page(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" 
         (pl.margin_lines if ln.bottom < zone or ln.top > height - zone else body).append(ln)
     pl.items = [*body, *tables]
     pl.gutter = _find_gutter(pl.items, width, s)
+    if pl.gutter:
+        pl.items = [*_split_at_gutter(body, pl.gutter, index, s), *tables]
     return pl
+
+
+def _split_at_gutter(lines: list[Line], gutter: tuple[float, float], index: CharIndex,
+                     s: ExtractSettings) -> list[Line]:
+    """Lines that run across the gutter only because a panel's line ends close to it and the
+    other panel's line begins at the same height: split at their widest gap in the gutter."""
+    g0, g1 = gutter
+    out: list[Line] = []
+    for ln in lines:
+        if not (ln.x0 < g0 and ln.x1 > g1):
+            out.append(ln)
+            continue
+        chars = sorted((c for c in index.within((ln.x0 - 1, ln.top - 1, ln.x1 + 1, ln.bottom + 1))
+                        if ln.top <= (c["top"] + c["bottom"]) / 2 <= ln.bottom and c["text"].strip()),
+                       key=lambda c: c["x0"])
+        gaps = [(c["x0"] - prev["x1"], k) for k, (prev, c) in enumerate(zip(chars, chars[1:]), start=1)
+                if prev["x1"] >= g0 - ln.size and c["x0"] <= g1 + ln.size]
+        gap, k = max(gaps, default=(0.0, 0))
+        if gap < s.gutter_split_gap * ln.size:
+            out.append(ln)  # a title or a line truly across both panels
+            continue
+        for part in (chars[:k], chars[k:]):
+            piece = _make_line(part, ln.page, s)
+            if piece is not None:
+                piece.text = normalize_chars(piece.text)
+                out.append(piece)
+    return out
 
 
 def order_pages(pages: list[PageLayout], s: ExtractSettings) -> None:

@@ -31,6 +31,9 @@ class ExtractSettings:
     gutter_max_cross: int = 1
     """Lines that may cross a gutter (a long title over both panels); they end a band."""
 
+    gutter_split_gap: float = 1.0
+    """A line running across a gutter with a gap at least this × font size inside it (a panel's
+    line ending close to the gutter, the other panel's line beginning) is two lines."""
     gutter_doc_share: float = 0.3
     """When this share of a document's pages (of one width) show a gutter, pages that do not
     show one themselves are read as panels too."""

@@ -448,3 +448,14 @@ def test_target_and_actual_rows_carried_over_as_two_pieces_join_as_one():
     目標 row (its zebra shading read as a ruled table) and the 実績 row under it (read from
     the text). The two are one piece of one grid, not two grids' pieces side by side."""
     assert [(2020, 12, 11), (2021, 12, 12)] in _kpis_across("zoo/zoo_00015.pdf", 20, 20)
+
+
+def test_a_line_ending_at_the_gutter_is_not_joined_to_the_other_panels():
+    """zoo seed 123, page 15: the left panel's 「年度26件、令和2（2020）年度28件、令和3（2021）」 ends
+    closer to the gutter than a wide gap, level with the right panel's 「①福祉現場のニーズを…」;
+    they are two lines, one in each panel."""
+    with pdfplumber.open(FIXTURES / "zoo" / "zoo_00123.pdf") as pdf:
+        layout = layout_page(pdf.pages[14], 15, ExtractSettings(), PATS)
+    texts = [it.text for it in layout.items if isinstance(it, Line)]
+    assert "年度26件、令和2（2020）年度28件、令和3（2021）" in texts
+    assert "①福祉現場のニーズを的確に把握し、製品開発に反映を" in texts
