@@ -131,8 +131,7 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
             rows.append([c])
             tops, bottoms = [top], [bottom]
     lines: list[Line] = []
-    for row in rows:
-        row.sort(key=lambda c: c["x0"])
+    for row in (r for row in rows for r in _unstack(row, s)):
         sizes = [c.get("size", 10) for c in row]
         seg: list[dict] = [row[0]]
         for k in range(1, len(row)):
@@ -149,6 +148,34 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
             seg.append(c)
         lines.append(_make_line(seg, page_no, s))
     return [ln for ln in lines if ln is not None]
+
+
+def _unstack(row: list[dict], s: ExtractSettings) -> list[list[dict]]:
+    """A row (its chars in x order) that holds two lines one above the other: a tall title in
+    one panel overlaps both lines of the other panel, and rows are judged by their last chars.
+    Each stretch of the row (split at wide gaps) is clustered again on its own."""
+    row.sort(key=lambda c: c["x0"])
+    if not any(c["x0"] < prev["x1"] - 1 and min(prev["bottom"], c["bottom"]) - max(prev["top"], c["top"])
+               < s.line_overlap * (c["bottom"] - c["top"]) for prev, c in zip(row, row[1:])):
+        return [row]
+    stretches: list[list[dict]] = [[row[0]]]
+    reach = row[0]["x1"]
+    for c in row[1:]:
+        if c["x0"] - reach > s.segment_gap * c.get("size", 10):
+            stretches.append([])
+        stretches[-1].append(c)
+        reach = max(reach, c["x1"])
+    out: list[list[dict]] = []
+    for part in stretches:
+        part.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+        rows: list[list[dict]] = []
+        for c in part:
+            if rows and _in_row([d["top"] for d in rows[-1]], [d["bottom"] for d in rows[-1]], c["top"], c["bottom"], s):
+                rows[-1].append(c)
+            else:
+                rows.append([c])
+        out += [sorted(r, key=lambda c: c["x0"]) for r in rows]
+    return out
 
 
 def _in_row(tops: list[float], bottoms: list[float], top: float, bottom: float, s: ExtractSettings) -> bool:

@@ -169,14 +169,15 @@ def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: 
     is cut at each 目標/実績 label); rows stacked under one another (目標 then 実績, the break
     fell after the heading) are one piece."""
     out: list[TableRegion] = []
-    for row in rows:
+    for i, row in enumerate(rows):
         if any(id(ln) in used for ln in row.lines):
             continue
         starts = [k for k, c in enumerate(row.cells) if kpi_row_kind(c.text, pats)]
         pieces = [_figure_run(row.cells[a:b], s) for a, b in zip(starts, starts[1:] + [len(row.cells)])]
         pieces = [cs for cs in pieces if _figures(cs[1:], s)]
         for cs in pieces:
-            x0, x1 = cs[0].x0, cs[-1].x1
+            cs, wraps = _with_wraps(cs, rows[i + 1:], pats, s)
+            x0, x1 = cs[0].x0, max(c.x1 for c in cs)
             cells: list[Cell | None] = [_cell(c, page_no) for c in cs]
             above = next((t for t in out if abs(t.bbox[0] - x0) <= cs[0].size and len(t.rows[-1]) == len(cells)
                           and 0 <= row.top - t.bbox[3] <= s.text_row_gap * cs[0].size), None)
@@ -184,9 +185,33 @@ def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: 
                 above.rows.append(cells)
                 above.bbox = (min(above.bbox[0], x0), above.bbox[1], max(above.bbox[2], x1), row.bottom)
             else:
-                out.append(TableRegion(page=page_no, bbox=(x0, row.top, x1, row.bottom), rows=[cells], continues=True))
-            used.update(id(ln) for ln in row.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
+                out.append(TableRegion(page=page_no, bbox=(x0, row.top, x1, max(c.bottom for c in cs)), rows=[cells],
+                                       continues=True))
+            used.update(id(ln) for r in [row, *wraps] for ln in r.lines if ln.x0 >= x0 - 1 and ln.x1 <= x1 + 1)
     return out
+
+
+def _with_wraps(cs: list[_Cell], below: list[_Row], pats: Patterns, s: ExtractSettings) -> tuple[list[_Cell], list[_Row]]:
+    """A cut-off row's cells with the lines they wrapped onto (「(人)」 under 「実績」, 「000）」
+    under 「1,400,000（60,」): rows tight below with text only under the row's cells. Returns
+    the cells joined and the rows taken."""
+    cols = [[c] for c in cs]
+    x0, x1 = cs[0].x0, cs[-1].x1 + cs[-1].size
+    bottom = max(c.bottom for c in cs)
+    taken: list[_Row] = []
+    for r in below:
+        inside = [c for c in r.cells if c.x1 > x0 and c.x0 < x1]
+        if not inside:
+            continue
+        if r.top - bottom > s.text_wrap_gap * r.size or any(
+                kpi_row_kind(c.text, pats) or len(normalize_text(c.text)) > s.year_heading_chars
+                or sum(1 for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1) > 1 for c in inside):
+            break  # a label, or text across the columns (the next grid's name): not a wrapped line
+        for c in inside:
+            min(cols, key=lambda col: _distance(c, col[0])).append(c)
+        bottom = r.bottom
+        taken.append(r)
+    return [_joined(col) for col in cols], taken
 
 
 @dataclass

@@ -459,3 +459,11 @@ def test_a_line_ending_at_the_gutter_is_not_joined_to_the_other_panels():
     texts = [it.text for it in layout.items if isinstance(it, Line)]
     assert "年度26件、令和2（2020）年度28件、令和3（2021）" in texts
     assert "①福祉現場のニーズを的確に把握し、製品開発に反映を" in texts
+
+
+def test_cut_off_row_wrapped_beside_a_tall_title():
+    """zoo seed 123, page 43: the 実績 row of 宿泊施設の年間宿泊客数 opens the right panel, each cell
+    wrapped onto a second line (「(人)」, 「000）」, 「(10,000)」), level with the left panel's
+    two-line 17 pt title, whose height spans both lines. The two lines are not read as one, and
+    the wrapped parts join their cells."""
+    assert [(2020, 1950000, 1400000), (2021, 1980000, 1340000)] in _kpis_across("zoo/zoo_00123.pdf", 43, 43)
