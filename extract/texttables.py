@@ -79,6 +79,27 @@ def _rows(lines: list[Line], chars: CharIndex, s: ExtractSettings) -> list[_Row]
     return out
 
 
+def _join_stacked_labels(rows: list[_Row], pats: Patterns, s: ExtractSettings) -> None:
+    """A 目標/実績 label wrapped a character a line in its narrow column (「目」 over 「標」, a
+    centred value's line between them) is one label: the lower part joins the upper cell,
+    which then spans both lines."""
+    for i, upper in enumerate(rows):
+        for c in upper.cells:
+            if kpi_row_kind(c.text, pats) or len(c.text) >= s.unit_chars:
+                continue
+            for lower in rows[i + 1:]:
+                if lower.top - c.bottom > s.text_wrap_gap * lower.size:
+                    break
+                below = next((d for d in lower.cells if d.x0 < c.x1 and d.x1 > c.x0 and d.top >= c.bottom - 1), None)
+                if below is None:
+                    continue
+                if len(c.text) + len(below.text) <= s.unit_chars and kpi_row_kind(c.text + below.text, pats):
+                    c.text += below.text
+                    c.x1, c.bottom = max(c.x1, below.x1), below.bottom
+                    lower.cells.remove(below)
+                break
+
+
 def _heading_year(text: str, pats: Patterns, s: ExtractSettings) -> int | None:
     """The year a KPI column heading names; a long text naming a year (the other panel's line,
     「令和4年度以降の対応」) is no heading."""
@@ -105,6 +126,7 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
                     s: ExtractSettings) -> tuple[list[TableRegion], set[int]]:
     """KPI grids among a page's flow lines, and the ids of the lines they take."""
     rows = _rows(lines, chars, s)
+    _join_stacked_labels(rows, pats, s)
     regions: list[TableRegion] = []
     used: set[int] = set()
     read: set[int] = set()  # cells of the grids found
@@ -193,7 +215,8 @@ def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: 
 
 def _with_wraps(cs: list[_Cell], below: list[_Row], pats: Patterns, s: ExtractSettings) -> tuple[list[_Cell], list[_Row]]:
     """A cut-off row's cells with the lines they wrapped onto (「(人)」 under 「実績」, 「000）」
-    under 「1,400,000（60,」): rows tight below with text only under the row's cells. Returns
+    under 「1,400,000（60,」): rows tight below with text only under the row's cells; a unit
+    centred lower than the label, between it and the figures, makes a cell of its own. Returns
     the cells joined and the rows taken."""
     cols = [[c] for c in cs]
     x0, x1 = cs[0].x0, cs[-1].x1 + cs[-1].size
@@ -208,7 +231,11 @@ def _with_wraps(cs: list[_Cell], below: list[_Row], pats: Patterns, s: ExtractSe
                 or sum(1 for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1) > 1 for c in inside):
             break  # a label, or text across the columns (the next grid's name): not a wrapped line
         for c in inside:
-            min(cols, key=lambda col: _distance(c, col[0])).append(c)
+            over = [col for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1]
+            if not over and len(cols) > 1 and cols[0][0].x1 <= c.x0 and c.x1 <= cols[1][0].x0:
+                cols.insert(1, [c])  # between the label and the first figure: a unit column's cell
+            else:
+                min(cols, key=lambda col: _distance(c, col[0])).append(c)
         bottom = r.bottom
         taken.append(r)
     return [_joined(col) for col in cols], taken
@@ -314,6 +341,7 @@ def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: in
     reach0 = max(left, first - s.text_label_room * size)
     head = _heading(rows, i, years, left, pats, s)
     cols = head.cells
+    unit = cols[0] if len(cols) > len(years) else None  # the 単位 column: its cells are no label's lines
     body = _body(rows, head.next, years, reach0, right, head.rows[-1].bottom, pats, s)
     labels = [c for r in body for c in r.cells
               if reach0 < c.cx and c.x1 <= first + 1 and kpi_row_kind(c.text, pats)]
@@ -329,7 +357,7 @@ def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: in
     for c in sorted((c for r in body for c in r.cells if label_x0 - size <= c.cx < right), key=lambda c: c.top):
         if any(c is b[0] for b in bands) or (c.x1 > first and kpi_row_kind(c.text, pats)):
             continue  # a label of this grid, or of the grid beside it
-        if c.x1 <= first + 1 and not _is_figure(c):
+        if c.x1 <= first + 1 and not _is_figure(c) and not (unit and c.x1 > unit.x0 and c.x0 < unit.x1):
             band = next((b for b in reversed(bands) if b[0].top <= c.top), None)
             if band is not None and c.top - band[-1].bottom <= s.text_wrap_gap * c.size:
                 band.append(c)  # the label's wrapped line (「(件)」)

@@ -467,3 +467,14 @@ def test_cut_off_row_wrapped_beside_a_tall_title():
     two-line 17 pt title, whose height spans both lines. The two lines are not read as one, and
     the wrapped parts join their cells."""
     assert [(2020, 1950000, 1400000), (2021, 1980000, 1340000)] in _kpis_across("zoo/zoo_00123.pdf", 43, 43)
+
+
+def test_labels_wrapped_a_character_a_line_beside_a_centred_unit():
+    """zoo seed 8, page 43: in narrow grids 「目」 and 「標」 stand on two lines with the unit 「人」
+    centred between them in its own column, and the values too. The label is 目標, the unit
+    stays in the 単位 column; the 実績 row cut off to the top of the right panel (「実」/「績」,
+    「人」, values wrapped) joins its grid."""
+    blocks = _blocks_across("zoo/zoo_00008.pdf", 43, 43)
+    grids = [b.grid.rows for b in blocks if isinstance(b, TableBlock) and b.kind == "kpi"]
+    assert [["目標"], ["人"], ["18,010,000"], ["18,560,000"]] in [r for g in grids for r in g]
+    assert [(2020, 1950000, 1400000), (2021, 1980000, 1340000)] in _kpis_across("zoo/zoo_00008.pdf", 43, 43)
