@@ -97,6 +97,7 @@ def join_lines(lines: list[str]) -> str:
 
 
 NOTE_MARK = "※"  # opens a note printed under a name or a table, not content of its own
+NOTE_OPENERS = ("（", "(")  # a line under a name opening in brackets is a note on it
 BULLETS = "・･-‐−－○◯●◎■□◆◇▪▫•"
 ITEM_MARKS = "○◯●◎■□◆◇▪▫•"  # bullets that never join words (unlike ・ and the dashes)
 # marks that open an item printed beside another after a gap (「・A  ・B」): ・ joins words

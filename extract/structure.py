@@ -15,7 +15,7 @@ from .blocks import ONE_SHOT, Block, ColumnHeads, CutRows, Label, TableBlock, sp
 from .layout import Cell, Line, PageLayout, TableRegion
 from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Provenance,
                     ReportInfo)
-from .normalize import NOTE_MARK, normalize_text, split_numbered, strip_bullet
+from .normalize import NOTE_MARK, NOTE_OPENERS, normalize_text, split_numbered, strip_bullet
 from .paragraphs import Para, build_paragraphs
 from .patterns import Patterns
 from .segment import ChapterUnit, Segmenter, Unit, name_key
@@ -310,12 +310,26 @@ class _Filler:
             near, up = self.blocks[head], self.blocks[j]
             up_marked, near_marked = strip_bullet(up.text) != up.text, strip_bullet(near.text) != near.text
             subordinate = (NOTE_MARK in near.text or near.size < up.size - self.s.same_size_tol
-                           or near.text.startswith(("（", "(")) or (up_marked and not near_marked))
+                           or near.text.startswith(NOTE_OPENERS) or (up_marked and not near_marked))
             name_like = up_marked or (up.heavy and not near.heavy)
             if not (subordinate and name_like) or self.pats.heading(up.text):
                 break
             head = j
+        if head == chain[-1] and self.blocks[head].text.startswith(NOTE_OPENERS):
+            return self._name_past_break(chain[-1], table) or head
         return head
+
+    def _name_past_break(self, j: int, table: TableBlock) -> int | None:
+        """The name of a KPI whose only line above it is a note in brackets (「（…の活動回数）」):
+        the name stands before the page or panel break that came between them."""
+        region = table.grid.regions[0]
+        k = j - 1
+        while k >= 0 and (k in self.repeated or self._header_field(k)):
+            k -= 1
+        if k < 0 or not self._name_like(k) or k in self.kpi_heads:
+            return None
+        last = self.blocks[k].lines[-1]
+        return k if (last.page, last.column) != (region.page, region.column) else None
 
     def _name_before_break(self, t: int) -> int | None:
         """The flow broke between name and table (a page or column break): the short line just
@@ -334,7 +348,20 @@ class _Filler:
             j -= 1
         names.sort(key=lambda k: self.blocks[k].lines[0].x0)
         k = t - first
-        return names[k] if k < len(names) and names[k] not in self.kpi_heads else None
+        if k >= len(names) or names[k] in self.kpi_heads:
+            return None
+        return self._over_note(names[k])
+
+    def _over_note(self, j: int) -> int:
+        """Block j, or the name printed right above it when j is a note on it in brackets
+        (「・地域とのイベント活動回数」 over 「（住工共生の…活動回数）」)."""
+        note, up = self.blocks[j], self.blocks[j - 1] if j else None
+        if not note.text.startswith(NOTE_OPENERS) or not isinstance(up, Para) or j - 1 in self.kpi_heads \
+                or not self._name_like(j - 1):
+            return j
+        a, b = up.lines[-1], note.lines[0]
+        stacked = a.page == b.page and a.column == b.column and 0 <= b.top - a.bottom <= self.s.kpi_name_gap * b.size
+        return j - 1 if stacked else j
 
     def _beside(self, b: Block, table: TableBlock) -> bool:
         """b is a KPI table printed level with `table` (side by side with it)."""

@@ -478,3 +478,13 @@ def test_labels_wrapped_a_character_a_line_beside_a_centred_unit():
     grids = [b.grid.rows for b in blocks if isinstance(b, TableBlock) and b.kind == "kpi"]
     assert [["目標"], ["人"], ["18,010,000"], ["18,560,000"]] in [r for g in grids for r in g]
     assert [(2020, 1950000, 1400000), (2021, 1980000, 1340000)] in _kpis_across("zoo/zoo_00008.pdf", 43, 43)
+
+
+@pytest.mark.parametrize("pdf_name, pages", [("zoo/zoo_00006.pdf", (29,)), ("zoo/zoo_00014.pdf", (31, 32))])
+def test_a_kpi_name_apart_from_its_grid_with_its_note(pdf_name, pages):
+    """「・地域とのイベント活動回数」 with its note 「（住工共生のまちづくりに向けたイベントの活動回数）」:
+    seed 6, page 29, name and note end the left panel's cell, the grid opens the right panel;
+    seed 14, pages 31–32, the name ends page 31, note and grid open page 32. The name is the
+    line over the note, not the note."""
+    values = _excerpt_indicators(pdf_name, pages)
+    assert values["地域とのイベント活動回数"] == [(2020, 4, 2), (2021, 4, 2)]
