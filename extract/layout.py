@@ -305,7 +305,27 @@ def _rule_edges(page, s: ExtractSettings) -> list[dict]:
                 edges.append(e)
     edges += [pdfplumber.utils.line_to_edge(ln) for ln in page.lines]
     edges += [e for c in page.curves for e in pdfplumber.utils.curve_to_edges(c)]
-    return edges
+    return _without_underlines(edges, s)
+
+
+def _without_underlines(edges: list[dict], s: ExtractSettings) -> list[dict]:
+    """Without the horizontal rules that longer rules a snap apart cover end to end: a label's
+    underline printed just above a table. Snapped onto the table's top rule, it would move
+    that rule off the table's columns, and the header row would be lost."""
+    tol = s.table_settings.get("snap_tolerance", 3)
+    flat = [e for e in edges if e["orientation"] == "h"]
+
+    def covered(e: dict) -> bool:
+        spans = sorted((f["x0"], f["x1"]) for f in flat if f is not e and 0 < abs(f["top"] - e["top"]) <= tol
+                       and _edge_length(f) > _edge_length(e) + tol and f["x1"] > e["x0"] and f["x0"] < e["x1"])
+        reach = e["x0"] + tol
+        for a, b in spans:
+            if a > reach:
+                break
+            reach = max(reach, b)
+        return bool(spans) and reach >= e["x1"] - tol
+
+    return [e for e in edges if e["orientation"] != "h" or not covered(e)]
 
 
 def _edge_length(e: dict) -> float:

@@ -488,3 +488,14 @@ def test_a_kpi_name_apart_from_its_grid_with_its_note(pdf_name, pages):
     line over the note, not the note."""
     values = _excerpt_indicators(pdf_name, pages)
     assert values["地域とのイベント活動回数"] == [(2020, 4, 2), (2021, 4, 2)]
+
+
+def test_a_label_underline_just_above_a_table_leaves_its_header_row():
+    """zoo seed 12, page 24: the badge label 「C 検証・改善 Check・Action」 is underlined 3 pt above
+    the Check|Action table's top rule. Snapped onto that rule, the underline cost the table its
+    header row, and the Check/Action items were read as a plain table."""
+    blocks = _blocks_across("zoo/zoo_00012.pdf", 24, 24)
+    assert not any(isinstance(b, TableBlock) and "量子コンピューター" in t
+                   for b in blocks if isinstance(b, TableBlock) for r in b.grid.rows for c in r for t in c)
+    checks = [b.text for b in blocks if not isinstance(b, (TableBlock, Label)) and b.text.startswith("①")]
+    assert any(t.startswith("①産業振興の目玉として") for t in checks)
