@@ -134,9 +134,10 @@ def text_kpi_tables(lines: list[Line], chars: CharIndex, page_no: int, pats: Pat
         groups = _groups(header, pats, s, read)
         left = float("-inf")
         for g in groups:
-            region, taken = _grid(rows, i, g, left, page_no, pats, s)
+            head = _heading(rows, i, g, left, pats, s)
+            region, taken = _grid(rows, head, g, left, page_no, pats, s)
             if region is None:
-                region, taken = _heading_only(rows, i, g, left, page_no, pats, s)
+                region, taken = _heading_only(rows, head, g, page_no, pats, s)
             if region is not None:
                 regions.append(region)
                 x0, _, x1, _ = region.bbox
@@ -314,12 +315,11 @@ def _heading(rows: list[_Row], i: int, years: list[_Cell], left: float, pats: Pa
     return _Heading(cols, sorted([rows[i], *(f[0] for f in found)], key=lambda r: r.top), j)
 
 
-def _heading_only(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: int, pats: Patterns,
+def _heading_only(rows: list[_Row], head: _Heading, years: list[_Cell], page_no: int, pats: Patterns,
                   s: ExtractSettings) -> tuple[TableRegion | None, list[_Row]]:
     """A grid's heading alone, ending its column: a grid cut by a page or panel break (its
     目標/実績 rows follow on the next page or panel). None when the heading is not bare (a
     sentence naming years) or text goes on below it."""
-    head = _heading(rows, i, years, left, pats, s)
     cells = head.cells
     if not (_bare_heading(cells, pats, s) and _last_in_column(rows, head.rows[-1], cells)):
         return None, []
@@ -328,10 +328,10 @@ def _heading_only(rows: list[_Row], i: int, years: list[_Cell], left: float, pag
     return TableRegion(page=page_no, bbox=bbox, rows=[[_cell(None, page_no)] + [_cell(c, page_no) for c in cells]]), head.rows
 
 
-def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: int,
+def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, page_no: int,
           pats: Patterns, s: ExtractSettings) -> tuple[TableRegion | None, list[_Row]]:
-    """The grid whose year headings are `years` (cells of row i, right of `left`), and the rows
-    it takes. Cells may wrap: a heading's 「度」, a label's 「(件)」 or a value's remark on a
+    """The grid under the heading `head` of the year cells `years` (right of `left`), and the
+    rows it takes. Cells may wrap: a heading's 「度」, a label's 「(件)」 or a value's remark on a
     line of its own. Each 目標/実績 label (with the lines under it) is a band; a value goes to
     the band its middle falls in (cells are centred or top-aligned) and to the column it
     lines up with."""
@@ -339,7 +339,6 @@ def _grid(rows: list[_Row], i: int, years: list[_Cell], left: float, page_no: in
     first = years[0].x0
     right = years[-1].x1 + s.text_col_reach * size  # values may be set flush right, past their heading
     reach0 = max(left, first - s.text_label_room * size)
-    head = _heading(rows, i, years, left, pats, s)
     cols = head.cells
     unit = cols[0] if len(cols) > len(years) else None  # the 単位 column: its cells are no label's lines
     body = _body(rows, head.next, years, reach0, right, head.rows[-1].bottom, pats, s)
