@@ -117,21 +117,8 @@ def chars_to_lines(chars: list[dict], page_no: int, s: ExtractSettings) -> list[
     chars = [c for c in chars if c.get("upright", True) and c["text"]]
     if not any(c["text"].strip() for c in chars):
         return []
-    chars.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
-    rows: list[list[dict]] = []
-    tops: list[float] = []  # the current row's tops and bottoms; it is judged by its last 8 chars
-    bottoms: list[float] = []
-    for c in chars:
-        top, bottom = c["top"], c["bottom"]
-        if rows and _in_row(tops, bottoms, top, bottom, s):
-            rows[-1].append(c)
-            tops.append(top)
-            bottoms.append(bottom)
-        else:
-            rows.append([c])
-            tops, bottoms = [top], [bottom]
     lines: list[Line] = []
-    for row in (r for row in rows for r in _unstack(row, s)):
+    for row in (r for row in _cluster_rows(chars, s) for r in _unstack(row, s)):
         sizes = [c.get("size", 10) for c in row]
         seg: list[dict] = [row[0]]
         for k in range(1, len(row)):
@@ -165,17 +152,25 @@ def _unstack(row: list[dict], s: ExtractSettings) -> list[list[dict]]:
             stretches.append([])
         stretches[-1].append(c)
         reach = max(reach, c["x1"])
-    out: list[list[dict]] = []
-    for part in stretches:
-        part.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
-        rows: list[list[dict]] = []
-        for c in part:
-            if rows and _in_row([d["top"] for d in rows[-1]], [d["bottom"] for d in rows[-1]], c["top"], c["bottom"], s):
-                rows[-1].append(c)
-            else:
-                rows.append([c])
-        out += [sorted(r, key=lambda c: c["x0"]) for r in rows]
-    return out
+    return [sorted(r, key=lambda c: c["x0"]) for part in stretches for r in _cluster_rows(part, s)]
+
+
+def _cluster_rows(chars: list[dict], s: ExtractSettings) -> list[list[dict]]:
+    """Chars (sorted here by height, then x) in rows by vertical overlap."""
+    chars.sort(key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"]))
+    rows: list[list[dict]] = []
+    tops: list[float] = []  # the current row's tops and bottoms; it is judged by its last 8 chars
+    bottoms: list[float] = []
+    for c in chars:
+        top, bottom = c["top"], c["bottom"]
+        if rows and _in_row(tops, bottoms, top, bottom, s):
+            rows[-1].append(c)
+            tops.append(top)
+            bottoms.append(bottom)
+        else:
+            rows.append([c])
+            tops, bottoms = [top], [bottom]
+    return rows
 
 
 def _in_row(tops: list[float], bottoms: list[float], top: float, bottom: float, s: ExtractSettings) -> bool:
