@@ -166,6 +166,9 @@ class ExtractSettings:
     side_by_side_tol: float = 6.0
     """KPI tables (and the names printed over them) whose tops differ by at most this many
     points stand side by side."""
+    piece_column_overlap: float = 0.8
+    """Two KPI pieces cut off by a break, one right under the other, are one piece when their
+    spans overlap by this share of the narrower one."""
     kpi_name_gap: float = 3.0
     """An indicator's name stands at most this × its font size above its table (or above the
     description or note under it)."""

@@ -76,7 +76,7 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
                 out.append(it)
             first = False
         out.append(None)
-    return _join_cut_kpis(out, pats)
+    return _join_cut_kpis(out, pats, s)
 
 
 def _print_titles(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> set[int]:
@@ -110,7 +110,7 @@ class _OpenGrid:
     attach: Callable[[TableRegion], None]
 
 
-def _join_cut_kpis(stream: list, pats: Patterns) -> list:
+def _join_cut_kpis(stream: list, pats: Patterns, s: ExtractSettings) -> list:
     """Pieces of KPI rows cut off by a page or panel break join the grids before them that stop
     at their 目標 row: a run of k pieces (grids side by side) goes, in order, to the last k such
     grids of the page or the one before, when the widths agree. A piece is a text grid marked
@@ -139,7 +139,7 @@ def _join_cut_kpis(stream: list, pats: Patterns) -> list:
     held: list[Line] = []  # lines printed level with the pieces (a heading's line the break carried over)
     for it in stream:
         if isinstance(it, list) and len(it) == 1 and (it[0].continues or _kpi_rows_only(it[0], pats)):
-            if batch and _under(batch[-1][0], it[0]):
+            if batch and _under(batch[-1][0], it[0], s):
                 _extend(batch[-1][0], it[0])  # 目標 and 実績 carried over one under the other
             else:
                 batch.append(it)
@@ -159,11 +159,12 @@ def _join_cut_kpis(stream: list, pats: Patterns) -> list:
     return out + held
 
 
-def _under(a: TableRegion, b: TableRegion) -> bool:
+def _under(a: TableRegion, b: TableRegion, s: ExtractSettings) -> bool:
     """Piece b stands right under piece a, in the same columns (as many cells, the same span)."""
     return (a.page == b.page and len(a.rows[-1]) == len(b.rows[0]) and b.bbox[1] >= a.bbox[3] - 1
             and b.bbox[1] - a.bbox[3] <= b.bbox[3] - b.bbox[1]
-            and min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0]) >= 0.8 * min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0]))
+            and min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
+            >= s.piece_column_overlap * min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0]))
 
 
 def _extend(a: TableRegion, b: TableRegion) -> None:
