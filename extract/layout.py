@@ -364,7 +364,9 @@ def _text_tables(lines: list[Line], tables: list, chars: list[dict], page_no: in
 def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
     """Rules that close a table cut open by a page break. Between two column rules that stop
     (or start) at one height, where horizontal rules cover little of that span but do cover
-    it at the rules' other end (a cell with a top and no bottom), a rule is drawn across."""
+    it at the rules' other end (a cell with a top and no bottom), a rule is drawn across. A
+    merged cell beside such a cell is closed too: its column rules, drawn a row at a time,
+    run unbroken from the cut to the nearest rule across them."""
     tol = s.table_settings.get("snap_tolerance", 3)
     verticals = [e for e in edges if e["orientation"] == "v" and e["bottom"] - e["top"] >= s.open_rule_min]
     horizontals = [e for e in edges if e["orientation"] == "h"]
@@ -379,19 +381,47 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
                 reach = b
         return covered / max(x1 - x0, 1e-6)
 
+    def reach(x: float, y: float, up: bool) -> float:
+        """How far the column rule at `x` runs unbroken from `y`, up or down."""
+        for top, bottom in sorted(((e["top"], e["bottom"]) for e in verticals if abs(e["x0"] - x) <= tol),
+                                  reverse=up):
+            if up and top < y - tol <= bottom + tol:
+                y = min(y, top)
+            elif not up and top - tol <= y + tol < bottom:
+                y = max(y, bottom)
+        return y
+
+    def merged(y: float, x0: float, x1: float, up: bool) -> bool:
+        """Both column rules stop at `y` and run from it to the nearest rule across them."""
+        if any(abs(reach(x, y, not up) - y) > tol for x in (x0, x1)):
+            return False
+        far = reach(x0, y, up), reach(x1, y, up)
+        for other in sorted({h["top"] for h in horizontals if (h["top"] < y - tol if up else h["top"] > y + tol)},
+                            reverse=up):
+            if cover(other, x0, x1) >= s.open_rule_cover:
+                return all(f <= other + tol if up else f >= other - tol for f in far)
+        return False
+
     ends: dict[tuple[str, int], dict[float, float]] = {}
     for e in verticals:
         ends.setdefault(("bottom", round(e["bottom"])), {})[round(e["x0"], 1)] = e["top"]
         ends.setdefault(("top", round(e["top"])), {})[round(e["x0"], 1)] = e["bottom"]
     rules = []
-    for (_, y), xs in ends.items():
-        cols = sorted(xs)
-        for x0, x1 in zip(cols, cols[1:]):
-            other = xs[x0] if abs(xs[x0] - xs[x1]) <= tol else None
-            if other is None or cover(y, x0, x1) >= s.open_rule_cover or cover(other, x0, x1) < s.open_rule_cover:
-                continue
-            rules.append({"object_type": "line", "x0": x0, "x1": x1, "top": float(y), "bottom": float(y),
-                          "width": x1 - x0, "height": 0.0})
+    for (end, y), xs in ends.items():
+        spans = [(x0, x1) for x0, x1 in zip(sorted(xs), sorted(xs)[1:])
+                 if x1 - x0 > tol and cover(y, x0, x1) < s.open_rule_cover]
+        cut = {(x0, x1) for x0, x1 in spans
+               if abs(xs[x0] - xs[x1]) <= tol and cover(xs[x0], x0, x1) >= s.open_rule_cover}
+        rest = [sp for sp in spans if sp not in cut and merged(y, *sp, up=end == "bottom")]
+        while cut and rest:  # merged cells next to a cut cell, or to one closed before them
+            edges_at = {x for sp in cut for x in sp}
+            beside = [sp for sp in rest if any(abs(x - e) <= tol for x in sp for e in edges_at)]
+            if not beside:
+                break
+            cut.update(beside)
+            rest = [sp for sp in rest if sp not in beside]
+        rules += [{"object_type": "line", "x0": x0, "x1": x1, "top": float(y), "bottom": float(y),
+                   "width": x1 - x0, "height": 0.0} for x0, x1 in sorted(cut)]
     return rules
 
 

@@ -276,6 +276,19 @@ def test_a_table_row_cut_by_a_page_break_is_still_read_as_cells():
     assert "キャリアサポートかわさき" in last.rows[0][1].text
 
 
+def test_a_merged_cell_cut_by_a_page_break_is_still_read():
+    """zoo seed 6, page 33: the Action cell 「①②③様々なツール…」 is merged over three Check rows
+    and the break cuts it open. Its column rules run unbroken from its top rule to the cut (the
+    Check column's rules stop at every row), so it is closed there like a one-row cell."""
+    s = ExtractSettings()
+    with pdfplumber.open(FIXTURES / "zoo" / "zoo_00006.pdf") as pdf:
+        regions = find_table_regions(pdf.pages[32], 33, s, PATS)
+    last = max(regions, key=lambda r: (r.bbox[0], r.bbox[1]))
+    assert [PATS.heading(c.text) for c in last.rows[0]] == ["check", "action"]
+    assert last.rows[1][0].text.startswith("①中")
+    assert last.rows[1][1].text.startswith("①②③様々なツールの取組事")
+
+
 def test_pages_laid_out_in_parallel_give_the_same_report():
     pdf = FIXTURES / "edge" / "excerpt_3p.pdf"
     assert parse_report(pdf, jobs=2).to_dict() == parse_report(pdf).to_dict()
