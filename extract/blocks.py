@@ -127,7 +127,7 @@ def _cell_blocks(cell: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
     if stacked:
         return stacked
     return [b for lines, tables in _columns_of(cell)
-            for b in _column_blocks(Cell(bbox=cell.bbox, lines=lines, tables=tables), pats, s)]
+            for b in _column_blocks(Cell(bbox=cell.bbox, lines=lines, tables=tables, parts=cell.parts), pats, s)]
 
 
 def _column_blocks(column: Cell, pats: Patterns, s: ExtractSettings) -> list[Block]:
@@ -136,9 +136,10 @@ def _column_blocks(column: Cell, pats: Patterns, s: ExtractSettings) -> list[Blo
                           for p in _cell_paras(column, s)]
     if not column.tables:
         return paras
-    # in printed order: page first (a cell whose row a page break cut holds both pages' parts)
-    placed: list[tuple[tuple[int, float], list[Block]]] = [((p.page, p.bbox[1]), [p]) for p in paras]
-    placed += [((t.page, t.bbox[1]), table_blocks([t], pats, s)) for t in column.tables]
+    # in printed order: piece first (a cell whose row a page or panel break cut holds both parts)
+    placed: list[tuple[tuple[int, int, float], list[Block]]] = [
+        (column.place(p.page, p.bbox[0], p.bbox[1]), [p]) for p in paras]
+    placed += [(column.place(t.page, t.bbox[0], t.bbox[1]), table_blocks([t], pats, s)) for t in column.tables]
     return [b for _, bs in sorted(placed, key=lambda x: x[0]) for b in bs]
 
 
@@ -146,23 +147,28 @@ def _columns_of(cell: Cell) -> list[tuple[list[Line], list[TableRegion]]]:
     """The cell's lines and nested tables by the columns the tables stand in side by side
     (one column when they do not): a line goes to the column it starts in and wraps at the
     next one, so each column's text (an indicator's name over its grid) is read on its own.
-    What stands on an earlier page comes first; what starts below the tables side by side
-    follows them all, as printed (a name at the cell's foot whose grid went on past the
-    break stays last)."""
+    What stands in an earlier piece of the cell (before a page or panel break) comes first;
+    what starts below the tables side by side follows them all, as printed (a name at the
+    cell's foot whose grid went on past the break stays last)."""
+    def piece(pg: int, x0: float, top: float) -> tuple[int, int]:
+        return cell.place(pg, x0, top)[:2]
+
     edges: list[float] = []  # where each column after the first starts
-    page, foot = 0, 0.0  # the page and bottom of the tables side by side
-    tables = sorted(cell.tables, key=lambda t: (t.page, t.bbox[0]))
+    where, foot = (0, 0), 0.0  # the piece and bottom of the tables side by side
+    tables = sorted(cell.tables, key=lambda t: (*piece(t.page, t.bbox[0], t.bbox[1]), t.bbox[0]))
     for prev, t in zip(tables, tables[1:]):
         a, b = prev.bbox, t.bbox
-        if t.page == prev.page and (not edges or t.page == page) and b[0] >= a[2] and b[1] < a[3] and a[1] < b[3]:
+        at = piece(t.page, b[0], b[1])
+        if at == piece(prev.page, a[0], a[1]) and (not edges or at == where) and b[0] >= a[2] and b[1] < a[3] and a[1] < b[3]:
             edges.append(a[2])
-            page, foot = t.page, max(foot, a[3], b[3])
+            where, foot = at, max(foot, a[3], b[3])
     if not edges:
         return [(cell.lines, cell.tables)]
 
     def group(pg: int, x0: float, top: float) -> int:
-        if pg != page:
-            return 0 if pg < page else len(edges) + 2
+        at = piece(pg, x0, top)
+        if at != where:
+            return 0 if at < where else len(edges) + 2
         return len(edges) + 2 if top >= foot else 1 + sum(1 for x in edges if x0 >= x)
 
     columns: list[tuple[list[Line], list[TableRegion]]] = [([], []) for _ in range(len(edges) + 3)]

@@ -59,10 +59,32 @@ class Cell:
     bbox: BBox
     lines: list[Line]
     tables: list["TableRegion"] = field(default_factory=list)  # tables nested in the cell
+    parts: list[tuple[int, BBox]] = field(default_factory=list)
+    """(page, box) of each piece a page or panel break cut the cell into, in reading order;
+    empty for a cell printed in one piece."""
 
     @property
     def text(self) -> str:
         return "\n".join(ln.text for ln in self.lines)
+
+    def place(self, page: int, x: float, y: float) -> tuple[int, int, float]:
+        """Reading-order key of what starts at (x, y) on `page` in this cell: page, then the
+        piece it stands in (a panel break puts the later piece beside, and above, the earlier
+        one), then height."""
+        piece = next((i for i, (pg, (x0, top, x1, bottom)) in enumerate(self.parts)
+                      if pg == page and x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1), 0)
+        return page, piece, y
+
+    def then(self, other: "Cell") -> "Cell":
+        """This cell with `other`, its piece after a page or panel break, appended."""
+        return Cell(bbox=self.bbox, lines=self.lines + other.lines, tables=self.tables + other.tables,
+                    parts=self._pieces() + other._pieces())
+
+    def _pieces(self) -> list[tuple[int, BBox]]:
+        if self.parts:
+            return self.parts
+        page = next((x.page for x in [*self.lines, *self.tables]), None)
+        return [] if page is None else [(page, self.bbox)]
 
 
 @dataclass

@@ -99,7 +99,7 @@ def _merge_rows(a: list[Cell | None], b: list[Cell | None]) -> list[Cell | None]
         elif cb is None:
             merged.append(ca)
         else:
-            merged.append(Cell(bbox=ca.bbox, lines=ca.lines + cb.lines, tables=ca.tables + cb.tables))
+            merged.append(ca.then(cb))
     return merged
 
 

@@ -141,6 +141,19 @@ def test_a_cell_cut_by_a_page_break_keeps_its_printed_order():
     assert name == grid - 1
 
 
+def test_a_cell_cut_by_a_panel_break_keeps_its_printed_order():
+    """zoo seed 13, page 24 (landscape, two panels): the 主な成果・活動指標 cell ends the left panel
+    with the name 「○基盤技術高度化に向けた…実施回数」 and goes on at the top of the right panel
+    with its grid. The right panel's piece stands higher on the page; sorted by height alone,
+    its grids came before the left panel's names and the first grid lost its name."""
+    blocks = _blocks_across("zoo/zoo_00013.pdf", 24, 24)
+    name = next(i for i, b in enumerate(blocks) if not isinstance(b, TableBlock)
+                and b.text.endswith("に向けた講座・実習等の実施回数"))
+    grid = next(i for i, b in enumerate(blocks) if isinstance(b, TableBlock) and b.kind == "kpi"
+                and [(v.target, v.actual) for v in parse_kpis(b.grid, "", PATS)[0].values] == [(20, 21), (20, 35)])
+    assert name == grid - 1
+
+
 def test_two_overview_tables_found_as_one_are_two_projects():
     """zoo seed 7, page 50: the rows of 中小企業融資制度事業 carried into the right panel and the
     table of 金融相談・指導事業 below them touch, and the table finder returns one table."""
