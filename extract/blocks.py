@@ -417,7 +417,8 @@ def _cut_rows(grid: Grid, pats: Patterns, s: ExtractSettings) -> int:
     """How many rows at the foot of a table printed in one piece (one region) have no label in
     the first column: an empty first-column cell of their own, or none at all when the cell
     above in that column ends over their top. Rows right under a row of column heads are
-    those columns' content."""
+    those columns' content; rows right under a header field (事務事業名, 条文, 施策) printed
+    again on a new page go on with the section before the break."""
     cells = grid.cells
     if len(grid.regions) != 1:
         return 0
@@ -427,6 +428,8 @@ def _cut_rows(grid: Grid, pats: Patterns, s: ExtractSettings) -> int:
     if k == 0 or k == len(cells):
         return 0
     above = cells[k - 1][0]
+    if _cell_label(above, pats) in ONE_SHOT:
+        return 0  # under the project's header rows printed again: the section above goes on
     for i in range(k, len(cells)):
         row = [c for c in cells[i] if c is not None]
         if cells[i][0] is not None or (row and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol):

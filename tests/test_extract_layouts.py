@@ -302,6 +302,19 @@ def test_a_merged_cell_cut_by_a_page_break_is_still_read():
     assert last.rows[1][1].text.startswith("①②③様々なツールの取組事")
 
 
+def test_rows_under_header_fields_printed_again_go_on_with_the_section():
+    """zoo seed 22, page 72: the right panel opens with the project's header rows printed again
+    and, under them, the rest of 令和3年度の実績 (「※市内中小企業者の契約金額…」) beside an empty
+    label cell. Those rows are not a merged label's rows cut by a break (whose label a
+    spreadsheet prints under the table): the Check label under the table keeps its items."""
+    blocks = _blocks_across("zoo/zoo_00022.pdf", 71, 72)
+    check = next(i for i, b in enumerate(blocks) if isinstance(b, Label) and b.key == "check")
+    note = next(i for i, b in enumerate(blocks) if not isinstance(b, (Label, TableBlock))
+                and b.text.startswith("※市内中小企業者の契約金額"))
+    assert note < check
+    assert blocks[check + 1].text.startswith("①入札制度全般における評価項目の見直し")
+
+
 def test_pages_laid_out_in_parallel_give_the_same_report():
     pdf = FIXTURES / "edge" / "excerpt_3p.pdf"
     assert parse_report(pdf, jobs=2).to_dict() == parse_report(pdf).to_dict()
