@@ -304,22 +304,16 @@ def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns |
 
 
 def _rule_edges(page, s: ExtractSettings) -> list[dict]:
-    """The page's ruling edges without the outlines of shading: a filled, unstroked rectangle
-    larger than a rule is a background (spreadsheets paint one per row or per block), and its
-    sides are not cell borders. Nor are the ends of a rule drawn as a thin rectangle: as
-    short as the rule is thick, they would snap the column rules near them together (the
-    end of a heading's underline beside a nested grid's border pulls that border onto the
-    layout table's separator, and the grid loses its first column)."""
-    def background(o: dict) -> bool:
-        return (o.get("object_type") == "rect_edge" and o.get("fill") and not o.get("stroke")
-                and o.get("rect_w", 0) > s.rule_max_thickness and o.get("rect_h", 0) > s.rule_max_thickness)
-
+    """The page's ruling edges. A rule drawn as a thin rectangle is the one edge along its
+    middle (`_centre_line`). A filled, unstroked rectangle larger than a rule is a background
+    (spreadsheets paint one per row or per block): its sides are not cell borders."""
     edges = []
     for r in page.rects:
-        for e in pdfplumber.utils.rect_to_edges(r):
-            e["rect_w"], e["rect_h"] = r["width"], r["height"]
-            if not background(e) and _edge_length(e) > s.rule_max_thickness:
-                edges.append(e)
+        if min(r["width"], r["height"]) <= s.rule_max_thickness:
+            if max(r["width"], r["height"]) > s.rule_max_thickness:
+                edges.append(_centre_line(r))
+        elif r.get("stroke") or not r.get("fill"):
+            edges += pdfplumber.utils.rect_to_edges(r)
     edges += [pdfplumber.utils.line_to_edge(ln) for ln in page.lines]
     edges += [e for c in page.curves for e in pdfplumber.utils.curve_to_edges(c)]
     return _without_underlines(edges, s)
@@ -343,6 +337,20 @@ def _without_underlines(edges: list[dict], s: ExtractSettings) -> list[dict]:
         return bool(spans) and reach >= e["x1"] - tol
 
     return [e for e in edges if e["orientation"] != "h" or not covered(e)]
+
+
+def _centre_line(r: dict) -> dict:
+    """A rule drawn as a thin rectangle, as the one edge along its middle. Its short ends as
+    edges would snap column rules near them together (the end of a heading's underline
+    beside a nested grid's border pulls that border onto the layout table's separator); its
+    two long sides would chain a rule a snap away into their cluster (a table's bottom rule
+    and the top rule of a table printed just under it snapped into one)."""
+    if r["height"] <= r["width"]:
+        y = (r["top"] + r["bottom"]) / 2
+        return {**r, "object_type": "rect_edge", "orientation": "h", "top": y, "bottom": y, "height": 0.0,
+                "y0": r["y0"] + r["height"] / 2, "y1": r["y0"] + r["height"] / 2}
+    x = (r["x0"] + r["x1"]) / 2
+    return {**r, "object_type": "rect_edge", "orientation": "v", "x0": x, "x1": x, "width": 0.0}
 
 
 def _edge_length(e: dict) -> float:

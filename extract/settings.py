@@ -95,9 +95,9 @@ class ExtractSettings:
         "intersection_tolerance": 3,
     })
     rule_max_thickness: float = 2.5
-    """A filled rectangle thinner than this (points) in one direction is a rule; a larger one
-    is shading, whose outline does not bound cells. A rectangle's side no longer than this is
-    the end of a rule, not a rule across it."""
+    """A rectangle thinner than this (points) in one direction is a rule, read as the line
+    along its middle; a larger filled, unstroked one is shading, whose outline does not
+    bound cells."""
     open_rule_min: float = 8.0
     """Column rules at least this long that end with no horizontal rule (a table cut by a page
     break) get a closing rule, so the cut row is still read as cells."""

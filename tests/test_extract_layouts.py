@@ -302,6 +302,17 @@ def test_a_merged_cell_cut_by_a_page_break_is_still_read():
     assert last.rows[1][1].text.startswith("①②③様々なツールの取組事")
 
 
+def test_a_rule_drawn_as_a_thin_rectangle_is_one_line():
+    """zoo seed 22, page 54: the project's header table ends 3 pt above the 施策における目標 row's
+    table. With each thin rectangle's two long sides as rules, the four snapped into one
+    cluster far from the goal table's column rule, and label and goal became one cell."""
+    s = ExtractSettings()
+    with pdfplumber.open(FIXTURES / "zoo" / "zoo_00022.pdf") as pdf:
+        regions = find_table_regions(pdf.pages[53], 54, s, PATS)
+    rows = [[c.text for c in row if c] for t in regions if t.bbox[0] < 100 for row in t.rows]
+    assert ["施策における⽬標", "市内への集客及び滞在を増加させる"] in rows
+
+
 def test_rows_under_header_fields_printed_again_go_on_with_the_section():
     """zoo seed 22, page 72: the right panel opens with the project's header rows printed again
     and, under them, the rest of 令和3年度の実績 (「※市内中小企業者の契約金額…」) beside an empty
