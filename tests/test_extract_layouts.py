@@ -540,6 +540,13 @@ def test_a_kpi_name_apart_from_its_grid_with_its_note(pdf_name, pages):
     assert values["地域とのイベント活動回数"] == [(2020, 4, 2), (2021, 4, 2)]
 
 
+def test_kpi_rows_carried_into_a_cell_under_header_rows_printed_again():
+    """zoo seed 22, pages 15-16: the grid 「研究開発型のベンチャー企業等への個別・集中支援の実施
+    件数」 stops at its 目標 row at the foot of page 15; its 実績 row opens page 16 nested in the
+    cell under the project's header rows printed again."""
+    assert _kpis_across("zoo/zoo_00022.pdf", 15, 16)[-1] == [(2020, 5, 10), (2021, 5, 10)]
+
+
 def test_a_label_underline_just_above_a_table_leaves_its_header_row():
     """zoo seed 12, page 24: the badge label 「C 検証・改善 Check・Action」 is underlined 3 pt above
     the Check|Action table's top rule. Snapped onto that rule, the underline cost the table its
