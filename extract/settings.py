@@ -34,7 +34,7 @@ class ExtractSettings:
     gutter_split_gap: float = 1.0
     """A line running across a gutter with a gap at least this × font size inside it (a panel's
     line ending close to the gutter, the other panel's line beginning) is two lines."""
-    gutter_doc_share: float = 0.3
+    gutter_doc_share: float = 0.15
     """When this share of a document's pages (of one width) show a gutter, pages that do not
     show one themselves are read as panels too."""
 
