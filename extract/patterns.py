@@ -21,6 +21,8 @@ NO_LINE_START = "、。，．）」』】〕〉》・ー！？：；ぁぃぅぇ
 
 # An English tag in brackets after or before a label: 「事業計画（Plan）」, 「【Check】主な検証意見」.
 _BRACKETED_TAG = re.compile(r"[（(［\[【〔〈<＜]([A-Za-z][A-Za-z・/&]*)[）)］\]】〕〉>＞]")
+_TAG_DECOR = re.compile(r"[（(［\[【〔〈<＜）)］\]】〕〉>＞]")  # the brackets a tag may stand in
+_TAG_JOINERS = "・/&:："  # what joins two tags, or a tag to its label
 MAX_LABEL_WORDS = 4  # a label printed with spaces: 「事業計画 Plan」, 「P 事業計画」, 「Check 主な 検証意見」
 
 
@@ -89,7 +91,9 @@ class Patterns:
         return best
 
     def is_tag_only(self, text: str) -> bool:
-        return _BRACKETED_TAG.sub(r"\1", re.sub(r"\s+", "", normalize_text(text))) in self.all_tags
+        """A line that is only a tag (a badge printed on its own, 「（Plan）」), or a piece of one
+        wrapped off its label in a narrow column (「（Check・」 over 「Action）」)."""
+        return _TAG_DECOR.sub("", re.sub(r"\s+", "", normalize_text(text))).strip(_TAG_JOINERS) in self.all_tags
 
 
 def load_patterns(path: str | Path | None = None) -> Patterns:

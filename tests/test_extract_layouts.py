@@ -482,6 +482,16 @@ def test_a_page_of_tables_alone_is_read_in_the_documents_panels():
     assert [(t.bbox[0], t.bbox[1]) for t in tables.items] == [(44.0, 45.0), (44.0, 200.0), (436.0, 45.0)]
 
 
+def test_tag_pieces_wrapped_off_their_label_are_no_content():
+    """zoo seed 202, page 57: the label 「検証・改善（Check・Action）」 wraps in a narrow column left of
+    the Check|Action table, 「（Check・」 over 「Action）」; read after the table, the two pieces
+    were joined into the Action item the page break cut (「…駅周辺の（Check・Action）観光資源…」)."""
+    assert PATS.is_tag_only("（Check・") and PATS.is_tag_only("Action）") and PATS.is_tag_only("（Plan）")
+    assert not PATS.is_tag_only("Action plan") and not PATS.is_tag_only("（参考）")
+    blocks = _blocks_across("zoo/zoo_00202.pdf", 57, 57)
+    assert not any("Check・" in b.text or b.text == "Action）" for b in blocks if not isinstance(b, (Label, TableBlock)))
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
