@@ -242,15 +242,13 @@ def cell_line_groups(lines: list[Line], s: ExtractSettings) -> list[list[Line]]:
     if not lines:
         return []
     lines, joined = side_by_side(lines, s)
-    right = max(ln.x1 for ln in lines)
-    border = max(ln.col_right for ln in lines)  # the cell's right border, when the lines know it
-    if border > right:  # a cell of few lines: its longest line need not reach the border
-        right = max(right, border - s.cell_text_pad * max(ln.size for ln in lines))
+    rights = _full_line_ends(lines, s)
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top >= a.bottom - 1]
     pitch = min(gaps) if gaps else 0.0
     paras: list[list[Line]] = []
     prev: Line | None = None
     for ln in lines:
+        right = rights[round(prev.col_left)] if prev is not None else 0.0
         if prev is not None and (id(ln) in joined or (
             not starts_item(ln.text)
             and prev.x1 >= right - s.line_end_slack * prev.size - _leading_word_width(ln)
@@ -263,6 +261,23 @@ def cell_line_groups(lines: list[Line], s: ExtractSettings) -> list[list[Line]]:
             paras.append([ln])
         prev = ln
     return [p for p in paras if join_lines([ln.text for ln in p])]
+
+
+def _full_line_ends(lines: list[Line], s: ExtractSettings) -> dict[int, float]:
+    """Where a full line of the cell ends, per piece of the cell by its left edge (a cell a
+    panel break cut stands in two panels; one a page break cut keeps its edges): its longest
+    line, or near its right border when it holds few lines and none reaches it."""
+    pieces: dict[int, list[Line]] = {}
+    for ln in lines:
+        pieces.setdefault(round(ln.col_left), []).append(ln)
+    ends = {}
+    for key, piece in pieces.items():
+        right = max(ln.x1 for ln in piece)
+        border = max(ln.col_right for ln in piece)  # the cell's right border, when the lines know it
+        if border > right:
+            right = max(right, border - s.cell_text_pad * max(ln.size for ln in piece))
+        ends[key] = right
+    return ends
 
 
 def cell_paragraphs(lines: list[Line], s: ExtractSettings) -> list[str]:

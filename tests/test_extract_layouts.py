@@ -202,6 +202,22 @@ def test_a_cell_line_stopping_short_of_the_border_ends_its_paragraph():
     assert len(cell_paragraphs(wrapped, s)) == 1  # a line that reaches the border goes on
 
 
+def test_a_cell_cut_by_a_panel_break_judges_full_lines_per_panel():
+    """zoo seed 6, page 29: the 主な成果・活動指標 cell ends the left panel (lines to x 280) and
+    goes on in the right one (lines to x 547). Measured against the right panel's lines, every
+    left panel line looked short, and the note 「（住工共生の…イベン」/「トの活動回数）」 fell apart."""
+    def line(text: str, x0: float, x1: float, top: float, left: float, right: float) -> Line:
+        return Line(text=text, x0=x0, top=top, x1=x1, bottom=top + 9, size=9.0, heavy=False, page=29,
+                    col_left=left, col_right=right, column="cell")
+
+    lines = [line("・地域とのイベント活動回数", 123.0, 240.0, 738.0, 118.0, 285.0),
+             line("（住工共生のまちづくりに向けたイベン", 123.0, 280.0, 751.0, 118.0, 285.0),
+             line("トの活動回数）", 123.0, 185.0, 764.0, 118.0, 285.0),
+             line("・地域とのイベント参加延べ人数", 391.0, 520.0, 152.0, 386.0, 553.0),
+             line("新型コロナウイルス感染症の状況を踏まえ、イベントの中止や開催規模の", 391.0, 547.0, 285.0, 386.0, 553.0)]
+    assert cell_paragraphs(lines, ExtractSettings())[1] == "（住工共生のまちづくりに向けたイベントの活動回数）"
+
+
 def test_a_line_opening_with_a_label_opens_a_paragraph():
     """zoo seed 3381, page 53: 「令和4年度の実施計画 ○…」 printed right under a full line of the
     課題 paragraph was read as that paragraph's continuation and its items were filed as 課題."""
