@@ -402,14 +402,16 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
     horizontals = [e for e in edges if e["orientation"] == "h"]
 
     def cover(y: float, x0: float, x1: float) -> float:
+        """The share of x0..x1 that rules at height y cover in one run from the column rule at
+        x0 (a nested grid's border inside the cell, touching neither, does not close it)."""
         spans = sorted((max(h["x0"], x0), min(h["x1"], x1)) for h in horizontals
                        if abs(h["top"] - y) <= tol and h["x1"] > x0 and h["x0"] < x1)
-        covered, reach = 0.0, x0
+        reach = x0
         for a, b in spans:
-            if b > reach:
-                covered += b - max(a, reach)
-                reach = b
-        return covered / max(x1 - x0, 1e-6)
+            if a > reach + tol:
+                break
+            reach = max(reach, b)
+        return (reach - x0) / max(x1 - x0, 1e-6)
 
     def reach(x: float, y: float, up: bool) -> float:
         """How far the column rule at `x` runs unbroken from `y`, up or down."""

@@ -508,6 +508,17 @@ def test_tag_pieces_wrapped_off_their_label_are_no_content():
     assert not any("Check・" in b.text or b.text == "Action）" for b in blocks if not isinstance(b, (Label, TableBlock)))
 
 
+def test_a_nested_grids_border_does_not_close_its_cell():
+    """zoo seed 202, page 24: the 主な成果・活動指標 row is cut by the page break; the grid nested in
+    its content cell ends 1.5 pt above the cut. Its bottom rule spans most of the cell but
+    touches neither column rule: the cell still gets its closing rule, and the row is read."""
+    s = ExtractSettings()
+    with pdfplumber.open(FIXTURES / "zoo" / "zoo_00202.pdf") as pdf:
+        regions = find_table_regions(pdf.pages[23], 24, s, PATS)
+    row = next(r for t in regions for r in t.rows if r[0] and PATS.heading(r[0].text) == "indicators")
+    assert row[1].text.startswith("・K2セミナー等の開催回数") and row[1].tables
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
