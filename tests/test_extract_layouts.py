@@ -519,6 +519,14 @@ def test_a_nested_grids_border_does_not_close_its_cell():
     assert row[1].text.startswith("・K2セミナー等の開催回数") and row[1].tables
 
 
+def test_a_value_whose_remark_a_break_cut_off_is_still_a_number():
+    """zoo seed 202, page 34: 「59（新規38件・変更21件）」 wraps in a narrow cell and the page
+    break takes its last line, 「件）」, away."""
+    assert parse_number("59（新規38件・変更21件）", PATS) == 59
+    assert parse_number("59 (新規38件・変更21", PATS) == 59
+    assert parse_number("1,950,000 (220,000)", PATS) == 1950000
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
