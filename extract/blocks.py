@@ -227,7 +227,11 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
         sub = Grid(rows=[grid.rows[i] for i in pending], regions=grid.regions,
                    cells=[grid.cells[i] for i in pending])
         kind = classify(sub, pats)
-        if kind != "other" or (len(pending) > 1 and max(sum(1 for c in r if c) for r in sub.rows) > 1):
+        # rows with nothing in the label column go on with the section above (its label, or the
+        # project's header printed again, stands over them): read cell by cell, not as a table
+        unlabelled = all(not r or r[0] is None or not _has_text(r[0]) for r in sub.cells)
+        if kind != "other" or (len(pending) > 1 and not unlabelled
+                               and max(sum(1 for c in r if c) for r in sub.rows) > 1):
             out.append(TableBlock(sub, kind))
         else:
             for i in pending:

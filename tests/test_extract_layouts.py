@@ -519,6 +519,17 @@ def test_a_nested_grids_border_does_not_close_its_cell():
     assert row[1].text.startswith("・K2セミナー等の開催回数") and row[1].tables
 
 
+def test_rows_without_labels_after_the_header_printed_again_go_on_with_the_section():
+    """zoo seed 202, page 33: under the project's header rows printed again, two rows with an
+    empty label column carry the rest of 令和4年度の実施計画; read as a plain table, their
+    text left the section (and the 施策 value merged down over them came along)."""
+    blocks = _blocks_across("zoo/zoo_00202.pdf", 33, 33)
+    texts = [b.text for b in blocks if not isinstance(b, (Label, TableBlock))]
+    assert "識の習得からSDGs経営相談等の実践までの一貫した支援" in texts
+    assert "・工業用地等需給情報の収集体制の強化と情報の活用による積極的な産業立地の誘導" in texts
+    assert not any(isinstance(b, TableBlock) for b in blocks)
+
+
 def test_a_value_whose_remark_a_break_cut_off_is_still_a_number():
     """zoo seed 202, page 34: 「59（新規38件・変更21件）」 wraps in a narrow cell and the page
     break takes its last line, 「件）」, away."""
