@@ -685,6 +685,8 @@ def to_blocks(pages: list[PageLayout], pats: Patterns, s: ExtractSettings) -> li
             blocks.extend(table_blocks(it.regions, pats, s, heads, cut))
             continue
         new = split_para(it, pats)
+        if any(isinstance(b, Label) and b.key not in ONE_SHOT | heads.keys() for b in new):
+            heads.labels = []  # another section's label in the flow: the table's columns are closed
         if cut.blocks and new and cut.is_their_label(new[0], s):
             new[1:1] = cut.blocks
         else:

@@ -538,6 +538,16 @@ def test_a_value_whose_remark_a_break_cut_off_is_still_a_number():
     assert parse_number("1,950,000 (220,000)", PATS) == 1950000
 
 
+def test_a_section_label_in_the_flow_closes_the_columns_of_the_table_before():
+    """zoo seed 808, pages 23-24: the Check|Action table of one project ends a panel; the next
+    project's sections follow as lines; then a table opens page 24. Its cells were paired with
+    the Check|Action heads still open, and KPI figures became Check and Action items."""
+    blocks = _blocks_across("zoo/zoo_00808.pdf", 23, 24)
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, Label) and b.key == "indicators" and b.page == 24)
+    keys = [b.key for b in blocks[start:] if isinstance(b, Label)]
+    assert "check" not in keys[:keys.index("supplement")]
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
