@@ -607,7 +607,13 @@ def _stacked_apart(boxes: list[BBox], y: float, s: ExtractSettings) -> bool:
     if not above or not below:
         return False
     wider = abs(above[0] - below[0]) > tol or abs(above[-1] - below[-1]) > tol
-    return wider and sum(1 for x in above if any(abs(x - z) <= tol for z in below)) <= s.stacked_shared_rules
+    if wider:
+        return sum(1 for x in above if any(abs(x - z) <= tol for z in below)) <= s.stacked_shared_rules
+    # the same outer edges (a snap apart), but not one inner column rule in common: a grid
+    # cut off by a break, under the header table printed again just as wide
+    inner_above, inner_below = above[1:-1], below[1:-1]
+    return bool(inner_above) and len(inner_below) > len(inner_above) \
+        and not any(abs(x - z) <= tol for x in inner_above for z in inner_below)
 
 
 def _column_rules(cells: list[BBox]) -> list[float]:

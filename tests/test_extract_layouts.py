@@ -538,6 +538,15 @@ def test_a_value_whose_remark_a_break_cut_off_is_still_a_number():
     assert parse_number("1,950,000 (220,000)", PATS) == 1950000
 
 
+def test_a_grid_cut_off_under_a_header_table_as_wide_is_a_table_of_its_own():
+    """zoo seed 808, page 24: two ruled grids side by side, cut off by the break, stand right on
+    the bottom rule of the project's header table printed again; their outer edges are a snap
+    from the header's, so they were found as one table, and the 施策 value merged down into the
+    grids' columns. They share no inner column rule with it: split apart, each grid is read."""
+    kpis = _kpis_across("zoo/zoo_00808.pdf", 24, 24)
+    assert [(2020, 600, 826), (2021, 650, 962)] in kpis and [(2020, 20, 21), (2021, 20, 35)] in kpis
+
+
 def test_a_section_label_in_the_flow_closes_the_columns_of_the_table_before():
     """zoo seed 808, pages 23-24: the Check|Action table of one project ends a panel; the next
     project's sections follow as lines; then a table opens page 24. Its cells were paired with
