@@ -557,6 +557,14 @@ def test_a_section_label_in_the_flow_closes_the_columns_of_the_table_before():
     assert "check" not in keys[:keys.index("supplement")]
 
 
+def test_a_kpi_name_over_its_note_after_a_break():
+    """zoo seed 23, page 50: 「○宿泊施設の年間宿泊客数()内は外国人」 over 「※年(1-12月)集計」 ends
+    the left panel; the grid opens the right one under the project's header printed again.
+    The line before the break is the note, the name is the line above it."""
+    values = _excerpt_indicators("zoo/zoo_00023.pdf", (50,))
+    assert values["宿泊施設の年間宿泊客数"] == [(2020, 1950000, 1400000), (2021, 1980000, 1340000)]
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
