@@ -142,7 +142,8 @@ class ExtractSettings:
     text_col_reach: float = 3.0
     """…a value belongs to the year heading it overlaps or is within this × font size of."""
     row_key_chars: int = 6
-    """A first-column cell this short (「16条」) on both sides of a page break means a new row."""
+    """A first-column cell this short (「16条」) after a page break, under one as short or an
+    empty one, opens a new row."""
     column_head_overlap: float = 0.8
     """A cell on the page after a two-label header row (Check | Action) goes on in the column
     of the head over this share of its width (the header is not printed again)."""

@@ -80,8 +80,8 @@ def _is_split_row(last: list[Cell | None], row: list[Cell | None], s: ExtractSet
     if (row[0] is None or not row[0].lines) and any(c and c.lines for c in row[1:]):
         return True
     key_above, key_below = (last[0].text if last and last[0] else ""), (row[0].text if row[0] else "")
-    if key_above and key_below and max(len(key_above), len(key_below)) <= s.row_key_chars:
-        return False  # a short key in the first column (「16条」) opens a row of its own
+    if key_below and len(key_below) <= s.row_key_chars and (not key_above or len(key_above) <= s.row_key_chars):
+        return False  # a short key in the first column (「16条」, 「目標」 under a heading row) opens a row of its own
     for above, below in zip(last, row):
         if not (above and len(above.lines) >= 2 and below and below.lines):
             continue  # a one-line cell shows no right edge to judge by

@@ -557,6 +557,14 @@ def test_a_section_label_in_the_flow_closes_the_columns_of_the_table_before():
     assert "check" not in keys[:keys.index("supplement")]
 
 
+def test_a_heading_row_cut_off_before_its_target_row_keeps_its_row():
+    """zoo seed 909, page 43: a ruled grid ends the left panel with its heading row alone (「単/位」
+    wrapped); its 目標 and 実績 rows open the right panel, 「目/標」 wrapped too. A short key in the
+    first column under an empty one opens a row of its own: the 目標 row had been merged into
+    the heading row as its text running on."""
+    assert [(2020, 1950000, 1400000), (2021, 1980000, 1340000)] in _kpis_across("zoo/zoo_00909.pdf", 43, 43)
+
+
 def test_a_kpi_name_over_its_note_after_a_break():
     """zoo seed 23, page 50: 「○宿泊施設の年間宿泊客数()内は外国人」 over 「※年(1-12月)集計」 ends
     the left panel; the grid opens the right one under the project's header printed again.
