@@ -353,23 +353,22 @@ class _Filler:
     def _name_before_break(self, t: int) -> int | None:
         """The flow broke between name and table (a page or column break): the short line just
         before (the project's header printed again on the new page passed over). Tables side
-        by side after the break take, left to right, the names printed side by side before it."""
+        by side after the break take, left to right, the names printed side by side before it:
+        each the leftmost that no grid took already."""
         first = t
         while first > 0 and self._beside(self.blocks[first - 1], self.blocks[t]):
             first -= 1
         j = first - 1
-        while j >= 0 and (j in self.repeated or self._header_field(j)):
-            j -= 1
+        while j >= 0 and (j in self.repeated or self._header_field(j) or j in self.kpi_names):
+            j -= 1  # (a grid beside them before the break, named already: its name is one of them)
         names: list[int] = []
         while j >= 0 and self._name_like(j) and (not names or abs(self.blocks[j].lines[0].top - self.blocks[names[0]].lines[0].top)
                                                  <= self.s.side_by_side_tol):
             names.append(j)
             j -= 1
-        names.sort(key=lambda k: self.blocks[k].lines[0].x0)
-        k = t - first
-        if k >= len(names) or names[k] in self.kpi_heads:
-            return None
-        return self._over_note(names[k])
+        names.sort(key=lambda n: self.blocks[n].lines[0].x0)
+        free = [m for m in map(self._over_note, names) if m not in self.kpi_heads]
+        return free[0] if free else None
 
     def _over_note(self, j: int) -> int:
         """Block j, or the name printed right above it when j is a note on it, in brackets or

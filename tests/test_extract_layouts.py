@@ -573,6 +573,18 @@ def test_a_kpi_name_over_its_note_after_a_break():
     assert values["宿泊施設の年間宿泊客数"] == [(2020, 1950000, 1400000), (2021, 1980000, 1340000)]
 
 
+def test_names_side_by_side_go_to_the_grids_left_without_one():
+    """zoo seed 24, pages 42 and 67: two names side by side end the left panel. On p42 both
+    grids open the right panel, side by side; on p67 the right-hand grid's heading stays
+    under its name (its rows carried over) and the left-hand grid opens the right panel
+    whole. A grid after the break takes the leftmost name no grid took already."""
+    values = _excerpt_indicators("zoo/zoo_00024.pdf", (42, 67))
+    assert values["エリアプロデュース事業による支援件数"] == [(2020, 5, 1), (2021, 5, 0)]
+    assert values["魅力あふれる個店創出事業による支援件数"] == [(2020, 2, 2), (2021, 2, 1)]
+    assert values["川崎国際環境技術展でのビジネスマッチング数"] == [(2020, 600, 110), (2021, 600, 356)]
+    assert values["川崎国際環境技術展の来場者数"] == [(2020, 10000, 6833), (2021, 10000, 4332)]
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
