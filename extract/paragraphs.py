@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from .layout import Line, TableRegion
 from .normalize import join_lines
-from .patterns import LINE_MARKERS, NO_LINE_START, SENTENCE_END, Patterns
+from .patterns import CLOSE_BRACKETS, LINE_MARKERS, NO_LINE_START, OPEN_BRACKETS, SENTENCE_END, Patterns
 from .settings import ExtractSettings
 
 
@@ -105,7 +105,8 @@ def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch
     if abs(prev.size - cur.size) > s.same_size_tol or prev.heavy != cur.heavy:
         return False
     room = prev.col_right - prev.x1
-    if room > s.line_end_slack * prev.size and room > _leading_word_width(cur) + s.line_end_slack * prev.size:
+    if room > s.line_end_slack * prev.size and room > _leading_word_width(cur) + s.line_end_slack * prev.size \
+            and not _opens_bracket(prev.text):
         return False  # the previous line stopped short, not for want of room: its paragraph ended
     if same_page:
         if prev.column != cur.column:
@@ -113,6 +114,12 @@ def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch
         gap = cur.top - prev.bottom
         return -0.5 * cur.size <= gap <= min(s.para_gap * cur.size, pitch + s.para_gap_extra * cur.size)
     return True
+
+
+def _opens_bracket(text: str) -> bool:
+    """The text opens a bracket it does not close (a note wrapped in a narrow column, 「（住工
+    共生の…イベントの」 over 「活動回数）」): the line after it goes on with it."""
+    return sum(text.count(c) for c in OPEN_BRACKETS) > sum(text.count(c) for c in CLOSE_BRACKETS)
 
 
 def _row_at(lines: list[Line], i: int) -> list[Line]:

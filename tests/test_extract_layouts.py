@@ -585,6 +585,14 @@ def test_names_side_by_side_go_to_the_grids_left_without_one():
     assert values["川崎国際環境技術展の来場者数"] == [(2020, 10000, 6833), (2021, 10000, 4332)]
 
 
+def test_a_line_opening_a_bracket_it_does_not_close_goes_on():
+    """zoo seed 808, page 33: the note 「（住工共生のまちづくりに向けたイベントの」 / 「活動回数）」
+    wraps in the left one of two columns of names; its first line stops short of the panel's
+    edge, yet the bracket it opens is closed on the next line."""
+    values = _excerpt_indicators("zoo/zoo_00808.pdf", (33,))
+    assert values["地域とのイベント活動回数"] == [(2020, 4, 2), (2021, 4, 2)]
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
