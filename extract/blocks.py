@@ -227,11 +227,12 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
         sub = Grid(rows=[grid.rows[i] for i in pending], regions=grid.regions,
                    cells=[grid.cells[i] for i in pending])
         kind = classify(sub, pats)
-        # rows with nothing in the label column go on with the section above (its label, or the
-        # project's header printed again, stands over them): read cell by cell, not as a table
-        unlabelled = all(not r or r[0] is None or not _has_text(r[0]) for r in sub.cells)
-        if kind != "other" or (len(pending) > 1 and not unlabelled
-                               and max(sum(1 for c in r if c) for r in sub.rows) > 1):
+        if all(not r or r[0] is None or not _has_text(r[0]) for r in sub.cells):
+            # nothing in the label column: the rows go on with the section above (its label, or
+            # the project's header printed again, stands over them), read cell by cell but for
+            # the KPI grids among them (a name row, then the grid)
+            out.extend(_rows_with_kpis(sub, pats, s))
+        elif kind != "other" or (len(pending) > 1 and max(sum(1 for c in r if c) for r in sub.rows) > 1):
             out.append(TableBlock(sub, kind))
         else:
             for i in pending:
@@ -326,7 +327,15 @@ def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: Extra
 
 def _rows_with_kpis(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """Rows read cell by cell, except runs that form a KPI grid (a row of years, then rows
-    opening with 目標/実績): those stay tables, named by the row above them."""
+    opening with 目標/実績): those stay tables, named by the row above them. Leading columns
+    with no text of their own (a label column left empty, values merged down into it) are
+    left out."""
+    c0 = 0
+    while c0 < max((len(r) for r in grid.cells), default=0) - 1 and \
+            all(c0 >= len(r) or r[c0] is None or not _has_text(r[c0]) for r in grid.cells):
+        c0 += 1
+    if c0:
+        grid = Grid(rows=[r[c0:] for r in grid.rows], regions=grid.regions, cells=[r[c0:] for r in grid.cells])
     out: list[Block] = []
     i = 0
     n = len(grid.cells)

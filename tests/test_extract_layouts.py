@@ -593,6 +593,17 @@ def test_a_line_opening_a_bracket_it_does_not_close_goes_on():
     assert values["地域とのイベント活動回数"] == [(2020, 4, 2), (2021, 4, 2)]
 
 
+def test_a_kpi_grid_under_the_header_printed_again_by_a_spreadsheet():
+    """Calc evaluation sheet (landscape), page 44: the sheet prints its header rows (事務事業名,
+    条文 | 施策) again, and under them, with the label column empty, the name 「○産業観光ツアーの
+    実施回数」 and its grid go on from the page before. Read cell by cell, the grid stays a grid,
+    named by the row above it; the 施策 value merged down the empty columns is left out."""
+    blocks = _blocks_across("calc/r3_calc_landscape.pdf", 44, 44)
+    grid = next(i for i, b in enumerate(blocks) if isinstance(b, TableBlock) and b.kind == "kpi"
+                and [(v.target, v.actual) for v in parse_kpis(b.grid, "", PATS)[0].values] == [(6, 5), (6, 13)])
+    assert blocks[grid - 1].text == "○産業観光ツアーの実施回数"
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
