@@ -383,7 +383,7 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
     `carry`: column heads open at the end of the previous table, updated for the next one;
     `cut` receives the rows at its foot whose label the page break cut off (read by the caller
     after that label)."""
-    grid = to_grid(regions, s)
+    grid = to_grid(regions, s, pats)
     if not grid.rows:
         return []
     kind = classify(grid, pats)

@@ -52,7 +52,7 @@ def _row_text(row: list[Cell | None]) -> list[str]:
     return [normalize_text(c.text) if c else "" for c in row]
 
 
-def to_grid(regions: list[TableRegion], s: ExtractSettings) -> Grid:
+def to_grid(regions: list[TableRegion], s: ExtractSettings, pats: Patterns | None = None) -> Grid:
     rows: list[list[Cell | None]] = []
     for n, reg in enumerate(regions):
         body = reg.rows
@@ -60,7 +60,7 @@ def to_grid(regions: list[TableRegion], s: ExtractSettings) -> Grid:
         while n and k < len(body) and k < len(rows) and _row_text(body[k]) == _row_text(rows[k]):
             k += 1  # header rows repeated on the new page
         body = body[k:]
-        if n and rows and body and not k and _is_split_row(rows[-1], body[0], s):
+        if n and rows and body and not k and _is_split_row(rows[-1], body[0], s, pats):
             rows[-1] = _merge_rows(rows[-1], body[0])
             body = body[1:]
         rows.extend(body)
@@ -71,15 +71,18 @@ def to_grid(regions: list[TableRegion], s: ExtractSettings) -> Grid:
     return Grid(rows=grid_rows, regions=regions, cells=rows)
 
 
-def _is_split_row(last: list[Cell | None], row: list[Cell | None], s: ExtractSettings) -> bool:
+def _is_split_row(last: list[Cell | None], row: list[Cell | None], s: ExtractSettings,
+                  pats: Patterns | None = None) -> bool:
     """The first row on a new page continues the last row of the previous page when its first
     cell is empty, or when a cell's text runs on: the cell above ended on a full line and this
-    one does not open a new item."""
+    one does not open a new item. A row whose first cell is a section label is a row of its own."""
     if not row:
         return False
     if (row[0] is None or not row[0].lines) and any(c and c.lines for c in row[1:]):
         return True
     key_above, key_below = (last[0].text if last and last[0] else ""), (row[0].text if row[0] else "")
+    if pats is not None and key_below and pats.heading(normalize_text(key_below)):
+        return False
     if key_below and len(key_below) <= s.row_key_chars and (not key_above or len(key_above) <= s.row_key_chars):
         return False  # a short key in the first column (「16条」, 「目標」 under a heading row) opens a row of its own
     for above, below in zip(last, row):

@@ -604,6 +604,16 @@ def test_a_kpi_grid_under_the_header_printed_again_by_a_spreadsheet():
     assert blocks[grid - 1].text == "○産業観光ツアーの実施回数"
 
 
+def test_a_row_opening_with_a_label_does_not_run_on_from_the_row_before():
+    """zoo seed 149, pages 64-65: the Check|Action table ends the left panel part-way down and
+    the 令和4年度の実施計画 table opens the right one, as wide: read as the first table going on,
+    its label row was taken for the last Action row running on, and the plan joined Action ②."""
+    blocks = _blocks_across("zoo/zoo_00149.pdf", 64, 65)
+    plan = next(i for i, b in enumerate(blocks) if isinstance(b, Label) and b.key == "next_plan")
+    assert blocks[plan + 1].text.startswith("○優れた環境技術やノウハウを川崎から")
+    assert blocks[plan - 1].text.endswith("越境ECによる海外展開支援を行っていく。")
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
