@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .layout import Line, TableRegion
-from .normalize import join_lines
+from .normalize import NOTE_MARK, join_lines
 from .patterns import CLOSE_BRACKETS, LINE_MARKERS, NO_LINE_START, OPEN_BRACKETS, SENTENCE_END, Patterns
 from .settings import ExtractSettings
 
@@ -153,8 +153,8 @@ def side_by_side(lines: list[Line], s: ExtractSettings) -> tuple[list[Line], set
             nxt = _row_at(lines, i)
             bottom = max(c[-1].bottom for c in cols)
             if nxt[0].page != row[0].page or nxt[0].top - bottom > s.para_gap * nxt[0].size \
-                    or any(starts_item(ln.text) for ln in nxt):
-                break
+                    or any(starts_item(ln.text) and not ln.text.lstrip().startswith(NOTE_MARK) for ln in nxt):
+                break  # (a ※ note under an item wraps with it in its column)
             ks = [max((k for k, x in enumerate(starts) if x <= ln.x0), default=None) for ln in nxt]
             if None in ks or any(k + 1 < len(starts) and ln.x1 > starts[k + 1] for k, ln in zip(ks, nxt)):
                 break

@@ -614,6 +614,15 @@ def test_a_row_opening_with_a_label_does_not_run_on_from_the_row_before():
     assert blocks[plan - 1].text.endswith("越境ECによる海外展開支援を行っていく。")
 
 
+def test_a_note_under_an_item_wraps_in_its_column():
+    """zoo seed 107, page 54: names side by side, each with a note wrapped under it
+    (「○主要観光施設の年間観光客数 ※年(1-」/「12月)集計」 beside 「○宿泊施設の…外国人」/「※年(1-12月)
+    集計」). A ※ line under an item is the item's, not a new item ending the columns."""
+    values = _excerpt_indicators("zoo/zoo_00107.pdf", (54,))
+    assert values["主要観光施設の年間観光客数"] == [(2020, 18010000, 12760000), (2021, 18560000, 10680000)]
+    assert values["宿泊施設の年間宿泊客数"] == [(2020, 1950000, 1400000), (2021, 1980000, 1340000)]
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
