@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .layout import Cell, CharIndex, Line, TableRegion
 from .normalize import normalize_chars, normalize_text
-from .patterns import Patterns
+from .patterns import LINE_MARKERS, Patterns
 from .settings import ExtractSettings
 from .tables import kpi_row_kind, year_of
 
@@ -228,9 +228,9 @@ def _with_wraps(cs: list[_Cell], below: list[_Row], pats: Patterns, s: ExtractSe
         if not inside:
             continue
         if r.top - bottom > s.text_wrap_gap * r.size or any(
-                kpi_row_kind(c.text, pats) or len(normalize_text(c.text)) > s.year_heading_chars
+                kpi_row_kind(c.text, pats) or len(normalize_text(c.text)) > s.year_heading_chars or _is_item(c)
                 or sum(1 for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1) > 1 for c in inside):
-            break  # a label, or text across the columns (the next grid's name): not a wrapped line
+            break  # a label, an item (「○…」), or text across the columns (the next grid's name): not a wrapped line
         for c in inside:
             over = [col for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1]
             if not over and len(cols) > 1 and cols[0][0].x1 <= c.x0 and c.x1 <= cols[1][0].x0:
@@ -404,12 +404,18 @@ def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, right: fl
             break  # the next grid's headings
         has_label = any(kpi_row_kind(c.text, pats) and c.x1 <= first + 1 for c in cells)
         wrapped = gap <= s.text_wrap_gap * row.size and all(
-            _is_figure(c) or len(normalize_text(c.text)) <= s.year_heading_chars for c in in_cols)
+            _is_figure(c) or (len(normalize_text(c.text)) <= s.year_heading_chars and not _is_item(c)) for c in in_cols)
         if not has_label and not (body and wrapped):
             break
         body.append(row)
         bottom = row.bottom
     return body
+
+
+def _is_item(c: "_Cell") -> bool:
+    """A cell opening with an item mark (「○KBICの入居率」, the next grid's name): never a line
+    a grid's cell wrapped onto."""
+    return bool(LINE_MARKERS.match(c.text.lstrip()))
 
 
 def _band_distance(mid: float, band: list[_Cell]) -> float:

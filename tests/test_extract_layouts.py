@@ -623,6 +623,13 @@ def test_a_note_under_an_item_wraps_in_its_column():
     assert values["宿泊施設の年間宿泊客数"] == [(2020, 1950000, 1400000), (2021, 1980000, 1340000)]
 
 
+def test_the_next_grids_name_is_no_wrapped_line_of_a_cell():
+    """zoo seed 107, page 24: 「○KBICの入居率」 stands right under a grid printed with rules only;
+    its 実績 cell had taken it as a wrapped line (「21○KBICの入居率」)."""
+    kpis = _kpis_across("zoo/zoo_00107.pdf", 24, 24)
+    assert [(2020, 20, 21), (2021, 20, 35)] in kpis
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
