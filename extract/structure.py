@@ -152,7 +152,7 @@ def _join_cut_kpis(stream: list, pats: Patterns, s: ExtractSettings) -> list:
             out.extend(held)
             held.clear()
         if isinstance(it, list):
-            _take_nested_pieces(it[0], open_grids, pats)
+            _take_nested_pieces(it[0], open_grids, pats, s)
             open_grids = (open_grids + _open_grids(it, pats))[-KPI_PIECES:]
         out.append(it)
     if batch:
@@ -160,14 +160,16 @@ def _join_cut_kpis(stream: list, pats: Patterns, s: ExtractSettings) -> list:
     return out + held
 
 
-def _take_nested_pieces(table: TableRegion, open_grids: list[_OpenGrid], pats: Patterns) -> None:
+def _take_nested_pieces(table: TableRegion, open_grids: list[_OpenGrid], pats: Patterns, s: ExtractSettings) -> None:
     """KPI rows cut off by a break that a table opening the next page or panel holds first in
-    a cell (under the project's header rows printed again) join the grids that stop at their
-    目標 row, as pieces in the flow do: left to right, to as many grids of this page or the one
-    before, when the widths agree."""
+    a cell (under the project's header rows printed again; only the heading's wrapped lines,
+    「年度」, above them) join the grids that stop at their 目標 row, as pieces in the flow do:
+    left to right, to as many grids of this page or the one before, when the widths agree."""
+    def first(cell: Cell, t: TableRegion) -> bool:
+        return all(len(normalize_text(ln.text)) <= s.year_heading_chars for ln in cell.lines if ln.bottom <= t.bbox[1])
+
     pieces = sorted(((cell, t) for row in table.rows for cell in row if cell for t in cell.tables[:1]
-                     if _kpi_rows_only(t, pats) and not any(ln.bottom <= t.bbox[1] for ln in cell.lines)),
-                    key=lambda p: p[1].bbox[0])
+                     if _kpi_rows_only(t, pats) and first(cell, t)), key=lambda p: p[1].bbox[0])
     grids = _left_to_right([g for g in open_grids if g.page in (table.page, table.page - 1)][-len(pieces):])
     if not pieces or len(grids) != len(pieces) or any(g.width != len(t.rows[0]) for g, (_, t) in zip(grids, pieces)):
         return

@@ -630,6 +630,13 @@ def test_the_next_grids_name_is_no_wrapped_line_of_a_cell():
     assert [(2020, 20, 21), (2021, 20, 35)] in kpis
 
 
+def test_kpi_rows_carried_under_the_headings_wrapped_lines():
+    """zoo seed 103, page 51: a grid's heading 「R2(2020)」 ends the left panel; its wrapped 「年度」
+    and the 目標/実績 rows open the right one, nested in the cell under the header printed again.
+    Short heading lines above the rows do not stop them joining their grid."""
+    assert [(2020, 3, 3), (2021, 3, 4)] in _kpis_across("zoo/zoo_00103.pdf", 51, 51)
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
