@@ -353,7 +353,7 @@ def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, pag
     label_x0 = min(c.x0 for c in labels)
     bands: list[list[_Cell]] = [[c] for c in sorted(labels, key=lambda c: c.top)]
     values: list[_Cell] = []
-    for c in sorted((c for r in body for c in r.cells if label_x0 - size <= c.cx < right), key=lambda c: c.top):
+    for c in sorted((c for r in body for c in r.cells if label_x0 - size <= c.cx and c.x0 < right), key=lambda c: c.top):
         if any(c is b[0] for b in bands) or (c.x1 > first and kpi_row_kind(c.text, pats)):
             continue  # a label of this grid, or of the grid beside it
         if c.x1 <= first + 1 and not _is_figure(c) and not (unit and c.x1 > unit.x0 and c.x0 < unit.x1):

@@ -637,6 +637,12 @@ def test_kpi_rows_carried_under_the_headings_wrapped_lines():
     assert [(2020, 3, 3), (2021, 3, 4)] in _kpis_across("zoo/zoo_00103.pdf", 51, 51)
 
 
+def test_a_value_set_flush_right_in_a_wide_column():
+    """zoo seed 137, page 42: a grid with rules only, its columns much wider than the headings;
+    the 2021 target 「１００」 is set flush right, its middle past the reach of 「2021年度」."""
+    assert [(2020, 100, 59), (2021, 100, 47)] in _kpis_across("zoo/zoo_00137.pdf", 42, 42)
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
