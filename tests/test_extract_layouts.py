@@ -16,7 +16,7 @@ from conftest import FIXTURES, ROOT
 from hokoku.extract import parse_report
 from hokoku.extract.errors import InputError
 from hokoku.extract.blocks import Label, TableBlock, split_para
-from hokoku.extract.layout import Line, PageLayout, TableRegion, find_table_regions, layout_page, mark_margins, order_pages
+from hokoku.extract.layout import Cell, Line, PageLayout, TableRegion, find_table_regions, layout_page, mark_margins, order_pages
 from hokoku.extract.paragraphs import build_paragraphs, cell_paragraphs
 from hokoku.extract.structure import to_blocks
 from hokoku.extract.patterns import load_patterns
@@ -606,12 +606,22 @@ def test_a_kpi_grid_under_the_header_printed_again_by_a_spreadsheet():
 
 def test_a_row_opening_with_a_label_does_not_run_on_from_the_row_before():
     """zoo seed 149, pages 64-65: the Check|Action table ends the left panel part-way down and
-    the 令和4年度の実施計画 table opens the right one, as wide: read as the first table going on,
-    its label row was taken for the last Action row running on, and the plan joined Action ②."""
-    blocks = _blocks_across("zoo/zoo_00149.pdf", 64, 65)
-    plan = next(i for i, b in enumerate(blocks) if isinstance(b, Label) and b.key == "next_plan")
-    assert blocks[plan + 1].text.startswith("○優れた環境技術やノウハウを川崎から")
-    assert blocks[plan - 1].text.endswith("越境ECによる海外展開支援を行っていく。")
+    the 令和4年度の実施計画 table opens the right one, as wide, so it is read as the first going
+    on. Its label row was taken for the last Action row running on (the Action cell above ends
+    on a full line), and the plan joined Action ②."""
+    def cell(x0: float, x1: float, *texts: str) -> Cell:
+        lines = [Line(text=t, x0=x0 + 4, top=300.0 + 13 * k, x1=x1 - 4, bottom=309.0 + 13 * k, size=9.0, heavy=False,
+                      page=65, col_left=x0, col_right=x1, column="cell") for k, t in enumerate(texts)]
+        return Cell(bbox=(x0, 290.0, x1, 450.0), lines=lines)
+
+    last = [cell(43, 118, "検証・改善", "Check・Action"),
+            cell(118, 285, "②越境ECについては、渡航制限等の影響を受けず海外展開", "可能な手段として有効であるため、グローバル展開支援")]
+    row = [cell(312, 390, "令和4年度の実施", "計画"),
+           cell(390, 553, "○優れた環境技術やノウハウを川崎から国内外に広く情報", "発信するとともに、環境ビジネスに関するマッチングを")]
+    s = ExtractSettings()
+    grid = to_grid([TableRegion(page=64, bbox=(43, 290, 285, 450), rows=[last]),
+                    TableRegion(page=65, bbox=(312, 45, 553, 420), rows=[row])], s, PATS)
+    assert len(grid.rows) == 2 and PATS.heading(grid.cells[1][0].text) == "next_plan"
 
 
 def test_a_note_under_an_item_wraps_in_its_column():
