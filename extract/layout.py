@@ -810,7 +810,9 @@ def _split_at_gutter(lines: list[Line], gutter: tuple[float, float], index: Char
 def order_pages(pages: list[PageLayout], s: ExtractSettings) -> None:
     """Put each page's items in reading order. A page of a two-panel document whose own
     text does not reveal the gutter (one panel nearly empty) uses the document's gutter
-    for pages of its width, unless something on it crosses that gutter."""
+    for pages of its width, unless something on it crosses that gutter. In a one-panel
+    document (too few pages show a gutter) a page's own gutter is grids and names printed
+    side by side, read row by row like the rest."""
     by_width: dict[int, list[tuple[float, float]]] = {}
     for p in pages:
         by_width.setdefault(round(p.width), [])
@@ -820,7 +822,10 @@ def order_pages(pages: list[PageLayout], s: ExtractSettings) -> None:
         gutter = p.gutter
         found = by_width[round(p.width)]
         same_width = sum(1 for q in pages if round(q.width) == round(p.width))
-        if gutter is None and found and len(found) >= s.gutter_doc_share * same_width:
+        panels = len(found) >= s.gutter_doc_share * same_width
+        if not panels:
+            gutter = None
+        elif gutter is None:
             g0 = statistics.median(g[0] for g in found)
             g1 = statistics.median(g[1] for g in found)
             if not any(it.bbox[0] < g0 and it.bbox[2] > g1 for it in p.items):

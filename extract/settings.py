@@ -35,8 +35,9 @@ class ExtractSettings:
     """A line running across a gutter with a gap at least this × font size inside it (a panel's
     line ending close to the gutter, the other panel's line beginning) is two lines."""
     gutter_doc_share: float = 0.15
-    """When this share of a document's pages (of one width) show a gutter, pages that do not
-    show one themselves are read as panels too."""
+    """When this share of a document's pages (of one width) show a gutter, the document is
+    printed in two panels: pages that do not show one themselves are read as panels too.
+    Below it, a page's own gutter is grids and names printed side by side, not panels."""
 
     # --- running headers, footers, page numbers ----------------------------
     margin_zone: float = 0.08

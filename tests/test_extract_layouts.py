@@ -498,6 +498,29 @@ def test_a_page_of_tables_alone_is_read_in_the_documents_panels():
     assert [(t.bbox[0], t.bbox[1]) for t in tables.items] == [(44.0, 45.0), (44.0, 200.0), (436.0, 45.0)]
 
 
+def test_a_one_panel_documents_page_is_read_row_by_row():
+    """zoo seeds 157, 1257 and 1459 (one panel, landscape): on a page where two grids and their
+    names stand side by side between full-width lines, the page shows a gutter of its own. Read
+    as two panels, the names of the next pair (at the page's foot) were parted by the right-hand
+    grid, and after the break the grids took each other's names. Where too few of a
+    document's pages show a gutter, a page's own is not one."""
+    def line(text: str, x0: float, top: float, page: int) -> Line:
+        return Line(text=text, x0=x0, top=top, x1=x0 + 200.0, bottom=top + 9.5, size=9.0, heavy=False, page=page)
+
+    def grid(x0: float, top: float, page: int) -> TableRegion:
+        return TableRegion(page=page, bbox=(x0, top, x0 + 210.0, top + 40.0), rows=[])
+
+    s = ExtractSettings()
+    side = PageLayout(index=28, width=842.0, height=595.0, gutter=(420.0, 430.0),
+                      items=[line("○KBIC入居者に対する経営相談等の支援件数", 45.0, 463.0, 28), line("○基盤技術高度化に向けた講座", 430.0, 463.0, 28),
+                             grid(53.0, 482.0, 28), grid(438.0, 482.0, 28),
+                             line("○子どもたちのものづくりへの興味", 45.0, 539.0, 28), line("○KBICの入居率", 430.0, 539.0, 28)])
+    plain = [PageLayout(index=n, width=842.0, height=595.0, items=[line("本文", 45.0, 100.0, n)]) for n in range(29, 40)]
+    order_pages([side, *plain], s)
+    assert side.gutter is None
+    assert [getattr(it, "text", "grid")[:6] for it in side.items] == ["○KBIC入", "○基盤技術高", "grid", "grid", "○子どもたち", "○KBICの"]
+
+
 def test_tag_pieces_wrapped_off_their_label_are_no_content():
     """zoo seed 202, page 57: the label 「検証・改善（Check・Action）」 wraps in a narrow column left of
     the Check|Action table, 「（Check・」 over 「Action）」; read after the table, the two pieces
