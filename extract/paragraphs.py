@@ -117,8 +117,8 @@ def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch
 
 
 def _opens_bracket(text: str) -> bool:
-    """The text opens a bracket it does not close (a note wrapped in a narrow column, 「（住工
-    共生の…イベントの」 over 「活動回数）」): the line after it goes on with it."""
+    """The text opens a bracket it does not close (a note wrapped in a narrow column, 「（…に
+    向けたイベントの」 over 「活動回数）」): the line after it goes on with it."""
     return sum(text.count(c) for c in OPEN_BRACKETS) > sum(text.count(c) for c in CLOSE_BRACKETS)
 
 

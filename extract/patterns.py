@@ -53,7 +53,7 @@ class Patterns:
     mark: re.Pattern
 
     def article_heading(self, text: str) -> int | None:
-        """The article number of a heading line 「第12条　創業、経営の革新等の促進」, else None."""
+        """The article number of a heading line 「第12条　（施策の名）」, else None."""
         m = self.article.match(re.sub(r"\s+", " ", text))
         return int(m.group("no")) if m and not LINE_MARKERS.match(text) else None
 

@@ -374,8 +374,7 @@ class _Filler:
 
     def _over_note(self, j: int) -> int:
         """Block j, or the name printed right above it when j is a note on it, in brackets or
-        after ※ (「・地域とのイベント活動回数」 over 「（住工共生の…活動回数）」, 「○宿泊施設の年間
-        宿泊客数」 over 「※年(1-12月)集計」)."""
+        after ※ (「・…の回数」 over 「（…の回数）」, 「○…の人数」 over 「※年(1-12月)集計」)."""
         note, up = self.blocks[j], self.blocks[j - 1] if j else None
         if not note.text.startswith((*NOTE_OPENERS, NOTE_MARK)) or not isinstance(up, Para) or j - 1 in self.kpi_heads \
                 or not self._name_like(j - 1):

@@ -217,7 +217,7 @@ def parse_number(text: str, pats: Patterns) -> float | int | None:
     t = normalize_text(text).replace(",", "").replace("，", "")
     if t in pats.null_values:
         return None
-    t = pats.kpi_value_remark.sub("", t)  # 「59（新規38件・変更21件）」: the number; *_text keeps all
+    t = pats.kpi_value_remark.sub("", t)  # 「12（新規8件・変更4件）」: the number; *_text keeps all
     m = re.fullmatch(r"([-−]?[0-9]+(?:\.[0-9]+)?)\s*(?:[%％件回人社者団体校か所ヵ所箇所]*)", t)
     if not m:
         return None

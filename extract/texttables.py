@@ -216,7 +216,7 @@ def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: 
 
 def _with_wraps(cs: list[_Cell], below: list[_Row], pats: Patterns, s: ExtractSettings) -> tuple[list[_Cell], list[_Row]]:
     """A cut-off row's cells with the lines they wrapped onto (「(人)」 under 「実績」, 「000）」
-    under 「1,400,000（60,」): rows tight below with text only under the row's cells; a unit
+    under 「1,200,000（40,」): rows tight below with text only under the row's cells; a unit
     centred lower than the label, between it and the figures, makes a cell of its own. Returns
     the cells joined and the rows taken."""
     cols = [[c] for c in cs]
@@ -413,7 +413,7 @@ def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, right: fl
 
 
 def _is_item(c: "_Cell") -> bool:
-    """A cell opening with an item mark (「○KBICの入居率」, the next grid's name): never a line
+    """A cell opening with an item mark (「○…の件数」, the next grid's name): never a line
     a grid's cell wrapped onto."""
     return bool(LINE_MARKERS.match(c.text.lstrip()))
 
