@@ -177,6 +177,19 @@ def _last_in_column(rows: list[_Row], last: _Row, cells: list[_Cell]) -> bool:
     return not any(c.x1 > x0 and c.x0 < x1 for r in rows if r.top > last.bottom for c in r.cells)
 
 
+def _with_centred_figures(row: _Row, below: list[_Row], pats: Patterns, s: ExtractSettings) -> _Row:
+    """A row holding a 目標/実績 label and no figures, with the row right under it when that
+    one holds only figures right of the label, overlapping its line: a label wrapped onto a
+    second line (「実績」 over 「(人)」) whose values are centred between its lines."""
+    labels = [c for c in row.cells if kpi_row_kind(c.text, pats)]
+    if not labels or any(_is_figure(c) for c in row.cells) or not below:
+        return row
+    nxt = below[0]
+    if nxt.top >= row.bottom or not _figures(nxt.cells, s) or min(c.x0 for c in nxt.cells) <= labels[0].x1:
+        return row
+    return _Row(lines=row.lines + nxt.lines, cells=sorted(row.cells + nxt.cells, key=lambda c: c.x0))
+
+
 def _bare_heading(cells: list[_Cell], pats: Patterns, s: ExtractSettings) -> bool:
     """Nothing but short year headings (and a 単位 heading): a KPI grid's heading, not a
     sentence or a label that names a year (「令和4年度以降の対応」)."""
@@ -195,6 +208,7 @@ def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: 
     for i, row in enumerate(rows):
         if any(id(ln) in used for ln in row.lines):
             continue
+        row = _with_centred_figures(row, rows[i + 1:i + 2], pats, s)
         starts = [k for k, c in enumerate(row.cells) if kpi_row_kind(c.text, pats)]
         pieces = [_figure_run(row.cells[a:b], s) for a, b in zip(starts, starts[1:] + [len(row.cells)])]
         pieces = [cs for cs in pieces if _figures(cs[1:], s)]

@@ -687,6 +687,13 @@ def test_a_value_set_flush_right_in_a_wide_column():
     assert [(2020, 100, 59), (2021, 100, 47)] in _kpis_across("zoo/zoo_00137.pdf", 42, 42)
 
 
+def test_a_cut_off_row_with_figures_centred_between_its_labels_lines():
+    """zoo seed 223, page 43: the 実績 row of 「○宿泊施設の年間宿泊客数」 is cut off to the top of the
+    right panel; its label wraps (「実績」 over 「(人)」) and the figures stand centred between the
+    two lines, so no single line holds the label and the figures."""
+    assert [(2020, 1950000, 1400000), (2021, 1980000, 1340000)] in _kpis_across("zoo/zoo_00223.pdf", 43, 43)
+
+
 def test_wrapped_headings_cut_from_their_rows_by_a_panel_break():
     """zoo seed 1, pages 54–55: two grids side by side end the left panel with their headings
     alone, each wrapped (「単」/「位」, 「2020」/「年度」); their ruled 目標/実績 rows, values wrapped
