@@ -440,7 +440,8 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
         ends.setdefault(("top", round(e["top"])), {})[round(e["x0"], 1)] = e["bottom"]
     rules = []
     for (end, y), xs in ends.items():
-        spans = [(x0, x1) for x0, x1 in zip(sorted(xs), sorted(xs)[1:])
+        cols = sorted(xs)
+        spans = [(x0, x1) for x0, x1 in zip(cols, cols[1:])
                  if x1 - x0 > tol and cover(y, x0, x1) < s.open_rule_cover]
         cut = {(x0, x1) for x0, x1 in spans
                if abs(xs[x0] - xs[x1]) <= tol and cover(xs[x0], x0, x1) >= s.open_rule_cover}
@@ -625,7 +626,7 @@ def _split_beside(rows: list[tuple[BBox, list[BBox | None]]], index: CharIndex, 
     """Rows of one or more tables side by side → one grid per table: the tables are parted by
     spans between column rules that no cell crosses and that hold no text in any row."""
     boxes = [c for _, cells in rows for c in cells if c is not None]
-    xs = sorted({c[0] for c in boxes} | {c[2] for c in boxes})
+    xs = _column_rules(boxes)
     tol = s.stacked_rule_tol
     top, bottom = rows[0][0][1], rows[-1][0][3]
     bounds = [xs[0]]
@@ -818,11 +819,11 @@ def order_pages(pages: list[PageLayout], s: ExtractSettings) -> None:
         by_width.setdefault(round(p.width), [])
         if p.gutter:
             by_width[round(p.width)].append(p.gutter)
+    same_width = Counter(round(p.width) for p in pages)
     for p in pages:
         gutter = p.gutter
         found = by_width[round(p.width)]
-        same_width = sum(1 for q in pages if round(q.width) == round(p.width))
-        panels = len(found) >= s.gutter_doc_share * same_width
+        panels = len(found) >= s.gutter_doc_share * same_width[round(p.width)]
         if not panels:
             gutter = None
         elif gutter is None:
