@@ -121,18 +121,13 @@ def _join_cut_kpis(stream: list, pats: Patterns, s: ExtractSettings) -> list:
     batch: list[list[TableRegion]] = []
 
     def flush() -> None:
-        page = batch[0][0].page
         above = [_grid_above(open_grids, b[0]) for b in batch]
         if all(above):  # on the grids' own page: each piece goes under its own grid
             near = above
         else:
-            near = _left_to_right([g for g in open_grids if g.page in (page, page - 1)][-len(batch):])
+            near = _last_grids(open_grids, batch[0][0].page, len(batch))
             batch[:] = _left_to_right(batch)
-        if len(near) == len(batch) and len(set(map(id, near))) == len(near) and all(g.width == len(b[0].rows[0]) for g, b in zip(near, batch)):
-            for g, b in zip(near, batch):
-                g.attach(b[0])
-                open_grids.remove(g)
-        else:
+        if not _attach(near, [b[0] for b in batch], open_grids):
             out.extend(batch)  # no grid to finish: the rows stay a table of their own
         batch.clear()
 
@@ -170,13 +165,26 @@ def _take_nested_pieces(table: TableRegion, open_grids: list[_OpenGrid], pats: P
 
     pieces = sorted(((cell, t) for row in table.rows for cell in row if cell for t in cell.tables[:1]
                      if _kpi_rows_only(t, pats) and first(cell, t)), key=lambda p: p[1].bbox[0])
-    grids = _left_to_right([g for g in open_grids if g.page in (table.page, table.page - 1)][-len(pieces):])
-    if not pieces or len(grids) != len(pieces) or any(g.width != len(t.rows[0]) for g, (_, t) in zip(grids, pieces)):
-        return
-    for g, (cell, t) in zip(grids, pieces):
-        g.attach(t)
-        cell.tables.remove(t)
+    if pieces and _attach(_last_grids(open_grids, table.page, len(pieces)), [t for _, t in pieces], open_grids):
+        for cell, t in pieces:
+            cell.tables.remove(t)
+
+
+def _last_grids(open_grids: list[_OpenGrid], page: int, k: int) -> list[_OpenGrid]:
+    """The last k grids still open on `page` or the page before, left to right."""
+    return _left_to_right([g for g in open_grids if g.page in (page, page - 1)][-k:])
+
+
+def _attach(grids: list[_OpenGrid], pieces: list[TableRegion], open_grids: list[_OpenGrid]) -> bool:
+    """Each piece joins the grid paired with it, when there is one grid of its own for each
+    and the widths agree; those grids are open no longer. False, and nothing joined, else."""
+    if len(grids) != len(pieces) or len(set(map(id, grids))) != len(grids) \
+            or any(g.width != len(p.rows[0]) for g, p in zip(grids, pieces)):
+        return False
+    for g, p in zip(grids, pieces):
+        g.attach(p)
         open_grids.remove(g)
+    return True
 
 
 def _under(a: TableRegion, b: TableRegion, s: ExtractSettings) -> bool:
