@@ -227,7 +227,7 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
         sub = Grid(rows=[grid.rows[i] for i in pending], regions=grid.regions,
                    cells=[grid.cells[i] for i in pending])
         kind = classify(sub, pats)
-        if all(not r or r[0] is None or not _has_text(r[0]) for r in sub.cells):
+        if _textless_column(sub.cells, 0):
             # nothing in the label column: the rows go on with the section above (its label, or
             # the project's header printed again, stands over them), read cell by cell but for
             # the KPI grids among them (a name row, then the grid)
@@ -331,8 +331,7 @@ def _rows_with_kpis(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Bloc
     with no text of their own (a label column left empty, values merged down into it) are
     left out."""
     c0 = 0
-    while c0 < max((len(r) for r in grid.cells), default=0) - 1 and \
-            all(c0 >= len(r) or r[c0] is None or not _has_text(r[c0]) for r in grid.cells):
+    while c0 < max((len(r) for r in grid.cells), default=0) - 1 and _textless_column(grid.cells, c0):
         c0 += 1
     if c0:
         grid = Grid(rows=[r[c0:] for r in grid.rows], regions=grid.regions, cells=[r[c0:] for r in grid.cells])
@@ -505,6 +504,11 @@ def _uncovered(grid: Grid, i: int, col: int, header: int, s: ExtractSettings) ->
 
 def _has_text(c: Cell) -> bool:
     return bool(c.lines or c.tables)
+
+
+def _textless_column(cells: list[list[Cell | None]], j: int) -> bool:
+    """No row has text of its own in column j (its cells are empty, or merged from elsewhere)."""
+    return all(j >= len(r) or r[j] is None or not _has_text(r[j]) for r in cells)
 
 
 def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:

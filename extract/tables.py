@@ -52,7 +52,7 @@ def _row_text(row: list[Cell | None]) -> list[str]:
     return [normalize_text(c.text) if c else "" for c in row]
 
 
-def to_grid(regions: list[TableRegion], s: ExtractSettings, pats: Patterns | None = None) -> Grid:
+def to_grid(regions: list[TableRegion], s: ExtractSettings, pats: Patterns) -> Grid:
     rows: list[list[Cell | None]] = []
     for n, reg in enumerate(regions):
         body = reg.rows
@@ -71,8 +71,7 @@ def to_grid(regions: list[TableRegion], s: ExtractSettings, pats: Patterns | Non
     return Grid(rows=grid_rows, regions=regions, cells=rows)
 
 
-def _is_split_row(last: list[Cell | None], row: list[Cell | None], s: ExtractSettings,
-                  pats: Patterns | None = None) -> bool:
+def _is_split_row(last: list[Cell | None], row: list[Cell | None], s: ExtractSettings, pats: Patterns) -> bool:
     """The first row on a new page continues the last row of the previous page when its first
     cell is empty, or when a cell's text runs on: the cell above ended on a full line and this
     one does not open a new item. A row whose first cell is a section label is a row of its own."""
@@ -81,7 +80,7 @@ def _is_split_row(last: list[Cell | None], row: list[Cell | None], s: ExtractSet
     if (row[0] is None or not row[0].lines) and any(c and c.lines for c in row[1:]):
         return True
     key_above, key_below = (last[0].text if last and last[0] else ""), (row[0].text if row[0] else "")
-    if pats is not None and key_below and pats.heading(normalize_text(key_below)):
+    if key_below and pats.heading(normalize_text(key_below)):
         return False
     if key_below and len(key_below) <= s.row_key_chars and (not key_above or len(key_above) <= s.row_key_chars):
         return False  # a short key in the first column (「16条」, 「目標」 under a heading row) opens a row of its own

@@ -82,7 +82,7 @@ def _kpis_on(pdf_name: str, page_no: int) -> list:
         layout = layout_page(pdf.pages[page_no - 1], page_no, s, PATS)
     out = []
     for region in (it for it in layout.items if hasattr(it, "rows")):
-        grid = to_grid([region], s)
+        grid = to_grid([region], s, PATS)
         if classify(grid, PATS) != "kpi":
             continue
         for ind in parse_kpis(grid, "", PATS):
