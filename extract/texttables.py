@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from .layout import Cell, CharIndex, Line, TableRegion
 from .normalize import normalize_chars, normalize_text
-from .patterns import LINE_MARKERS, Patterns
+from .paragraphs import starts_item
+from .patterns import Patterns
 from .settings import ExtractSettings
 from .tables import kpi_row_kind, year_of
 
@@ -242,10 +243,10 @@ def _with_wraps(cs: list[_Cell], below: list[_Row], pats: Patterns, s: ExtractSe
         if not inside:
             continue
         if r.top - bottom > s.text_wrap_gap * r.size or any(
-                kpi_row_kind(c.text, pats) or len(normalize_text(c.text)) > s.year_heading_chars or _is_item(c)
+                kpi_row_kind(c.text, pats) or len(normalize_text(c.text)) > s.year_heading_chars or starts_item(c.text)
                 or sum(1 for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1) > 1 for c in inside):
             break  # a label, an item (「○…」), or text across the columns (the next grid's name): not a wrapped line
-        for c in inside:
+        for c in inside:  # (a unit cell inserted for one cell is a column the next may stand over)
             over = [col for col in cols if c.x1 > col[0].x0 and c.x0 < col[0].x1]
             if not over and len(cols) > 1 and cols[0][0].x1 <= c.x0 and c.x1 <= cols[1][0].x0:
                 cols.insert(1, [c])  # between the label and the first figure: a unit column's cell
@@ -418,18 +419,13 @@ def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, right: fl
             break  # the next grid's headings
         has_label = any(kpi_row_kind(c.text, pats) and c.x1 <= first + 1 for c in cells)
         wrapped = gap <= s.text_wrap_gap * row.size and all(
-            _is_figure(c) or (len(normalize_text(c.text)) <= s.year_heading_chars and not _is_item(c)) for c in in_cols)
+            _is_figure(c) or (len(normalize_text(c.text)) <= s.year_heading_chars and not starts_item(c.text))
+            for c in in_cols)  # an item (「○…」, the next grid's name) is no wrapped line
         if not has_label and not (body and wrapped):
             break
         body.append(row)
         bottom = row.bottom
     return body
-
-
-def _is_item(c: "_Cell") -> bool:
-    """A cell opening with an item mark (「○…の件数」, the next grid's name): never a line
-    a grid's cell wrapped onto."""
-    return bool(LINE_MARKERS.match(c.text.lstrip()))
 
 
 def _band_distance(mid: float, band: list[_Cell]) -> float:
