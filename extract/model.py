@@ -38,6 +38,17 @@ class Provenance:
 
 
 @dataclass
+class ReadWarning:
+    """Something the reader is unsure of (contract "Warnings"): a stable `code`, one sentence
+    for a person, the PDF page index from 1 and the project's printed name where they apply."""
+
+    code: str
+    message: str
+    page: int | None = None
+    project: str | None = None
+
+
+@dataclass
 class IndicatorValue:
     fiscal_year: int
     target: float | int | None = None
@@ -99,6 +110,7 @@ class Project:
     action: list[ActionItem] = field(default_factory=list)
     next_plan: list[str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    warnings: list[ReadWarning] = field(default_factory=list)
     provenance: Provenance | None = None
 
     def actions_answering(self, no: int) -> list[ActionItem]:
@@ -149,6 +161,7 @@ class Report:
     article_opinions: list[ArticleOpinion] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     chapters: list[Chapter] = field(default_factory=list)
+    warnings: list[ReadWarning] = field(default_factory=list)
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self, provenance: bool = True) -> dict[str, Any]:
@@ -160,6 +173,7 @@ class Report:
             "article_opinions": [asdict(a) for a in self.article_opinions],
             "projects": [asdict(p) for p in self.projects],
             "chapters": [asdict(c) for c in self.chapters],
+            "warnings": [asdict(w) for w in self.warnings],
         }
         return d if provenance else _strip_provenance(d)
 
@@ -173,6 +187,7 @@ class Report:
             article_opinions=[_build(ArticleOpinion, a) for a in d.get("article_opinions", [])],
             projects=[_build(Project, p) for p in d.get("projects", [])],
             chapters=[_build(Chapter, c) for c in d.get("chapters", [])],
+            warnings=[_build(ReadWarning, w) for w in d.get("warnings") or []],
         )
 
     @classmethod
@@ -421,6 +436,7 @@ _NESTED: dict[tuple[type, str], type] = {
     (Project, "check"): CheckItem,
     (Project, "action"): ActionItem,
     (Project, "tables"): Table,
+    (Project, "warnings"): ReadWarning,
     (Chapter, "tables"): Table,
     (Indicator, "values"): IndicatorValue,
 }
