@@ -175,6 +175,13 @@ class ExtractSettings:
     """An indicator's name stands at most this × its font size above its table (or above the
     description or note under it)."""
 
+    beside_label_reach_pt: float = 1.0
+    """A label printed beside its content (a badge centred on a framed box) reads after the
+    content's first line: a paragraph right of the label whose bottom reaches to within this
+    many points of the label's top is the start of the label's content."""
+    beside_label_align_pt: float = 3.0
+    """…when its left edge and that of the paragraph after the label agree within this many points."""
+
     toc_match: float = 0.85
     """A heading matches a 目次 entry at this difflib ratio (a year may be worded differently)."""
 

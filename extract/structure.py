@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
+from .beside import labels_before_content
 from .blocks import ONE_SHOT, Block, ColumnHeads, CutRows, Label, TableBlock, split_para, table_blocks
 from .layout import Cell, Line, PageLayout, TableRegion
 from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Provenance,
@@ -703,7 +704,7 @@ def to_blocks(pages: list[PageLayout], pats: Patterns, s: ExtractSettings) -> li
         cut.blocks = []
         blocks.extend(new)
     blocks.extend(cut.blocks)
-    return blocks
+    return labels_before_content(blocks, s)
 
 
 def build_structure(pages: list[PageLayout], pats: Patterns, s: ExtractSettings, body_size: float) -> Parsed:

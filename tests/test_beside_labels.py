@@ -1,0 +1,57 @@
+"""A label printed beside its content (a badge centred on a framed box): the box's first line,
+which reads before the badge, is the start of the label's content, never the project's title."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ROOT
+from hokoku.extract import parse_report
+from hokoku.extract.beside import labels_before_content
+from hokoku.extract.blocks import Label
+from hokoku.extract.layout import Line
+from hokoku.extract.paragraphs import Para
+from hokoku.extract.settings import ExtractSettings
+
+PORTRAIT = ROOT.parent / "shared" / "acceptance" / "fy2021_web_portrait.pdf"
+
+
+def _para(text: str, x0: float, top: float, size: float = 10.0) -> Para:
+    return Para(lines=[Line(text, x0, top, x0 + size * len(text), top + size, size, False, 1)])
+
+
+def test_the_line_above_a_badge_joins_the_content_after_it():
+    title = _para("製品開発支援事業", 64, 112, 16)
+    first = _para("市内企業が新たな製品を開発できる環境を整えることで、", 147, 152)
+    badge = Label("goal", 1, [66, 161, 130, 169], "施策における目標")
+    rest = _para("売上の拡大を図る", 147, 168)
+    out = labels_before_content([title, first, badge, rest], ExtractSettings())
+    assert [type(b).__name__ for b in out] == ["Para", "Label", "Para"]
+    assert out[2].text == "市内企業が新たな製品を開発できる環境を整えることで、売上の拡大を図る"
+
+
+def test_a_paragraph_ending_above_the_label_stays_where_it_is():
+    """The previous section's last line, printed well above the next label, is not moved."""
+    prev = _para("・展示会への出展支援", 147, 120)
+    label = Label("activities", 1, [66, 161, 130, 169], "主な取組")
+    nxt = _para("・相談窓口の運営", 147, 168)
+    out = labels_before_content([prev, label, nxt], ExtractSettings())
+    assert out == [prev, label, nxt]
+
+
+def test_a_sentence_beside_the_badge_is_kept_as_its_own_paragraph():
+    first = _para("地域の課題を解決する。", 147, 152)
+    badge = Label("goal", 1, [66, 161, 130, 169], "施策における目標")
+    rest = _para("新たな事業を生み出す。", 147, 168)
+    out = labels_before_content([first, badge, rest], ExtractSettings())
+    assert out == [badge, first, rest]
+
+
+@pytest.mark.skipif(not PORTRAIT.exists(), reason="shared/acceptance is not beside this checkout")
+def test_goal_box_wrapped_beside_its_badge_on_the_web_rendering():
+    """HTML → Chromium rendering: the goal box wraps to two lines beside its badge; the name is
+    the title above it and the goal is whole."""
+    r = parse_report(PORTRAIT)
+    p = next(p for p in r.projects if p.name == "生産性向上推進事業")
+    assert p.goal == "市内中小企業の技術を活かして事業展開できる環境を整備することで、経営を改善し、成長を促進させる"
+    assert p.indicators[0].name == "先端設備等導入計画の認定件数"
+    assert [(v.fiscal_year, v.target, v.actual) for v in p.indicators[0].values] == [(2020, 100, 59), (2021, 100, 47)]
