@@ -43,6 +43,7 @@ class Patterns:
     kpi_name_note: re.Pattern
     kpi_unit_header: re.Pattern
     title_number: re.Pattern
+    toc_heading: re.Pattern
     kpi_value_remark: re.Pattern
     null_values: frozenset[str]
     tables: dict[str, list[str]]
@@ -137,6 +138,7 @@ def _compile(d: dict) -> Patterns:
         kpi_name_note=re.compile(k.get("name_note", r"(?!)")),
         kpi_unit_header=re.compile(k.get("unit_header", r"(?!)")),
         title_number=re.compile(d.get("title", {}).get("number", r"(?!)")),
+        toc_heading=re.compile(d.get("toc", {}).get("heading", r"(?!)")),
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
         tables=d["tables"],

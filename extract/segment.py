@@ -19,6 +19,7 @@ from .normalize import NOTE_MARK, normalize_text, strip_bullet
 from .paragraphs import Para
 from .patterns import Patterns
 from .settings import ExtractSettings
+from .toc import TocEntry, read_toc
 
 # Opening labels of a verified project, in printed order; a label opens a new project when
 # one of the same or a later rank was already seen in the current one.
@@ -26,7 +27,6 @@ OPENING_RANK = {"name": 0, "goal": 1, "plan": 2}
 # Section labels that belong to a project's body (after its opening labels).
 BODY_KEYS = {"activities", "indicators", "supplement", "do", "results", "program", "achievements",
              "challenges", "check", "action", "next_plan"}
-_TOC_ENTRY = re.compile(r"^(?P<title>.+?)\s*(?:[.．·・…‥─—-]{3,}|\s{2,})\s*(?P<page>[0-9]{1,3})$")
 _TOC_SUB = re.compile(r"^[（(][0-9]{1,2}[)）]")
 _NAME_JUNK = re.compile(r"[\s\u3000]|[（(]※?[0-9]*[)）]$")
 CIRCLED_START = re.compile(r"^[\u2460-\u2473]")
@@ -92,17 +92,6 @@ class Segmenter:
 
     # ---------------------------------------------------------------- gazetteer
 
-    def toc_entries(self) -> list[tuple[str, int]]:
-        """目次 lines 「1 はじめに……1」 → (title, page)."""
-        out = []
-        for b in self.blocks:
-            if isinstance(b, Para):
-                for ln in b.lines:
-                    m = _TOC_ENTRY.match(ln.text.strip())
-                    if m and re.search(r"[.．·・…‥─—-]{3,}", ln.text):
-                        out.append((normalize_text(m.group("title")), int(m.group("page"))))
-        return out
-
     def gazetteer(self) -> set[str]:
         """Project names the report lists (施策一覧), for recognising titles."""
         names: set[str] = set()
@@ -143,7 +132,8 @@ class Segmenter:
             if own is None:
                 own = u.article  # read where its rows go on
             u.article = own if own is not None else (prior[-1] if prior else None)
-        return Segments(units=units, chapters=self._chapters(units, self.toc_entries(), back_start))
+        toc, pages = read_toc(blocks, self.pats, self.s)
+        return Segments(units=units, chapters=self._chapters(units, toc, pages, back_start))
 
     def _verified(self, lo: int, hi: int, gaz: set[str]) -> list[Unit]:
         blocks = self.blocks
@@ -304,17 +294,22 @@ class Segmenter:
                 return None
         return None
 
-    def _chapters(self, units: list[Unit], toc: list[tuple[str, int]], back_start: int | None) -> list[ChapterUnit]:
+    def _chapters(self, units: list[Unit], toc: list[TocEntry], toc_pages: set[int],
+                  back_start: int | None) -> list[ChapterUnit]:
         """Front matter before the first project and the appendix after the last one, split
-        at chapter headings: the 目次's top-level entries, else numbered heavy headings."""
+        at chapter headings: the 目次's top-level entries, else numbered heavy headings. The
+        目次 itself (which names them all) is no heading."""
         blocks = self.blocks
         first = min((u.start for u in units), default=len(blocks))
-        titles = {name_key(t) for t, _ in toc if not _TOC_SUB.match(t) and not self.pats.article.match(t)}
+        titles = {name_key(e.title) for e in toc
+                  if e.top_level and not _TOC_SUB.match(e.title) and not self.pats.article.match(e.title)}
         out: list[ChapterUnit] = []
 
         def is_heading(b: Block) -> str | None:
-            if isinstance(b, Label) and b.key == "appendix" and not _TOC_ENTRY.match(b.text):
-                return b.text  # (the same words in the 目次, with a page number, are not the chapter)
+            if b.page in toc_pages:
+                return None
+            if isinstance(b, Label) and b.key == "appendix":
+                return b.text
             if isinstance(b, Para) and len(b.text) <= self.s.title_max_chars:
                 key = name_key(b.text)
                 if titles and (key in titles or any(difflib.SequenceMatcher(None, key, t).ratio() >= self.s.toc_match

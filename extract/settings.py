@@ -182,6 +182,12 @@ class ExtractSettings:
     beside_label_align_pt: float = 3.0
     """…when its left edge and that of the paragraph after the label agree within this many points."""
 
+    toc_row_tol_pt: float = 2.0
+    """A 目次 title and a page number whose tops differ by at most this many points are one entry
+    (a layout that sets the number flush right with no leaders between)."""
+    toc_level_tol_pt: float = 4.0
+    """目次 entries indented within this many points of the leftmost are top-level chapters."""
+
     toc_match: float = 0.85
     """A heading matches a 目次 entry at this difflib ratio (a year may be worded differently)."""
 
