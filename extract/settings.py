@@ -141,7 +141,10 @@ class ExtractSettings:
     """…a cell's wrapped line (「度」 under 「R2 (2020) 年」, 「(件)」 under 「目標」) follows the
     line above within this × font size."""
     text_col_reach: float = 3.0
-    """…a value belongs to the year heading it overlaps or is within this × font size of."""
+    """…a value belongs to the year heading it overlaps or is within this × font size of…"""
+    text_col_pitch_share: float = 0.45
+    """…or within this share of the distance between year headings (wide columns, values set
+    flush right: under half, so a value is never as near the next column's heading)."""
     row_key_chars: int = 6
     """A first-column cell this short (「16条」) after a page break, under one as short or an
     empty one, opens a new row."""

@@ -352,7 +352,8 @@ def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, pag
     lines up with."""
     size = years[0].size
     first = years[0].x0
-    right = years[-1].x1 + s.text_col_reach * size  # values may be set flush right, past their heading
+    reach = _column_reach(years, s)
+    right = years[-1].x1 + reach  # values may be set flush right, past their heading
     reach0 = max(left, first - s.text_label_room * size)
     cols = head.cells
     unit = cols[0] if len(cols) > len(years) else None  # the 単位 column: its cells are no label's lines
@@ -381,7 +382,7 @@ def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, pag
     cells_at: dict[tuple[int, int], list[_Cell]] = {}
     for c in values:
         k = min(range(len(cols)), key=lambda k: _distance(c, cols[k]))
-        if _distance(c, cols[k]) > s.text_col_reach * c.size:
+        if _distance(c, cols[k]) > max(reach, s.text_col_reach * c.size):
             continue
         mid = (c.top + c.bottom) / 2
         b = min(range(len(bands)), key=lambda b: _band_distance(mid, bands[b]))
@@ -392,7 +393,8 @@ def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, pag
                            for k in range(len(cols))])
     bottom = max(c.bottom for c in [*labels, *values, *cols])
     x0 = min(label_x0, cols[0].x0)
-    x1 = max(right, *(c.x1 for c in values))  # a wide value may stand out past its heading
+    # a wide value may stand out past its heading; the box reaches no further than its text
+    x1 = max(years[-1].x1 + s.text_col_reach * size, *(c.x1 for c in values))
     return TableRegion(page=page_no, bbox=(x0, head.rows[0].top, x1, bottom), rows=out_rows), head.rows + body
 
 
@@ -439,6 +441,14 @@ def _joined(cells: list[_Cell]) -> _Cell:
     cells = sorted(cells, key=lambda c: (c.top, c.x0))
     return _Cell("".join(c.text for c in cells), min(c.x0 for c in cells), max(c.x1 for c in cells),
                  cells[0].top, max(c.bottom for c in cells), cells[0].size)
+
+
+def _column_reach(years: list[_Cell], s: ExtractSettings) -> float:
+    """How far right of its heading a value may stand: a few characters, or in wide columns
+    (headings far apart) up to the share `text_col_pitch_share` of the distance between
+    headings, where a value set flush right in its column still stands nearer its own."""
+    pitch = (years[-1].cx - years[0].cx) / (len(years) - 1) if len(years) > 1 else 0.0
+    return max(s.text_col_reach * years[0].size, s.text_col_pitch_share * pitch)
 
 
 def _distance(c: _Cell, col: _Cell) -> float:

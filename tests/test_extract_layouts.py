@@ -76,9 +76,10 @@ def test_label_and_content_on_one_line():
     assert PATS.split_label("課題の解決に向けて取り組む") is None  # a word, not a label set off by a space
 
 
-def _kpis_on(pdf_name: str, page_no: int) -> list:
+def _kpis_on(pdf_name: str | Path, page_no: int) -> list:
+    """KPI values of the grids on one page (a name under fixtures/, or a path)."""
     s = ExtractSettings()
-    with pdfplumber.open(FIXTURES / pdf_name) as pdf:
+    with pdfplumber.open(pdf_name if isinstance(pdf_name, Path) else FIXTURES / pdf_name) as pdf:
         layout = layout_page(pdf.pages[page_no - 1], page_no, s, PATS)
     out = []
     for region in (it for it in layout.items if hasattr(it, "rows")):
@@ -88,6 +89,14 @@ def _kpis_on(pdf_name: str, page_no: int) -> list:
         for ind in parse_kpis(grid, "", PATS):
             out.append([(v.fiscal_year, v.target, v.actual) for v in ind.values])
     return out
+
+
+@pytest.mark.skipif(not (ACCEPTANCE / "fy2021_web_portrait.pdf").exists(), reason="shared/acceptance is not beside this checkout")
+def test_values_flush_right_in_wide_columns_of_a_grid_beside_another():
+    """HTML → Chromium rendering p21: two shaded grids side by side; the right grid's 2021 values
+    stand flush right, 24 pt past their heading (its columns are 89 pt apart) and were lost."""
+    assert _kpis_on(ACCEPTANCE / "fy2021_web_portrait.pdf", 21) == [
+        [(2020, 27, 28), (2021, 30, 31)], [(2020, 1, 1), (2021, 1, 1)]]
 
 
 def test_kpi_grids_printed_without_rules_side_by_side():
