@@ -335,19 +335,40 @@ class _Filler:
             edge = b.lines[0].top
         if not chain:
             return self._name_before_break(t)
-        head = chain[0]
-        for j in chain[1:]:
-            near, up = self.blocks[head], self.blocks[j]
-            up_marked, near_marked = strip_bullet(up.text) != up.text, strip_bullet(near.text) != near.text
-            subordinate = (NOTE_MARK in near.text or near.size < up.size - self.s.same_size_tol
-                           or near.text.startswith(NOTE_OPENERS) or (up_marked and not near_marked))
-            name_like = up_marked or (up.heavy and not near.heavy)
-            if not (subordinate and name_like) or self.pats.heading(up.text):
-                break
-            head = j
+        head = chain[self._name_in_chain(chain)]
         if head == chain[-1] and self.blocks[head].text.startswith(NOTE_OPENERS):
             return self._name_past_break(chain[-1], table) or head
         return head
+
+    def _name_in_chain(self, chain: list[int]) -> int:
+        """Index in `chain` (paragraphs above a KPI table, nearest first) of its name: walk up
+        while the line above names what is below it (a description or note in smaller type, a
+        line without the name's bullet); a description wrapped over several paragraphs is
+        passed over as one."""
+        i = 0
+        while True:
+            top = i
+            while top + 1 < len(chain) and self._one_paragraph(self.blocks[chain[top]], self.blocks[chain[top + 1]]):
+                top += 1
+            if top + 1 >= len(chain) or not self._names(self.blocks[chain[top + 1]], self.blocks[chain[top]]):
+                return i
+            i = top + 1
+
+    def _names(self, up: Para, near: Para) -> bool:
+        """`up` is a KPI's name over `near`, a description or note on it."""
+        up_marked, near_marked = strip_bullet(up.text) != up.text, strip_bullet(near.text) != near.text
+        subordinate = (NOTE_MARK in near.text or near.size < up.size - self.s.same_size_tol
+                       or near.text.startswith(NOTE_OPENERS) or (up_marked and not near_marked))
+        name_like = up_marked or (up.heavy and not near.heavy)
+        return subordinate and name_like and not self.pats.heading(up.text)
+
+    def _one_paragraph(self, near: Para, up: Para) -> bool:
+        """`up` and `near` are lines of one paragraph cut in two (a description wrapped in a box
+        narrower than the column): same type, same left edge, neither opening with a mark."""
+        return (abs(up.size - near.size) <= self.s.same_size_tol and up.heavy == near.heavy
+                and strip_bullet(up.text) == up.text and strip_bullet(near.text) == near.text
+                and NOTE_MARK not in near.text and not near.text.startswith(NOTE_OPENERS)
+                and abs(up.lines[0].x0 - near.lines[0].x0) <= self.s.beside_label_align_pt)
 
     def _name_past_break(self, j: int, table: TableBlock) -> int | None:
         """The name of a KPI whose only line above it is a note in brackets (「（…の活動回数）」):

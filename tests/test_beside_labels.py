@@ -2,17 +2,11 @@
 which reads before the badge, is the start of the label's content, never the project's title."""
 from __future__ import annotations
 
-import pytest
-
-from conftest import ROOT
-from hokoku.extract import parse_report
 from hokoku.extract.beside import labels_before_content
 from hokoku.extract.blocks import Label
 from hokoku.extract.layout import Line
 from hokoku.extract.paragraphs import Para
 from hokoku.extract.settings import ExtractSettings
-
-PORTRAIT = ROOT.parent / "shared" / "acceptance" / "fy2021_web_portrait.pdf"
 
 
 def _para(text: str, x0: float, top: float, size: float = 10.0) -> Para:
@@ -44,14 +38,3 @@ def test_a_sentence_beside_the_badge_is_kept_as_its_own_paragraph():
     rest = _para("新たな事業を生み出す。", 147, 168)
     out = labels_before_content([first, badge, rest], ExtractSettings())
     assert out == [badge, first, rest]
-
-
-@pytest.mark.skipif(not PORTRAIT.exists(), reason="shared/acceptance is not beside this checkout")
-def test_goal_box_wrapped_beside_its_badge_on_the_web_rendering():
-    """HTML → Chromium rendering: the goal box wraps to two lines beside its badge; the name is
-    the title above it and the goal is whole."""
-    r = parse_report(PORTRAIT)
-    p = next(p for p in r.projects if p.name == "生産性向上推進事業")
-    assert p.goal == "市内中小企業の技術を活かして事業展開できる環境を整備することで、経営を改善し、成長を促進させる"
-    assert p.indicators[0].name == "先端設備等導入計画の認定件数"
-    assert [(v.fiscal_year, v.target, v.actual) for v in p.indicators[0].values] == [(2020, 100, 59), (2021, 100, 47)]

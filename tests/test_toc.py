@@ -2,10 +2,7 @@
 and the 目次 page itself never a chapter (its 「（参考）…」 line is an entry, not the appendix)."""
 from __future__ import annotations
 
-import pytest
-
-from conftest import ROOT, parsed_report
-from hokoku.extract import parse_report
+from conftest import parsed_report
 from hokoku.extract.layout import Line
 from hokoku.extract.paragraphs import Para
 from hokoku.extract.patterns import load_patterns
@@ -13,7 +10,6 @@ from hokoku.extract.settings import ExtractSettings
 from hokoku.extract.toc import read_toc
 
 FRONT = ["1はじめに", "2市内産業の現状", "3中小企業活性化施策の検証体制等"]
-PORTRAIT = ROOT.parent / "shared" / "acceptance" / "fy2021_web_portrait.pdf"
 
 
 def _seg(text: str, x0: float, top: float, page: int = 2) -> Para:
@@ -49,10 +45,3 @@ def test_own_portrait_fixture_chapters_in_printed_order():
     assert [t for pos, t in got if pos == "front"][:3] == FRONT
     assert [pos for pos, _ in got] == ["front"] * 4 + ["back"]
     assert got[-1][1].endswith("川崎市中小企業活性化のための成長戦略に関する条例")
-
-
-@pytest.mark.skipif(not PORTRAIT.exists(), reason="shared/acceptance is not beside this checkout")
-def test_web_rendering_chapters_in_printed_order():
-    got = _chapters(parse_report(PORTRAIT))
-    assert [t for pos, t in got if pos == "front"][:3] == FRONT
-    assert got[-1] == ("back", "（参考）川崎市中小企業活性化のための成長戦略に関する条例")
