@@ -436,8 +436,10 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
 
     ends: dict[tuple[str, int], dict[float, float]] = {}
     for e in verticals:
-        ends.setdefault(("bottom", round(e["bottom"])), {})[round(e["x0"], 1)] = e["top"]
-        ends.setdefault(("top", round(e["top"])), {})[round(e["x0"], 1)] = e["bottom"]
+        if not _runs_on(e, "bottom", verticals, tol):
+            ends.setdefault(("bottom", round(e["bottom"])), {})[round(e["x0"], 1)] = e["top"]
+        if not _runs_on(e, "top", verticals, tol):
+            ends.setdefault(("top", round(e["top"])), {})[round(e["x0"], 1)] = e["bottom"]
     rules = []
     for (end, y), xs in ends.items():
         cols = sorted(xs)
@@ -456,6 +458,14 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
         rules += [{"object_type": "line", "x0": x0, "x1": x1, "top": float(y), "bottom": float(y),
                    "width": x1 - x0, "height": 0.0} for x0, x1 in sorted(cut)]
     return rules
+
+
+def _runs_on(e: dict, end: str, verticals: list[dict], tol: float) -> bool:
+    """The column rule `e` goes on past its `end` in another segment (a renderer that draws
+    each row's borders apart): it does not stop there, so no table is cut there."""
+    y = e[end]
+    other = "top" if end == "bottom" else "bottom"
+    return any(v is not e and abs(v["x0"] - e["x0"]) <= tol and abs(v[other] - y) <= tol for v in verticals)
 
 
 def _region(index: CharIndex, page_no: int, t: _Grid, others: list[_Grid], s: ExtractSettings, pats: "Patterns | None" = None) -> TableRegion | None:

@@ -44,3 +44,12 @@ def test_chapters_in_printed_order(report):
     titles = [(c.position, c.title) for c in report.chapters]
     assert [t for pos, t in titles if pos == "front"][:3] == ["1はじめに", "2市内産業の現状", "3中小企業活性化施策の検証体制等"]
     assert titles[-1] == ("back", "（参考）川崎市中小企業活性化のための成長戦略に関する条例")
+
+
+def test_article_cell_merged_over_two_opinion_rows(report):
+    """p16: each row's borders are drawn apart, so the article column's rule stops at every row
+    and starts again; it runs on, and 第14条 (centred in its merged cell, in the lower row)
+    holds both rows' opinions — the upper row's two were filed under 第13条."""
+    ops = {a.article: a.opinions for a in report.article_opinions}
+    assert [o[:12] for o in ops[13]] == ["知財活用のすそ野を広げる", "また、オンラインを活用す"]
+    assert [o[:12] for o in ops[14]] == ["KBICに量子コンピュータ", "また、量子コンピューター", "成長した企業の移転候補地", "若者は危機感を持ってSD"]
