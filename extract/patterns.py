@@ -44,6 +44,7 @@ class Patterns:
     kpi_unit_header: re.Pattern
     title_number: re.Pattern
     toc_heading: re.Pattern
+    numbering: re.Pattern
     kpi_value_remark: re.Pattern
     null_values: frozenset[str]
     tables: dict[str, list[str]]
@@ -63,8 +64,15 @@ class Patterns:
         return bool(self.mark.match(re.sub(r"\s+", "", normalize_text(text))))
 
     def heading(self, text: str) -> str | None:
-        """The section key a line announces, or None. Tags may precede or follow the core."""
+        """The section key a line announces, or None. Tags may precede or follow the core; a
+        numbering or bullet may open it (「(2) 事業計画 [P]」)."""
         t = _BRACKETED_TAG.sub(r"\1", re.sub(r"\s+", "", normalize_text(text)))
+        key = self._heading(t)
+        if key is None and (m := self.numbering.match(t)) and m.end() < len(t):
+            key = self._heading(t[m.end():])
+        return key
+
+    def _heading(self, t: str) -> str | None:
         for key, rx in self.sections.items():
             if rx.fullmatch(t):
                 return key
@@ -139,6 +147,7 @@ def _compile(d: dict) -> Patterns:
         kpi_unit_header=re.compile(k.get("unit_header", r"(?!)")),
         title_number=re.compile(d.get("title", {}).get("number", r"(?!)")),
         toc_heading=re.compile(d.get("toc", {}).get("heading", r"(?!)")),
+        numbering=re.compile(d.get("numbering", {}).get("prefix", r"(?!)")),
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
         tables=d["tables"],

@@ -66,6 +66,13 @@ def test_acceptance_values_from_cells_panels_and_side_by_side_check_action(accep
     ("令和4年度以降の対応（Action）", "action"), ("【Check】主な検証意見", "check"), ("事務事業名", "name"),
     ("令和３年度の実績", "results"), ("計画を立てる", None), ("課題の解決に向けて", None),
     ("P Plan 事業計画", "plan"), ("C Check主な検証意見", "check"), ("A Action 令和4年度以降の対応", "action"),
+    # numbered as headings of the document
+    ("(2) 事業計画 [P]", "plan"), ("（２）事業計画［Ｐ］", "plan"), ("２．事業計画（Plan）", "plan"),
+    ("1 施策における目標", "goal"), ("Ⅱ 事業計画", "plan"), ("(イ) 主な取組", "activities"),
+    ("3. 主な成果・活動指標", "indicators"), ("(4) 主な検証意見 [C]", "check"),
+    ("(5) 令和4年度以降の対応 [A]", "action"), ("■ 主な取組", "activities"), ("1-2 事業計画", "plan"),
+    # ...but a circled number opens a Check/Action item, and a numbered chapter is no label
+    ("② 事業計画", None), ("(1) 産業構造", None), ("1 はじめに", None), ("2021年度の実績", "results"),
 ])
 def test_section_labels_however_decorated(text, key):
     assert PATS.heading(text) == key
