@@ -206,7 +206,29 @@ class Segmenter:
                 and len(blocks[j].lines) == 1 and len(blocks[j].text) <= self.s.title_max_chars:
             title = [j]
         name = self.pats.title_number.sub("", normalize_text(" ".join(blocks[k].text for k in title)))
+        if gaz and not self.listed(name, gaz):
+            listed = self._listed_title(i, floor, gaz)
+            if listed:
+                return listed, normalize_text(" ".join(blocks[k].text for k in listed))
         return title, name
+
+    def listed(self, name: str, gaz: set[str]) -> bool:
+        """The report's project list names `name`: as one entry, or as a group and one of its
+        sub-projects (「…関連事業 ①…事業」)."""
+        key = name_key(name)
+        return key in gaz or any(key.startswith(g) and key[len(g):] in gaz for g in gaz if len(g) < len(key))
+
+    def _listed_title(self, i: int, floor: int, gaz: set[str]) -> list[int]:
+        """The nearest title before the opening label at i that the project list names (one
+        block, or a group's name and the sub-project's on the next line), when typography picked
+        a line the list does not know: the list is the authority for names."""
+        for j in range(i - 1, max(floor, i - self.s.listed_title_search) - 1, -1):
+            for span in ([j - 1, j], [j]):
+                if span[0] < floor or not all(isinstance(self.blocks[k], Para) for k in span):
+                    continue
+                if self.listed(" ".join(self.blocks[k].text for k in span), gaz):
+                    return span
+        return []
 
     def _others(self, lo: int, hi: int, gaz: set[str]) -> list[Unit]:
         """その他の事業: each 概要/実績 table (or pair of labels) under its title."""

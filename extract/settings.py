@@ -164,6 +164,9 @@ class ExtractSettings:
     """A title in larger type may wrap over this many lines (narrow panels)."""
     title_size_delta: float = 0.5
     """Title lines are at least body size + this (points), unless alone on a band."""
+    listed_title_search: int = 4
+    """When the title typography finds is not in the report's project list, this many blocks
+    before the opening label are searched for one the list names."""
 
     kpi_name_search: int = 8
     """How many blocks back from a KPI table its name is looked for (side-by-side tables and

@@ -38,3 +38,18 @@ def test_a_sentence_beside_the_badge_is_kept_as_its_own_paragraph():
     rest = _para("新たな事業を生み出す。", 147, 168)
     out = labels_before_content([first, badge, rest], ExtractSettings())
     assert out == [badge, first, rest]
+
+
+def test_the_project_list_names_the_title_when_typography_picks_another_line():
+    """A heavy line between the title and the goal label (a tagline the list does not know):
+    the title is the line above it that the 施策一覧 names."""
+    from hokoku.extract.patterns import load_patterns
+    from hokoku.extract.segment import Segmenter
+
+    title = _para("製品開発支援事業", 64, 100, 16)
+    tagline = Para(lines=[Line("ものづくりの未来をひらく", 64, 130, 184, 140, 10, True, 1)])
+    goal = Label("goal", 1, [66, 161, 130, 169], "施策における目標")
+    text = _para("売上の拡大を図る", 147, 161)
+    seg = Segmenter([title, tagline, goal, text], load_patterns(), ExtractSettings(), 10.0)
+    assert seg._title(2, "goal", 0, {"製品開発支援事業"}) == ([0], "製品開発支援事業")
+    assert seg._title(2, "goal", 0, set())[1] == "ものづくりの未来をひらく"  # no list: typography
