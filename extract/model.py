@@ -203,7 +203,7 @@ class Source(JsonObject):
     pages: Int
 
 
-def _what_load_checks_first(schema: dict[str, Any]) -> None:
+def _what_load_refuses_first(schema: dict[str, Any]) -> None:
     """`Report.load` refuses a file without "projects" or of another schema_version before the
     model reads it (the dataclass has defaults for code that builds a Report): the schema says so."""
     schema["required"] = [*schema["required"], "projects"]
@@ -222,7 +222,7 @@ class Report(JsonObject):
     chapters: list[Chapter] = field(default_factory=list)
     warnings: list[ReadWarning] = field(default_factory=list)
 
-    __pydantic_config__ = ConfigDict(json_schema_extra=_what_load_checks_first)
+    __pydantic_config__ = ConfigDict(json_schema_extra=_what_load_refuses_first)
 
     def to_dict(self, provenance: bool = True) -> dict[str, Any]:
         """The report.json object, keys in the contract's order, unknown fields read kept."""
