@@ -3,20 +3,27 @@
 Everything downstream (nlp, outputs) takes these objects, never raw JSON dicts:
 `Report.load()` / `Report.to_dict()` / `Report.from_dict()` are the only place the
 report.json shape is spelled out, and `ThemeRecord` the same for theme results.
+
+The dataclasses are the schema. pydantic reads JSON into them (`TypeAdapter`) and writes the
+published JSON Schema (`report_schema()`, `hokoku schema`) from them; constructing an object in
+code does not validate (the parser builds them field by field). Types follow JSON, strictly:
+true/false is not a number, an integer is a number, "12" is not 12. A field the model does not
+know is kept in the object's `extra` and written back by `to_dict()`.
 """
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
 import logging
 import re
-import types
-import typing
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+
+from pydantic import BeforeValidator, ConfigDict, GetCoreSchemaHandler, Strict, TypeAdapter, ValidationError
+from pydantic_core import core_schema
 
 from .errors import InputError
 
@@ -24,91 +31,133 @@ if TYPE_CHECKING:
     import pandas as pd
 
 SCHEMA_VERSION = 1
+SCHEMA_ID = "https://hokoku.invalid/report.schema.json"
+"""The `$id` of the published schema (a name, not a download: the schema ships in the package)."""
 
 log = logging.getLogger(__name__)
 
+# JSON's scalar types, strictly: no true/false for a number, no "12" for 12 (pydantic's lax
+# mode would convert both). A float field takes an integer, as JSON numbers do.
+Int = Annotated[int, Strict()]
+Float = Annotated[float, Strict()]
+Number = Float | Int  # keeps an integer an integer (95 is written back as 95, not 95.0)
+Str = Annotated[str, Strict()]
+Bool = Annotated[bool, Strict()]
+
+
+def _blank_as_empty(v: Any) -> Any:
+    return "" if v is None else v
+
+
+PrintedText = Annotated[Str, BeforeValidator(_blank_as_empty, json_schema_input_type=str | None)]
+"""A `*_text` field: what was printed. Where nothing was, a file may hold null or "" (contract);
+both are read as "" so code needs no None check, and hokoku writes ""."""
+
+
+class JsonObject:
+    """Base of every dataclass read from JSON: keys the model does not know land in `extra`
+    (key → JSON value, as read) and `to_dict()` writes them back, so a file corrected by hand or
+    written by a newer tool keeps its fields through a hokoku command that saves it again."""
+
+    extra: ClassVar[Mapping[str, Any]] = MappingProxyType({})
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: type, handler: GetCoreSchemaHandler) -> core_schema.CoreSchema:
+        known = frozenset(f.name for f in fields(source))
+
+        def keep_unknown(value: Any, validate: core_schema.ValidatorFunctionWrapHandler) -> Any:
+            obj = validate(value)
+            unknown = {k: v for k, v in value.items() if k not in known} if isinstance(value, dict) else {}
+            if unknown:
+                obj.extra = unknown
+            return obj
+
+        inner = handler(source)
+        # The class's other uses refer to its schema by `ref`: that must be the wrapped one.
+        return core_schema.no_info_wrap_validator_function(keep_unknown, inner, ref=inner.pop("ref", None))
+
 
 @dataclass
-class Provenance:
+class Provenance(JsonObject):
     """Where an item came from: PDF page index from 1, box in PDF points, raw string."""
 
-    page: int
-    bbox: list[float] | None = None
-    raw: str | None = None
+    page: Int
+    bbox: list[Float] | None = None
+    raw: Str | None = None
 
 
 @dataclass
-class ReadWarning:
+class ReadWarning(JsonObject):
     """Something the reader is unsure of (contract "Warnings"): a stable `code`, one sentence
     for a person, the PDF page index from 1 and the project's printed name where they apply."""
 
-    code: str
-    message: str
-    page: int | None = None
-    project: str | None = None
+    code: Str
+    message: Str
+    page: Int | None = None
+    project: Str | None = None
 
 
 @dataclass
-class IndicatorValue:
-    fiscal_year: int
-    target: float | int | None = None
-    actual: float | int | None = None
-    target_text: str = ""
-    actual_text: str = ""
+class IndicatorValue(JsonObject):
+    fiscal_year: Int
+    target: Number | None = None
+    actual: Number | None = None
+    target_text: PrintedText = ""
+    actual_text: PrintedText = ""
     provenance: Provenance | None = None
 
 
 @dataclass
-class Indicator:
-    name: str
-    unit: str | None = None
+class Indicator(JsonObject):
+    name: Str
+    unit: Str | None = None
     values: list[IndicatorValue] = field(default_factory=list)
-    reference: bool = False  # a 【参考】 table of the same shape
+    reference: Bool = False  # a 【参考】 table of the same shape
     provenance: Provenance | None = None
 
 
 @dataclass
-class CheckItem:
-    no: int
-    text: str
+class CheckItem(JsonObject):
+    no: Int
+    text: Str
     provenance: Provenance | None = None
 
 
 @dataclass
-class ActionItem:
-    no: int
-    answers: list[int]
-    text: str
+class ActionItem(JsonObject):
+    no: Int
+    answers: list[Int]
+    text: Str
     provenance: Provenance | None = None
 
 
 @dataclass
-class Table:
-    title: str | None
-    header: list[str]
-    rows: list[list[str]]
-    kind: str = "other"  # kpi | article_opinions | overview | other
-    quality: float | None = None
+class Table(JsonObject):
+    title: Str | None
+    header: list[Str]
+    rows: list[list[Str]]
+    kind: Str = "other"  # kpi | article_opinions | overview | other
+    quality: Float | None = None
     provenance: Provenance | None = None
 
 
 @dataclass
-class Project:
-    name: str
-    article: int | None = None
-    kind: str = "verified"  # verified | other
-    pages: list[int] = field(default_factory=list)
-    goal: str | None = None
-    plan: list[str] = field(default_factory=list)
-    activities: list[str] = field(default_factory=list)
+class Project(JsonObject):
+    name: Str
+    article: Int | None = None
+    kind: Str = "verified"  # verified | other
+    pages: list[Int] = field(default_factory=list)
+    goal: Str | None = None
+    plan: list[Str] = field(default_factory=list)
+    activities: list[Str] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
-    supplement: list[str] = field(default_factory=list)  # 主な成果・活動指標に関する補足事項
-    results: list[str] = field(default_factory=list)
-    achievements: list[str] = field(default_factory=list)
-    challenges: list[str] = field(default_factory=list)
+    supplement: list[Str] = field(default_factory=list)  # 主な成果・活動指標に関する補足事項
+    results: list[Str] = field(default_factory=list)
+    achievements: list[Str] = field(default_factory=list)
+    challenges: list[Str] = field(default_factory=list)
     check: list[CheckItem] = field(default_factory=list)
     action: list[ActionItem] = field(default_factory=list)
-    next_plan: list[str] = field(default_factory=list)
+    next_plan: list[Str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     warnings: list[ReadWarning] = field(default_factory=list)
     provenance: Provenance | None = None
@@ -119,76 +168,71 @@ class Project:
 
 
 @dataclass
-class ArticleOpinion:
-    article: int | None
-    policy: str
-    opinions: list[str] = field(default_factory=list)
+class ArticleOpinion(JsonObject):
+    article: Int | None
+    policy: Str
+    opinions: list[Str] = field(default_factory=list)
     provenance: Provenance | None = None
 
 
 @dataclass
-class Chapter:
+class Chapter(JsonObject):
     """A chapter outside the projects (はじめに, 市内産業の現状, 検証体制, 参考 …), kept as printed."""
 
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
+    title: Str
+    paragraphs: list[Str] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    pages: list[int] = field(default_factory=list)
-    position: str = "front"  # "front" (before the projects) | "back" (after them)
+    pages: list[Int] = field(default_factory=list)
+    position: Str = "front"  # "front" (before the projects) | "back" (after them)
     provenance: Provenance | None = None
 
 
 @dataclass
-class ReportInfo:
-    title: str
-    fiscal_year: int | None
-    era_label: str | None
-    published: str | None = None
-    organisation: str | None = None  # the publishing city (cover, document properties)
+class ReportInfo(JsonObject):
+    title: Str
+    fiscal_year: Int | None
+    era_label: Str | None
+    published: Str | None = None
+    organisation: Str | None = None  # the publishing city (cover, document properties)
 
 
 @dataclass
-class Source:
-    file: str
-    sha256: str
-    pages: int
+class Source(JsonObject):
+    file: Str
+    sha256: Str
+    pages: Int
+
+
+def _what_load_refuses_first(schema: dict[str, Any]) -> None:
+    """`Report.load` refuses a file without "projects" or of another schema_version before the
+    model reads it (the dataclass has defaults for code that builds a Report): the schema says so."""
+    schema["required"] = [*schema["required"], "projects"]
+    schema["properties"]["schema_version"]["const"] = SCHEMA_VERSION
 
 
 @dataclass
-class Report:
+class Report(JsonObject):
+    """One report.json (contract): the source PDF, the report's cover data, its projects."""
+
+    schema_version: Int = field(default=SCHEMA_VERSION, kw_only=True)  # first in the file
     source: Source
     report: ReportInfo
     article_opinions: list[ArticleOpinion] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     chapters: list[Chapter] = field(default_factory=list)
     warnings: list[ReadWarning] = field(default_factory=list)
-    schema_version: int = SCHEMA_VERSION
+
+    __pydantic_config__ = ConfigDict(json_schema_extra=_what_load_refuses_first)
 
     def to_dict(self, provenance: bool = True) -> dict[str, Any]:
-        """The report.json object; key order follows the contract."""
-        d = {
-            "schema_version": self.schema_version,
-            "source": asdict(self.source),
-            "report": asdict(self.report),
-            "article_opinions": [asdict(a) for a in self.article_opinions],
-            "projects": [asdict(p) for p in self.projects],
-            "chapters": [asdict(c) for c in self.chapters],
-            "warnings": [asdict(w) for w in self.warnings],
-        }
+        """The report.json object, keys in the contract's order, unknown fields read kept."""
+        d = _to_json(self)
         return d if provenance else _strip_provenance(d)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Report":
-        """Build a Report from report.json; unknown keys are ignored (contract)."""
-        return cls(
-            schema_version=d.get("schema_version", SCHEMA_VERSION),
-            source=_build(Source, d["source"]),
-            report=_build(ReportInfo, d["report"]),
-            article_opinions=[_build(ArticleOpinion, a) for a in d.get("article_opinions", [])],
-            projects=[_build(Project, p) for p in d.get("projects", [])],
-            chapters=[_build(Chapter, c) for c in d.get("chapters", [])],
-            warnings=[_build(ReadWarning, w) for w in d.get("warnings") or []],
-        )
+    def from_dict(cls, d: Any) -> "Report":
+        """Build a Report from a report.json object; ValueError listing the problems, one a line."""
+        return _from_json(Report, d)
 
     @classmethod
     def load(cls, path: str | Path) -> "Report":
@@ -201,8 +245,7 @@ class Report:
             raise InputError(str(path), "not a hokoku report.json (expected an object with 'report' and 'projects')")
         if d.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
             raise InputError(str(path), f"report.json schema_version {d.get('schema_version')!r} is not supported (expected {SCHEMA_VERSION})")
-        _raise_problems(path, validate(cls, d))
-        return cls.from_dict(_clean_loaded(path, d))
+        return _load_as(path, Report, _clean_loaded(path, d))
 
     def to_frames(self) -> dict[str, "pd.DataFrame"]:
         """projects, indicators, comments, actions, article_opinions as pandas DataFrames."""
@@ -234,32 +277,33 @@ def iter_comments(report: Report) -> Iterator[Comment]:
 
 
 @dataclass
-class ThemeRecord:
+class ThemeRecord(JsonObject):
     """The themes of one comment (`hokoku themes` output, contract "Themes output")."""
 
-    fiscal_year: int | None
-    source: str
-    project: str | None
-    article: int | None
-    kind: str
-    no: int
-    text: str
-    themes: list[str] = field(default_factory=list)
-    evidence: dict[str, list[str]] = field(default_factory=dict)
-    scores: dict[str, float] = field(default_factory=dict)
-    page: int | None = None
+    fiscal_year: Int | None
+    source: Str
+    project: Str | None
+    article: Int | None
+    kind: Str
+    no: Int
+    text: Str
+    themes: list[Str] = field(default_factory=list)
+    evidence: dict[Str, list[Str]] = field(default_factory=dict)
+    scores: dict[Str, Float] = field(default_factory=dict)
+    page: Int | None = None
     # Optional (nlp): per theme, each evidence word with its signal kind and clause role
     # ({"text", "kind", "clause": background|purpose|request|statement, "clause_text"}).
-    detail: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    detail: dict[Str, list[dict[Str, Str]]] = field(default_factory=dict)
     # Optional (nlp): themes a person added ("+") or removed ("-") via --overrides.
-    overrides: dict[str, str] = field(default_factory=dict)
+    overrides: dict[Str, Str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return _to_json(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "ThemeRecord":
-        return _build(cls, d)
+    def from_dict(cls, d: Any) -> "ThemeRecord":
+        """Build a record from a themes.json object; ValueError listing the problems otherwise."""
+        return _from_json(ThemeRecord, d)
 
     @classmethod
     def load_all(cls, path: str | Path) -> list["ThemeRecord"]:
@@ -268,8 +312,76 @@ class ThemeRecord:
         data = _read_json(path, "themes JSON")
         if not isinstance(data, list):
             raise InputError(str(path), "expected a list of theme records (hokoku themes output)")
-        _raise_problems(path, [p for i, d in enumerate(data) for p in validate(cls, d, f"[{i}]")])
-        return [cls.from_dict(d) for d in _clean_loaded(path, data)]
+        return _load_as(path, list[ThemeRecord], _clean_loaded(path, data))
+
+
+@functools.cache
+def _adapter(tp: Any) -> TypeAdapter:
+    return TypeAdapter(tp)
+
+
+@functools.cache
+def _json_schema(tp: Any) -> dict[str, Any]:
+    return _adapter(tp).json_schema()
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of report.json, generated from the dataclasses: what a reader
+    accepts (null or "" for `*_text`); fields it does not know are allowed (and kept)."""
+    schema = _json_schema(Report)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "hokoku report.json",
+        "description": ("A parsed municipal policy-evaluation report (hokoku ingest), schema_version "
+                        f"{SCHEMA_VERSION}. Objects may carry fields not listed here; readers ignore them."),
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+SCHEMA_FILE = "report.schema.json"
+"""The schema as shipped, beside this module (a test checks it equals `schema_json()`)."""
+
+
+def schema_json() -> str:
+    """`report_schema()` as the text of SCHEMA_FILE (regenerate that file with it)."""
+    return json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def shipped_schema() -> str:
+    """The text of the schema shipped in the package (`hokoku schema`)."""
+    from importlib.resources import files
+
+    return (files(__package__) / SCHEMA_FILE).read_text(encoding="utf-8")
+
+
+def _from_json(tp: Any, data: Any) -> Any:
+    try:
+        return _adapter(tp).validate_python(data)
+    except ValidationError as e:
+        raise ValueError("\n".join(_problem_lines(_json_schema(tp), e))) from None
+
+
+def _load_as(path: Path, tp: Any, data: Any) -> Any:
+    """`data` (read from `path`) as `tp`, or InputError with one line per problem."""
+    try:
+        return _adapter(tp).validate_python(data)
+    except ValidationError as e:
+        raise _input_error(path, _problem_lines(_json_schema(tp), e)) from None
+
+
+def _to_json(o: Any) -> Any:
+    """The JSON value of a model object: fields in declaration order, then its unknown fields."""
+    if is_dataclass(o) and not isinstance(o, type):
+        d = {f.name: _to_json(getattr(o, f.name)) for f in fields(o)}
+        for k, v in getattr(o, "extra", {}).items():
+            d.setdefault(k, _to_json(v))
+        return d
+    if isinstance(o, list):
+        return [_to_json(x) for x in o]
+    if isinstance(o, dict):
+        return {k: _to_json(v) for k, v in o.items()}
+    return o
 
 
 def _read_json(path: Path, what: str) -> Any:
@@ -328,134 +440,78 @@ def _clean_loaded(path: Path, data: Any) -> Any:
     return cleaned
 
 
-def _raise_problems(path: Path, problems: list[str]) -> None:
-    """One InputError listing the problems, one line each (each line names the file)."""
-    if not problems:
-        return
+def _input_error(path: Path, problems: list[str]) -> InputError:
+    """One InputError listing the problems, one line each (each line names the file); past
+    MAX_PROBLEMS the rest are counted."""
     shown = problems[:MAX_PROBLEMS]
     if len(problems) > MAX_PROBLEMS:
         shown.append(f"… and {len(problems) - MAX_PROBLEMS} more problems")
-    raise InputError(str(path), f"\n{path}: ".join(shown))
+    return InputError(str(path), f"\n{path}: ".join(shown))
 
 
 _TYPE_NAMES = {type(None): "null", bool: "true/false", int: "an integer", float: "a number", str: "text",
                list: "a list", dict: "an object"}
+_SCHEMA_TYPE_NAMES = {"null": "null", "boolean": "true/false", "integer": "an integer", "number": "a number",
+                      "string": "text", "array": "a list", "object": "an object"}
 
 
 def _type_name(v: Any) -> str:
     return _TYPE_NAMES.get(type(v), type(v).__name__)
 
 
-def _expected(tp: Any) -> str:
-    if dataclasses.is_dataclass(tp):
-        return "an object"
-    if typing.get_origin(tp) in (types.UnionType, typing.Union):
-        names = dict.fromkeys(_expected(a) for a in typing.get_args(tp))
-        if "a number" in names:  # an integer is a number too
-            names.pop("an integer", None)
-        return " or ".join(names)
-    return _TYPE_NAMES.get(typing.get_origin(tp) or tp, str(tp))
-
-
-def _fits_outer(tp: Any, v: Any) -> bool:
-    """Is `v` the right kind of container (object, list) for `tp`, whatever is inside?"""
-    if dataclasses.is_dataclass(tp):
-        return isinstance(v, dict)
-    origin = typing.get_origin(tp) or tp
-    return isinstance(origin, type) and origin in (list, dict) and isinstance(v, origin)
-
-
-def _check(tp: Any, v: Any, where: str, problems: list[str]) -> None:
-    """Append a problem line unless value `v` fits type annotation `tp`."""
-    origin = typing.get_origin(tp)
-    if origin in (types.UnionType, typing.Union):
-        options = typing.get_args(tp)
-        for opt in options:
-            sub: list[str] = []
-            _check(opt, v, where, sub)
-            if not sub:
-                return
-        containers = [o for o in options if _fits_outer(o, v)]
-        if len(containers) == 1:  # the right container, wrong inside: say where inside
-            _check(containers[0], v, where, problems)
+def _problem_lines(schema: dict[str, Any], error: ValidationError) -> list[str]:
+    """pydantic's errors as today's lines: `path: missing` or `path: expected …, got …`, where
+    what is expected is read from the JSON Schema at that path (the one schema); a value that
+    fits no option of a union is one line, not one per option."""
+    lines: list[str] = []
+    for e in error.errors(include_url=False):
+        path, node = _schema_at(schema, e["loc"])
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "top level"
+        if e["type"] == "missing":
+            line = f"{where}: missing"
+        elif e["type"].endswith("_type"):
+            line = f"{where}: expected {_expected(schema, node)}, got {_type_name(e['input'])}"
         else:
-            problems.append(f"{where}: expected {_expected(tp)}, got {_type_name(v)}")
-    elif dataclasses.is_dataclass(tp):
-        problems.extend(validate(tp, v, where))
-    elif origin in (list, dict):
-        if not isinstance(v, origin):
-            problems.append(f"{where}: expected {_expected(tp)}, got {_type_name(v)}")
-        elif origin is list:
-            (item,) = typing.get_args(tp)
-            for i, x in enumerate(v):
-                _check(item, x, f"{where}[{i}]", problems)
+            line = f"{where}: {e['msg']}"
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def _deref(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    ref = node.get("$ref")
+    return schema["$defs"][ref.rsplit("/", 1)[-1]] if ref else node
+
+
+def _options(schema: dict[str, Any], node: dict[str, Any]) -> list[dict[str, Any]]:
+    node = _deref(schema, node)
+    return [_deref(schema, o) for o in node.get("anyOf", [node])]
+
+
+def _schema_at(schema: dict[str, Any], loc: tuple[int | str, ...]) -> tuple[list[int | str], dict[str, Any]]:
+    """The JSON path of error location `loc` and the schema node there. pydantic puts the name of
+    the union option that failed into `loc` (`target`, `float`); such a name is no key of the data
+    and is left out."""
+    node, path = schema, []
+    for part in loc:
+        opts = _options(schema, node)
+        if isinstance(part, int):
+            inner = next((o["items"] for o in opts if "items" in o), None)
         else:
-            _, val = typing.get_args(tp)
-            for k, x in v.items():
-                _check(val, x, f"{where}.{k}", problems)
-    elif not _is_instance(v, tp):
-        problems.append(f"{where}: expected {_expected(tp)}, got {_type_name(v)}")
+            inner = next((o["properties"][part] for o in opts if part in o.get("properties", {})), None)
+            if inner is None:
+                inner = next((o["additionalProperties"] for o in opts if isinstance(o.get("additionalProperties"), dict)), None)
+        if inner is not None:
+            node = inner
+            path.append(part)
+    return path, node
 
 
-def _is_instance(v: Any, tp: Any) -> bool:
-    """isinstance, but true/false is not a number and an integer is a number (JSON)."""
-    if tp is type(None):
-        return v is None
-    if isinstance(v, bool):
-        return tp is bool
-    if tp is float:
-        return isinstance(v, (int, float))
-    return isinstance(v, tp)
-
-
-@functools.cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
-
-
-def validate(cls: type, d: Any, where: str = "") -> list[str]:
-    """Problems of raw JSON value `d` read as dataclass `cls`: missing required keys, wrong types.
-    The dataclasses are the schema; unknown keys are allowed (contract)."""
-    if not isinstance(d, dict):
-        return [f"{where or 'top level'}: expected an object, got {_type_name(d)}"]
-    hints = _hints(cls)
-    problems: list[str] = []
-    for f in fields(cls):
-        key = f"{where}.{f.name}" if where else f.name
-        if f.name not in d:
-            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                problems.append(f"{key}: missing")
-        else:
-            _check(hints[f.name], d[f.name], key, problems)
-    return problems
-
-
-# Nested types per (class, field) for from_dict.
-_NESTED: dict[tuple[type, str], type] = {
-    (Project, "indicators"): Indicator,
-    (Project, "check"): CheckItem,
-    (Project, "action"): ActionItem,
-    (Project, "tables"): Table,
-    (Project, "warnings"): ReadWarning,
-    (Chapter, "tables"): Table,
-    (Indicator, "values"): IndicatorValue,
-}
-
-
-def _build(cls: type, d: dict[str, Any]) -> Any:
-    if not isinstance(d, dict):
-        raise TypeError(f"{cls.__name__} must be an object, not {type(d).__name__}")
-    kwargs: dict[str, Any] = {}
-    for f in fields(cls):
-        if f.name not in d:
-            continue
-        v = d[f.name]
-        if f.name == "provenance":
-            v = Provenance(**{k: v[k] for k in ("page", "bbox", "raw") if k in v}) if v else None
-        elif (cls, f.name) in _NESTED:
-            v = [_build(_NESTED[(cls, f.name)], x) for x in v]
-        kwargs[f.name] = v
-    return cls(**kwargs)
+def _expected(schema: dict[str, Any], node: dict[str, Any]) -> str:
+    names = dict.fromkeys(_SCHEMA_TYPE_NAMES.get(o.get("type", "object"), "a value") for o in _options(schema, node))
+    if "a number" in names:  # an integer is a number too
+        names.pop("an integer", None)
+    return " or ".join(names)
 
 
 def _strip_provenance(o: Any) -> Any:

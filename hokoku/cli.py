@@ -28,6 +28,8 @@ COMMAND_MODULES = [
     "hokoku.cmd_themes",
     "hokoku.cmd_draft",
     "hokoku.cmd_trends",
+    "hokoku.cmd_validate",
+    "hokoku.cmd_schema",
     "hokoku.cmd_eval_themes",
     "hokoku.cmd_export",
     "hokoku.cmd_debug",

@@ -26,3 +26,18 @@ def expected() -> dict:
 @pytest.fixture(scope="session")
 def portrait():
     return parsed_report("r3_portrait")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ingest_outputs_fit_the_schema(tmp_path_factory):
+    """Issue 23: every report.json an ingest run of this session wrote (a folder holding its
+    report.xlsx too: the set write_report swaps in) validates against the published schema."""
+    yield
+    import jsonschema
+
+    schema = json.loads((ROOT / "extract/report.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    written = [f for f in tmp_path_factory.getbasetemp().rglob("report.json") if (f.parent / "report.xlsx").exists()]
+    bad = [f"{f}: {e.json_path}: {e.message}" for f in written
+           for e in validator.iter_errors(json.loads(f.read_text(encoding="utf-8")))]
+    assert not bad, "\n".join(bad[:20])

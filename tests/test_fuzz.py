@@ -99,6 +99,7 @@ CLI_COMMANDS = {
     "themes": lambda f, out: ["themes", f, "-o", out / "themes.json"],
     "draft": lambda f, out: ["draft", f, "-o", out / "draft.docx"],
     "trends": lambda f, out: ["trends", f, "-o", out / "trends"],
+    "validate": lambda f, out: ["validate", f],
 }
 
 

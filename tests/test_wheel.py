@@ -67,7 +67,7 @@ def test_wheel_has_one_import_root_and_the_data_files(wheel_venv):
     tops = {n.split("/")[0] for n in names if not n.split("/")[0].endswith(".dist-info")}
     assert tops == {"hokoku"}
     for needed in ("hokoku/outputs/draft/__init__.py", "hokoku/outputs/templates/default.docx",
-                   "hokoku/extract/headings.toml", "hokoku/nlp/themes.toml", "hokoku/outputs/xlsx.py"):
+                   "hokoku/extract/headings.toml", "hokoku/extract/report.schema.json", "hokoku/nlp/themes.toml", "hokoku/outputs/xlsx.py"):
         assert needed in names
     assert not [n for n in names if "fixtures" in n or n.startswith("tests/")]
 
@@ -85,6 +85,8 @@ def smoke(venv: Path, work: Path) -> list[tuple[list[str], subprocess.CompletedP
         ["draft", report, "-o", str(out / "draft.docx"), "--with-themes", str(out / "themes.json")],
         ["trends", report, "-o", str(out / "trends"), "--themes", str(out / "themes.json")],
         ["export", "--db", db, "-o", str(out / "export")],
+        ["validate", report],
+        ["schema"],
         ["eval-themes", str(ROOT / "tests/data/themes_labeled.csv")],
         ["debug", str(PDF), "--page", "2", "-o", str(out / "page2.png")],
     ]
