@@ -352,12 +352,12 @@ def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, pag
     lines up with."""
     size = years[0].size
     first = years[0].x0
-    reach = _column_reach(years, s)
-    right = years[-1].x1 + reach  # values may be set flush right, past their heading
+    right = years[-1].x1 + s.text_col_reach * size
+    far = years[-1].x1 + _column_reach(years, s)  # figures may be set flush right in wide columns
     reach0 = max(left, first - s.text_label_room * size)
     cols = head.cells
     unit = cols[0] if len(cols) > len(years) else None  # the 単位 column: its cells are no label's lines
-    body = _body(rows, head.next, years, reach0, right, head.rows[-1].bottom, pats, s)
+    body = _body(rows, head.next, years, reach0, (right, far), head.rows[-1].bottom, pats, s)
     labels = [c for r in body for c in r.cells
               if reach0 < c.cx and c.x1 <= first + 1 and kpi_row_kind(c.text, pats)]
     if not labels:
@@ -369,7 +369,7 @@ def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, pag
     label_x0 = min(c.x0 for c in labels)
     bands: list[list[_Cell]] = [[c] for c in sorted(labels, key=lambda c: c.top)]
     values: list[_Cell] = []
-    for c in sorted((c for r in body for c in r.cells if label_x0 - size <= c.cx and c.x0 < right), key=lambda c: c.top):
+    for c in sorted((c for r in body for c in r.cells if label_x0 - size <= c.cx and _in_reach(c, right, far)), key=lambda c: c.top):
         if any(c is b[0] for b in bands) or (c.x1 > first and kpi_row_kind(c.text, pats)):
             continue  # a label of this grid, or of the grid beside it
         if c.x1 <= first + 1 and not _is_figure(c) and not (unit and c.x1 > unit.x0 and c.x0 < unit.x1):
@@ -382,7 +382,7 @@ def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, pag
     cells_at: dict[tuple[int, int], list[_Cell]] = {}
     for c in values:
         k = min(range(len(cols)), key=lambda k: _distance(c, cols[k]))
-        if _distance(c, cols[k]) > max(reach, s.text_col_reach * c.size):
+        if _distance(c, cols[k]) > max(far - years[-1].x1 if _is_figure(c) else 0.0, s.text_col_reach * c.size):
             continue
         mid = (c.top + c.bottom) / 2
         b = min(range(len(bands)), key=lambda b: _band_distance(mid, bands[b]))
@@ -393,12 +393,11 @@ def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, pag
                            for k in range(len(cols))])
     bottom = max(c.bottom for c in [*labels, *values, *cols])
     x0 = min(label_x0, cols[0].x0)
-    # a wide value may stand out past its heading; the box reaches no further than its text
-    x1 = max(years[-1].x1 + s.text_col_reach * size, *(c.x1 for c in values))
+    x1 = max(right, *(c.x1 for c in values))  # a wide value may stand out past its heading
     return TableRegion(page=page_no, bbox=(x0, head.rows[0].top, x1, bottom), rows=out_rows), head.rows + body
 
 
-def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, right: float, bottom: float,
+def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, reach: tuple[float, float], bottom: float,
           pats: Patterns, s: ExtractSettings) -> list[_Row]:
     """The rows of a grid's 目標/実績 bands after its heading: rows with a label, and rows
     tight under them with figures or short wrapped lines. A row of text across the columns,
@@ -409,7 +408,7 @@ def _body(rows: list[_Row], j: int, years: list[_Cell], reach0: float, right: fl
     while j < len(rows):
         row = rows[j]
         # figures left of the years are a grid beside this one, printed at another height
-        cells = [c for c in row.cells if reach0 < c.cx < right and (c.x1 > first or not _is_figure(c))]
+        cells = [c for c in row.cells if reach0 < c.cx and _in_reach(c, *reach) and (c.x1 > first or not _is_figure(c))]
         j += 1
         if not cells:
             continue
@@ -441,6 +440,12 @@ def _joined(cells: list[_Cell]) -> _Cell:
     cells = sorted(cells, key=lambda c: (c.top, c.x0))
     return _Cell("".join(c.text for c in cells), min(c.x0 for c in cells), max(c.x1 for c in cells),
                  cells[0].top, max(c.bottom for c in cells), cells[0].size)
+
+
+def _in_reach(c: _Cell, right: float, far: float) -> bool:
+    """Within the grid's right edge: any cell whose middle is left of `right`, and a figure
+    starting left of `far` (set flush right in a wide column; text there is the next panel's)."""
+    return c.cx < right or (_is_figure(c) and c.x0 < far)
 
 
 def _column_reach(years: list[_Cell], s: ExtractSettings) -> float:
