@@ -45,7 +45,9 @@ class _Warnings:
 
     def __init__(self, report: Report):
         names = {p.name for p in report.projects}
-        self.projects: dict[str, list[str]] = {p.name: [confirm_note(w) for w in p.warnings] for p in report.projects}
+        self.projects: dict[str, list[str]] = {}
+        for p in report.projects:  # a name printed twice (the report held twice) shares its notes
+            self.projects.setdefault(p.name, []).extend(confirm_note(w) for w in p.warnings)
         self.chapters: dict[int, list[str]] = {}
         self.report: list[str] = []
         for w in report.warnings:
