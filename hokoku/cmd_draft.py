@@ -63,12 +63,13 @@ def run(args) -> int:
         answers = read_answers(args.fill, report)
         n = fill(M.scan(doc, names), answers)
         save(doc, out)
-        log.info(f"hokoku draft: {n} answers from {args.fill} merged → {out}; still open (【要記入】/【要修正】):")
+        head = f"hokoku draft: {n} answers from {args.fill} merged → {out}; still open"
     else:
         save(doc, out)
-        log.info(f"hokoku draft: FY{fy} draft → {out}; places to fill (【要記入】/【要修正】):")
+        head = f"hokoku draft: FY{fy} draft → {out}; places to fill"
     places = M.scan(Document(str(out)), names)
-    log.info(M.marks_table(M.counts(places)))
+    log.info(f"{head}: {M.summary_line(places)}")
+    log.info(M.marks_table(M.kind_counts(places)))
     if args.questionnaire:
         from hokoku.outputs.draft.questionnaire import write_questionnaire
 

@@ -16,9 +16,9 @@ from hokoku.outputs.draft.template import DEFAULT_TEMPLATE
 
 ROOT = Path(__file__).resolve().parents[1]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# Two sentences of the seed's はじめに: one with a figure (must be checked for next year), one without.
-INTRO_FIGURE = "川崎市の中小企業は、事業所数の99.1%、従業者数の76.8%（*）など市内の大半を占め、地域社会に欠かせない存在です。"
-INTRO_PLAIN = "本市においては、この要望書の趣旨を踏まえ、庁内における検討を行いました。"
+# Sentences of the report's はじめに: one stating the report's year (changes next year), one a fact of the past.
+INTRO_FIGURE = "本報告書は、条例の規定に基づき、令和3（2021）年度の中小企業活性化施策の実施状況及び検証結果を取りまとめたものです。"
+INTRO_PLAIN = "本市においては、この要望書の趣旨を踏まえ、平成27（2015）年12月に条例を制定したものです。"
 
 
 def draft_report() -> Report:
@@ -89,11 +89,11 @@ def test_chapters_front_and_back_with_revise_marks(draft):
     heads = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert heads.index("1 はじめに") < heads.index("令和4年度中小企業活性化施策の実施状況")
     assert heads[-1] == "（参考）川崎市中小企業活性化のための成長戦略に関する条例"
-    assert "【要修正】" + INTRO_FIGURE in texts  # a figure: to be checked for FY2022
-    assert INTRO_PLAIN in texts  # no year or figure: kept as printed, no mark
+    assert "【要修正】" + INTRO_FIGURE in texts  # the report's year: to be checked for FY2022
+    assert INTRO_PLAIN in texts  # a date of the past: kept as printed, no mark
     table = next(t for t in doc.tables if t.cell(0, 0).text == "区分")
     assert [c.text for c in table.rows[1].cells] == ["中小企業", "40,000"]
-    assert summary.marks["1 はじめに"] == 2  # the paragraph and the table with figures
+    assert summary.marks["1 はじめに"] == 2  # the paragraph and the table of statistics (40,000)
 
 
 def test_kpi_tables_have_last_year_and_marked_new_year(draft):
@@ -216,7 +216,9 @@ def test_cli_marks_table_on_stderr_and_themes_in_follow_up(tmp_path, capsys):
     lines = cap.err.splitlines()
     row = next(x for x in lines if x.strip().startswith("起業化総合支援事業"))
     assert row.split()[-1] == "10"
-    assert lines[-1].split() == ["合計", "223"]  # 221 in the projects, 2 in はじめに
+    assert lines[0].endswith("places to fill: 【要記入】 194、【要修正】 29、【要確認】 0")  # each kind counted
+    assert lines[1].split() == ["事業名", "要記入", "要修正", "要確認", "計"]
+    assert lines[-1].split() == ["合計", "194", "29", "0", "223"]  # 221 in the projects, 2 in はじめに
     widths = {sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in x) for x in lines[1:]}
     assert len(widths) == 1  # names are padded by display width, so the counts line up
     box = next(t for t in Document(str(out)).tables if t.cell(0, 1).text == "対応")

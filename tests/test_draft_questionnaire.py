@@ -72,7 +72,7 @@ def test_filled_answers_land_in_the_right_cells_and_marks_drop(drafted, capsys):
     lines = err.splitlines()
     assert next(x for x in lines if x.strip().startswith(PROJECT)).split()[-1] == "6"  # 10 − 4
     assert next(x for x in lines if x.strip().startswith("1 はじめに")).split()[-1] == "1"
-    assert lines[-1].split() == ["合計", str(223 - 5)]
+    assert lines[-1].split() == ["合計", "190", "28", "0", str(223 - 5)]
 
     doc = Document(str(out))
     kpi = next(t for t in doc.tables if t.cell(0, 1).text == "R3 (2021) 年度")
@@ -132,3 +132,40 @@ def test_unstorable_text_reaches_the_workbook_cleaned(tmp_path, capsys):
     assert hokoku_main(["draft", str(src), "-o", str(tmp_path / "d.docx"), "--questionnaire", str(q)]) == 0
     check = rows(load_workbook(q)[PROJECT])["主な検証意見 Check"]
     assert check[2].value.startswith("NUL と\ufffdサロゲート")
+
+
+def test_warnings_reach_the_draft_and_the_workbook_and_a_confirmed_one_goes(tmp_path, capsys):
+    from hokoku.extract.model import ReadWarning
+
+    report = draft_report()
+    project = next(p for p in report.projects if p.name == PROJECT)
+    project.warnings = [ReadWarning("kpi_unit_unsure", "「創業実績件数」の単位を読み取れませんでした", 18, PROJECT)]
+    report.warnings = [ReadWarning("listed_project_not_found", "「知的財産戦略の推進」 is listed in 施策一覧 but was not found",
+                                   3, "知的財産戦略の推進（旧）"),  # no such project: the chapter holding page 3
+                       ReadWarning("page_order", "ページの順序を確かめてください")]  # no place: the report
+    src = tmp_path / "report.json"
+    src.write_text(json.dumps(report.to_dict(), ensure_ascii=False), encoding="utf-8")
+    out, q = tmp_path / "draft.docx", tmp_path / "q.xlsx"
+    assert hokoku_main(["draft", str(src), "-o", str(out), "--questionnaire", str(q)]) == 0
+    assert "【要確認】 3" in capsys.readouterr().err
+
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    at = texts.index(PROJECT)
+    assert texts[at + 1] == "【要確認】「創業実績件数」の単位を読み取れませんでした（前年度報告書 PDF 18 ページ目）"
+    intro = texts.index("1 はじめに")
+    assert texts[intro + 1].startswith("【要確認】「知的財産戦略の推進」 is listed in 施策一覧")
+    assert texts.index("【要確認】ページの順序を確かめてください") < intro  # report level: after the TOC
+
+    wb = load_workbook(q)
+    confirm = [r for r in wb[PROJECT].iter_rows(min_row=4) if r[4].value == "確認"]
+    assert len(confirm) == 1 and confirm[0][1].value == "読み取りの確認"
+    assert confirm[0][2].value == "「創業実績件数」の単位を読み取れませんでした（前年度報告書 PDF 18 ページ目）"
+    assert any(r[4].value == "確認" for r in wb["1 はじめに"].iter_rows(min_row=4))
+
+    confirm[0][3].value = "単位は件で正しい"
+    wb.save(q)
+    assert hokoku_main(["draft", str(src), "-o", str(out), "--fill", str(q)]) == 0
+    assert "【要確認】 2" in capsys.readouterr().err
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    assert not any("単位を読み取れません" in t for t in texts)  # confirmed: the note is gone
+    assert "【要確認】ページの順序を確かめてください" in texts

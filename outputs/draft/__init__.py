@@ -2,8 +2,9 @@
 
 The look lives in a Word template staff own (the default reproduces the printed report);
 the content comes from `context.draft_context`. Every place to fill carries a highlighted
-【要記入】 (new text) or 【要修正】 (last year's text to check) mark; the marks are counted in
-the rendered document, per project, for the summary on stderr and the 所管課照会 workbook.
+【要記入】 (new text), 【要修正】 (last year's text that changes, policy.py) or 【要確認】 (what
+extraction was unsure of) mark; the marks are counted in the rendered document, per project
+and kind, for the summary on stderr and the 所管課照会 workbook.
 """
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from hokoku.extract.model import Report, ThemeRecord
 
 from ..atomic import write_with
 from . import marks as M
-from .context import clean, draft_context
+from .context import chapter_title, clean, draft_context
+from .layout import fit_tables
 from .safety import safe_template
 from .template import DEFAULT_TEMPLATE
 
@@ -40,6 +42,7 @@ class TemplateError(HokokuError):
 class DraftSummary:
     fiscal_year: int
     marks: dict[str, int] = field(default_factory=dict)  # project or chapter → number of marks
+    kinds: dict[str, int] = field(default_factory=dict)  # 【要記入】/【要修正】/【要確認】 → number in the draft
 
     @property
     def total(self) -> int:
@@ -48,7 +51,8 @@ class DraftSummary:
 
 def names_of(report: Report) -> set[str]:
     """Project and chapter names as the draft prints them: the buckets marks are counted in."""
-    return {clean(p.name) for p in report.projects} | {clean(c.title) for c in report.chapters}
+    fy0 = report.report.fiscal_year or 0
+    return {clean(p.name) for p in report.projects} | {chapter_title(c, fy0) for c in report.chapters}
 
 
 def _describe(e: Exception) -> str:
@@ -72,6 +76,7 @@ def render(report: Report, template: str | Path | None = None, themes: list[Them
     except (KeyError, ValueError, IndexError) as e:  # docxtpl's own checks (e.g. a tag spanning cells)
         raise TemplateError(f"{tpl_path}: template error: {e}") from None
     doc = tpl.docx
+    fit_tables(doc)
     _properties(doc, report)
     return doc
 
@@ -96,7 +101,8 @@ def save(doc, out: str | Path) -> None:
 
 
 def summarize(doc, report: Report) -> DraftSummary:
-    return DraftSummary(report.report.fiscal_year + 1, M.counts(M.scan(doc, names_of(report))))
+    places = M.scan(doc, names_of(report))
+    return DraftSummary(report.report.fiscal_year + 1, M.counts(places), M.kind_totals(places))
 
 
 def build_draft(report: Report, out: str | Path, template: str | Path | None = None,

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 MARK = "【要記入】"
 REVISE = "【要修正】"
-MARKS = (MARK, REVISE)
+CONFIRM = "【要確認】"  # something extraction was unsure of (report.json warnings), to confirm
+MARKS = (MARK, REVISE, CONFIRM)
+CONFIRM_PAGE = "（前年度報告書 PDF {page} ページ目）"
+CONFIRM_SECTION = "読み取りの確認"
 ORDINANCE_LINE = "「{organisation}中小企業活性化のための成長戦略に関する条例」に基づく"
 DRAFT_NOTE = "（下書き：hokoku により前年度報告書から作成。黄色の記入箇所を記入・修正してください）"
 TOC_HEADING = "目　次"
@@ -37,7 +40,7 @@ OVERVIEW_RESULTS = "{fy}の実績"
 SEEDED = "前年度の概要から転記。実績に合わせて修正してください"
 RUNNING_HEADER = "{fy} 中小企業活性化施策実施状況報告書（下書き）"
 ERA_SHORT = {"令和": "R", "平成": "H"}
-MARKS_TABLE_HEAD = ("事業名", "記入箇所")
+MARKS_TABLE_HEAD = ("事業名", "要記入", "要修正", "要確認", "計")
 MARKS_TABLE_TOTAL = "合計"
 FRONT_MATTER = "（表紙・前文）"
 BULLET = "・"
@@ -51,6 +54,8 @@ REFERENCE_FIELDS = (("Action", "action"), ("Check", "check"), ("Do", "results"),
 Q_HEAD = ("番号", "項目", "前年度の値（参考）", "回答", "記入欄の種類")
 Q_KIND_NUMBER = "数値"
 Q_KIND_TEXT = "文章"
-Q_INSTRUCTIONS = "「回答」列に記入してください。空欄の箇所は下書きに{mark}のまま残ります。"
+Q_KIND_CONFIRM = "確認"
+Q_INSTRUCTIONS = ("「回答」列に記入してください。空欄の箇所は下書きに{mark}のまま残ります。"
+                  "「確認」の行は読み取りの確認です（回答すると下書きの{confirm}の注記が消えます）。")
 Q_NUMBER_ERROR = "数値を入力してください"
 Q_SECTION_SEP = " ／ "

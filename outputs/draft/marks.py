@@ -1,9 +1,10 @@
-"""The 【要記入】/【要修正】 places of a rendered draft, found in the document itself.
+"""The 【要記入】/【要修正】/【要確認】 places of a rendered draft, found in the document itself.
 
 Counting in the .docx rather than in the renderer keeps a user's template honest: whatever
 marks it prints are the ones counted, listed in the questionnaire and filled. A mark belongs
 to the last project or chapter whose name stood alone in a paragraph before it; its section
-is the nearest heading, the caption before its table, its row label and column header.
+is the nearest heading, the caption before its table, its row label and column header
+(a 【要確認】 note's section is 読み取りの確認, its reference the warning it carries).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ NUMBER = re.compile(r"^-?[0-9０-９][0-9０-９,，.．]*$")
 class MarkPlace:
     bucket: str  # project name, chapter title or L.FRONT_MATTER
     section: str
-    mark: str  # L.MARK or L.REVISE
+    mark: str  # L.MARK, L.REVISE or L.CONFIRM
     paragraph: Paragraph
     cell: _Cell | None = None
     reference: str = ""  # last year's value, for the questionnaire
@@ -85,6 +86,8 @@ def scan(doc, names: set[str]) -> list[MarkPlace]:
         for mark in L.MARKS:
             for _ in range(text.count(mark)):
                 ref = _neighbour(table, *ij) if table is not None else ""
+                if mark == L.CONFIRM:
+                    section, ref = L.CONFIRM_SECTION, strip_marks(text)
                 places.append(MarkPlace(state["bucket"], section or state["heading"], mark, p, cell, ref,
                                         number=table is not None and mark == L.MARK and bool(NUMBER.match(ref) or ref == L.NO_VALUE)))
 
@@ -132,10 +135,32 @@ def add_references(places: list[MarkPlace], report) -> None:
 
 
 def counts(places: list[MarkPlace]) -> dict[str, int]:
+    """Bucket → number of marks of any kind."""
     out: dict[str, int] = {}
     for m in places:
         out[m.bucket] = out.get(m.bucket, 0) + 1
     return out
+
+
+def kind_counts(places: list[MarkPlace]) -> dict[str, dict[str, int]]:
+    """Bucket → mark → number, every kind present (0 when none)."""
+    out: dict[str, dict[str, int]] = {}
+    for m in places:
+        out.setdefault(m.bucket, dict.fromkeys(L.MARKS, 0))[m.mark] += 1
+    return out
+
+
+def kind_totals(places: list[MarkPlace]) -> dict[str, int]:
+    """Mark → number in the whole draft, for the summary line."""
+    out = dict.fromkeys(L.MARKS, 0)
+    for m in places:
+        out[m.mark] += 1
+    return out
+
+
+def summary_line(places: list[MarkPlace]) -> str:
+    """「【要記入】 192、【要修正】 40、【要確認】 1」: each kind of mark counted."""
+    return L.LIST_SEP.join(f"{mark} {n}" for mark, n in kind_totals(places).items())
 
 
 def _width(text: str) -> int:
@@ -143,10 +168,13 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def marks_table(marks: dict[str, int]) -> str:
-    """Plain-text table (project, number of 【要記入】/【要修正】 marks) with the total, for stderr."""
-    head, count = L.MARKS_TABLE_HEAD
-    rows = [(head, count), *((name, str(n)) for name, n in marks.items()), (L.MARKS_TABLE_TOTAL, str(sum(marks.values())))]
-    left = max(_width(name) for name, _ in rows)
-    right = max(_width(n) for _, n in rows)
-    return "\n".join(f"  {name}{' ' * (left - _width(name))}  {' ' * (right - _width(n))}{n}" for name, n in rows)
+def marks_table(marks: dict[str, dict[str, int]]) -> str:
+    """Plain-text table (project, marks of each kind, all marks) with the totals, for stderr."""
+    def row(name: str, by_kind: dict[str, int]) -> list[str]:
+        return [name, *(str(by_kind.get(k, 0)) for k in L.MARKS), str(sum(by_kind.values()))]
+
+    totals = {k: sum(b.get(k, 0) for b in marks.values()) for k in L.MARKS}
+    rows = [list(L.MARKS_TABLE_HEAD), *(row(name, b) for name, b in marks.items()), row(L.MARKS_TABLE_TOTAL, totals)]
+    widths = [max(_width(r[j]) for r in rows) for j in range(len(rows[0]))]
+    return "\n".join("  " + f"{r[0]}{' ' * (widths[0] - _width(r[0]))}"
+                      + "".join(f"  {' ' * (w - _width(c))}{c}" for c, w in zip(r[1:], widths[1:])) for r in rows)

@@ -2,8 +2,9 @@
 
 `write_questionnaire` lists each project's (and chapter's) marks on its own sheet: section,
 last year's value for reference, an empty answer column (number validation where a KPI
-figure is expected). `fill` merges a filled workbook into the draft: each answered mark is
-replaced by the answer (a 【要修正】 replaces the text it marked), unanswered marks stay.
+figure is expected; 確認 rows for the 【要確認】 notes). `fill` merges a filled workbook into the
+draft: each answered mark is replaced by the answer (a 【要修正】 replaces the text it marked,
+an answered 【要確認】 note is removed), unanswered marks stay.
 A hidden sheet ties the workbook to its report and each row to its mark's key, so a foreign
 or stale workbook is refused with one line instead of filling the wrong places.
 """
@@ -74,7 +75,7 @@ def write_questionnaire(places: list[MarkPlace], report: Report, path: str | Pat
     for bucket in buckets:
         ws = wb.create_sheet(names[bucket])
         _text_cell(ws, 1, 1, bucket).font = Font(bold=True, size=12)
-        _text_cell(ws, 2, 1, L.Q_INSTRUCTIONS.format(mark=L.MARK))
+        _text_cell(ws, 2, 1, L.Q_INSTRUCTIONS.format(mark=L.MARK, confirm=L.CONFIRM))
         for col, (head, width) in enumerate(zip(L.Q_HEAD, WIDTHS), start=1):
             c = _text_cell(ws, 3, col, head)
             c.font, c.fill = Font(bold=True), HEAD_FILL
@@ -88,7 +89,7 @@ def write_questionnaire(places: list[MarkPlace], report: Report, path: str | Pat
             _text_cell(ws, row, 2, m.section)
             _text_cell(ws, row, 3, m.reference)
             answer = ws.cell(row=row, column=4)
-            _text_cell(ws, row, 5, L.Q_KIND_NUMBER if m.number else L.Q_KIND_TEXT)
+            _text_cell(ws, row, 5, L.Q_KIND_CONFIRM if m.mark == L.CONFIRM else L.Q_KIND_NUMBER if m.number else L.Q_KIND_TEXT)
             _text_cell(ws, row, KEY_COLUMN, m.key)
             if m.number:
                 numbers.add(answer)
@@ -160,6 +161,9 @@ def _set_text(paragraph, text: str) -> None:
 
 
 def _apply(m: MarkPlace, answer: str) -> None:
+    if m.mark == L.CONFIRM:  # confirmed: the note goes; the department's answer stays in the workbook
+        m.paragraph._p.getparent().remove(m.paragraph._p)
+        return
     if m.mark == L.REVISE and m.cell is not None:  # the answer replaces the whole marked cell
         first, *rest = m.cell.paragraphs
         for p in rest:

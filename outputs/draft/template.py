@@ -7,6 +7,8 @@ headings as shaded bands, tables with a shaded header row that repeats on each p
 (`tblHeader`), rows that never split (`cantSplit`), right-aligned numbers, a centred cover
 with the city and date, a TOC field and a page-number footer. Staff copy it and change the
 look in Word; the tags ({{ … }}, {%p … %}, {%tr … %}) are the contract with the renderer.
+Headings keep with the next paragraph and only chapter headings start a page (articles and projects
+follow each other), so no page holds a heading alone or a project's last lines.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from . import labels as L
+from .layout import set_widths
 
 DEFAULT_TEMPLATE = Path(str(resources.files("hokoku.outputs").joinpath("templates", "default.docx")))
 BUILT = datetime(2024, 4, 1)  # fixed, so rebuilding the template gives the same bytes
@@ -183,8 +186,8 @@ class _Writer:
                         par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 if i < header_rows:
                     _shade(cell._tc.get_or_add_tcPr(), HEADER_FILL)
-                if widths:
-                    cell.width = Mm(widths[j])
+        if widths:  # fixed widths, in the grid and in every cell (Word reads the cells, LibreOffice the grid)
+            set_widths(t, [Mm(x) for x in widths])
         if merge_first_row:
             merged = t.cell(0, 0).merge(t.cell(0, len(rows[0]) - 1))
             for par in merged.paragraphs[1:]:  # the merged-away cells' empty paragraphs
@@ -255,11 +258,20 @@ def _cover(w: _Writer) -> None:
     w.page_break()
     w.p(L.TOC_HEADING, style="Cover")
     add_field(w.p(), 'TOC \\o "1-2" \\h \\z \\u', L.TOC_HINT)
+    _confirm(w, "report_warnings")
+
+
+def _confirm(w: _Writer, notes: str) -> None:
+    """One 【要確認】 paragraph per warning in `notes` (what extraction was unsure of there)."""
+    w.tag(f"{{%p for note in {notes} %}}")
+    w.p(L.CONFIRM, "{{ note }}")
+    w.tag("{%p endfor %}")
 
 
 def _chapters(w: _Writer, which: str) -> None:
     w.tag(f"{{%p for ch in {which} %}}")
     w.p("{{ ch.title }}", style="Heading 1")
+    _confirm(w, "ch.warnings")
     w.tag("{%p for para in ch.paragraphs %}")
     w.p("{% if para.revise %}", L.REVISE, "{% endif %}{{ para.text }}")
     w.tag("{%p endfor %}")
@@ -313,10 +325,8 @@ def _bullets(w: _Writer, items: str, mark_if_empty: bool = False) -> None:
 
 
 def _project(w: _Writer) -> None:
-    w.tag("{%p if not loop.first %}")
-    w.page_break()
-    w.tag("{%p endif %}")
     w.p("{{ proj.name }}", style="Heading 2")
+    _confirm(w, "proj.warnings")
     w.tag("{%p if proj.goal %}")
     w.p(L.GOAL, style="Heading 3")
     w.p("{{ proj.goal }}")
@@ -348,6 +358,7 @@ def _others(w: _Writer) -> None:
     w.p(L.OTHER_ARTICLE.format(no="{{ group.no }}", policy="{{ group.policy }}"), style="Heading 2")
     w.tag("{%p endif %}")
     w.tag("{%p for proj in group.projects %}")
+    _confirm(w, "proj.warnings")
     w.table([["{{ proj.name }}", ""],
              [L.OVERVIEW.format(fy="{{ fy_next_label }}"), L.OVERVIEW_RESULTS.format(fy="{{ fy_label }}")],
              [(L.MARK,), ((L.REVISE, L.SEEDED), "{%p for item in proj.next_plan %}", L.BULLET + "{{ item }}", "{%p endfor %}")]],
@@ -361,10 +372,13 @@ def _others(w: _Writer) -> None:
 def _body(w: _Writer) -> None:
     _cover(w)
     _chapters(w, "front_chapters")
+    w.tag("{%p if not projects_chapter %}")  # the report's own chapter holding the projects gives the heading
     w.p(L.PART_HEADING.format(fy="{{ fy_label }}"), style="Heading 1")
+    w.tag("{%p endif %}")
     w.tag("{%p for art in articles %}")
     w.tag("{%p if art.no is not none %}")
-    w.p(L.ARTICLE_HEADING.format(no="{{ art.no }}", policy="{{ art.policy }}"), style="Heading 1")
+    # articles follow each other: a break here leaves a project's last lines alone on a page
+    w.p(L.ARTICLE_HEADING.format(no="{{ art.no }}", policy="{{ art.policy }}"), style="Heading 1").paragraph_format.page_break_before = False
     w.tag("{%p endif %}")
     w.tag("{%p for proj in art.projects %}")
     _project(w)
