@@ -52,4 +52,4 @@ def test_article_cell_merged_over_two_opinion_rows(report):
     holds both rows' opinions — the upper row's two were filed under 第13条."""
     ops = {a.article: a.opinions for a in report.article_opinions}
     assert [o[:12] for o in ops[13]] == ["知財活用のすそ野を広げる", "また、オンラインを活用す"]
-    assert [o[:12] for o in ops[14]] == ["KBICに量子コンピュータ", "また、量子コンピューター", "成長した企業の移転候補地", "若者は危機感を持ってSD"]
+    assert [o[:12] for o in ops[14]] == ["KBICに量子コンピュー", "また、量子コンピューター", "成長した企業の移転候補地", "若者は危機感を持ってSD"]
