@@ -41,6 +41,7 @@ def parsed(name: str):
     return parse_report(TYPST / MANIFEST[name]["file"])
 
 
+@pytest.mark.slow  # three whole parses: make test-slow (CI)
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_rendering_is_read_field_by_field(name):
     from hokoku.extract.errors import HokokuError
@@ -57,6 +58,7 @@ def test_rendering_is_read_field_by_field(name):
         f"{m.label} {m.value:.1f}% < {floors[m.label]}% ({m.detail}; e.g. {m.misses[:2]})" for m in low)
 
 
+@pytest.mark.slow  # three whole parses: make test-slow (CI)
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_report_year_is_the_renderings(name):
     assert parsed(name).to_dict()["report"]["fiscal_year"] == MANIFEST[name]["fiscal_year"]
