@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .layout import Cell, Line, TableRegion
+from .geometry import Cell, Line, TableRegion
 from .normalize import NOTE_MARK, normalize_text
 from .paragraphs import Para, cell_line_groups
 from .patterns import Patterns

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .layout import Line, TableRegion
+from .geometry import Line, TableRegion
 from .normalize import NOTE_MARK, join_lines
 from .patterns import CLOSE_BRACKETS, LINE_MARKERS, NO_LINE_START, OPEN_BRACKETS, SENTENCE_END, Patterns
 from .settings import ExtractSettings

@@ -13,7 +13,7 @@ from typing import Callable
 
 from .beside import labels_before_content
 from .blocks import ONE_SHOT, Block, ColumnHeads, CutRows, Label, TableBlock, split_para, table_blocks
-from .layout import Cell, Line, PageLayout, TableRegion
+from .geometry import Cell, Line, PageLayout, TableRegion
 from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Provenance,
                     ReportInfo)
 from .normalize import NOTE_MARK, NOTE_OPENERS, normalize_text, split_numbered, strip_bullet

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .era import to_western
-from .layout import Cell, TableRegion
+from .geometry import Cell, TableRegion
 from .model import Indicator, IndicatorValue, Provenance, Table
 from .normalize import normalize_text, strip_bullet
 from .paragraphs import cell_paragraphs, starts_item

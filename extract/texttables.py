@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .layout import Cell, CharIndex, Line, TableRegion
+from .geometry import Cell, CharIndex, Line, TableRegion
 from .normalize import normalize_chars, normalize_text
 from .paragraphs import starts_item
 from .patterns import Patterns
