@@ -323,30 +323,42 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
                 return all(f <= other + tol if up else f >= other - tol for f in far)
         return False
 
-    ends: dict[tuple[str, int], dict[float, float]] = {}
-    for e in verticals:
-        if not _runs_on(e, "bottom", verticals, tol):
-            ends.setdefault(("bottom", round(e["bottom"])), {})[round(e["x0"], 1)] = e["top"]
-        if not _runs_on(e, "top", verticals, tol):
-            ends.setdefault(("top", round(e["top"])), {})[round(e["x0"], 1)] = e["bottom"]
     rules = []
-    for (end, y), xs in ends.items():
+    for (end, y), xs in _rule_ends(verticals, tol).items():
         cols = sorted(xs)
         spans = [(x0, x1) for x0, x1 in zip(cols, cols[1:])
                  if x1 - x0 > tol and cover(y, x0, x1) < s.open_rule_cover]
         cut = {(x0, x1) for x0, x1 in spans
                if abs(xs[x0] - xs[x1]) <= tol and cover(xs[x0], x0, x1) >= s.open_rule_cover}
         rest = [sp for sp in spans if sp not in cut and merged(y, *sp, up=end == "bottom")]
-        while cut and rest:  # merged cells next to a cut cell, or to one closed before them
-            edges_at = {x for sp in cut for x in sp}
-            beside = [sp for sp in rest if any(abs(x - e) <= tol for x in sp for e in edges_at)]
-            if not beside:
-                break
-            cut.update(beside)
-            rest = [sp for sp in rest if sp not in beside]
+        _close_beside(cut, rest, tol)
         rules += [{"object_type": "line", "x0": x0, "x1": x1, "top": float(y), "bottom": float(y),
                    "width": x1 - x0, "height": 0.0} for x0, x1 in sorted(cut)]
     return rules
+
+
+def _rule_ends(verticals: list[dict], tol: float) -> dict[tuple[str, int], dict[float, float]]:
+    """Where column rules stop, by end and height: each one's x and the height of its other end
+    (a rule going on in another segment past its end does not stop there)."""
+    ends: dict[tuple[str, int], dict[float, float]] = {}
+    for e in verticals:
+        if not _runs_on(e, "bottom", verticals, tol):
+            ends.setdefault(("bottom", round(e["bottom"])), {})[round(e["x0"], 1)] = e["top"]
+        if not _runs_on(e, "top", verticals, tol):
+            ends.setdefault(("top", round(e["top"])), {})[round(e["x0"], 1)] = e["bottom"]
+    return ends
+
+
+def _close_beside(cut: set[tuple[float, float]], rest: list[tuple[float, float]], tol: float) -> None:
+    """Adds to `cut` the merged cells of `rest` next to a cut cell, or to one closed before them:
+    they are cut by the same break."""
+    while cut and rest:
+        edges_at = {x for sp in cut for x in sp}
+        beside = [sp for sp in rest if any(abs(x - e) <= tol for x in sp for e in edges_at)]
+        if not beside:
+            break
+        cut.update(beside)
+        rest = [sp for sp in rest if sp not in beside]
 
 
 def _runs_on(e: dict, end: str, verticals: list[dict], tol: float) -> bool:
