@@ -435,6 +435,7 @@ class _Filler:
         return self.printed.get(page) or page
 
     def project(self, u: Unit) -> Project:
+        """Unit u read as a project: its blocks in printed order, each into the section its label opened."""
         first = self.blocks[u.title[0]] if u.title else self.blocks[u.anchor]
         raw = " ".join(self.blocks[k].text for k in u.title if isinstance(self.blocks[k], Para)) or None
         proj = Project(name=u.name, kind=u.kind, article=u.article,
@@ -480,27 +481,35 @@ class _Filler:
                 continue
             if (i - 1) in self.kpi_heads:
                 continue  # an indicator's name, read with its table
-            if section == "goal":
-                t = normalize_text(text)
-                if proj.goal is None:
-                    proj.goal = t
-                elif t not in proj.goal:
-                    proj.goal += t
-            elif section == "indicators":
-                pass  # lines between KPI tables that name none of them (notes)
-            elif section in ("check", "action"):
-                if section == "check" and proj.check and not proj.action and split_numbered(text)[0][:1] == [1]:
-                    section = "action"  # numbering starts over at ①: the Actions, their label lost
-                self._numbered(b, proj.check if section == "check" else proj.action, section == "action")
-            elif section in LIST_FIELDS:
-                t = normalize_text(strip_bullet(text))
-                if t:
-                    getattr(proj, LIST_FIELDS[section]).append(t)
-                    if strip_bullet(text) != text or text.startswith("【"):
-                        title_line = t
+            section, title_line = self._content(proj, b, text, section, title_line)
         proj.pages = sorted(set(pages))
         _dedupe_actions(proj)
         return proj
+
+    def _content(self, proj: Project, b: Para, text: str, section: str,
+                 title_line: str | None) -> tuple[str, str | None]:
+        """Paragraph b (its text `text`) read into the project field of `section`. Returns the
+        section it leaves open (Check numbering starting over turns to the Actions) and the list
+        item a KPI table's title may repeat."""
+        if section == "goal":
+            t = normalize_text(text)
+            if proj.goal is None:
+                proj.goal = t
+            elif t not in proj.goal:
+                proj.goal += t
+        elif section == "indicators":
+            pass  # lines between KPI tables that name none of them (notes)
+        elif section in ("check", "action"):
+            if section == "check" and proj.check and not proj.action and split_numbered(text)[0][:1] == [1]:
+                section = "action"  # numbering starts over at ①: the Actions, their label lost
+            self._numbered(b, proj.check if section == "check" else proj.action, section == "action")
+        elif section in LIST_FIELDS:
+            t = normalize_text(strip_bullet(text))
+            if t:
+                getattr(proj, LIST_FIELDS[section]).append(t)
+                if strip_bullet(text) != text or text.startswith("【"):
+                    title_line = t
+        return section, title_line
 
     def _on_pages(self, pages: list[int], b: Block) -> None:
         """Every page a block is printed on (a table or paragraph may cross a page break)."""
