@@ -222,62 +222,29 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
     carried = bool(carry.labels) and 0 <= grid.page - carry.page <= 1
 
     def flush() -> None:
-        if not pending:
-            return
-        sub = Grid(rows=[grid.rows[i] for i in pending], regions=grid.regions,
-                   cells=[grid.cells[i] for i in pending])
-        kind = classify(sub, pats)
-        if _textless_column(sub.cells, 0):
-            # nothing in the label column: the rows go on with the section above (its label, or
-            # the project's header printed again, stands over them), read cell by cell but for
-            # the KPI grids among them (a name row, then the grid)
-            out.extend(_rows_with_kpis(sub, pats, s))
-        elif kind != "other" or (len(pending) > 1 and max(sum(1 for c in r if c) for r in sub.rows) > 1):
-            out.append(TableBlock(sub, kind))
-        else:
-            for i in pending:
-                for cell in grid.cells[i]:
-                    if cell is not None:
-                        out.extend(_cell_blocks(cell, pats, s))
+        out.extend(_pending_blocks(grid, pending, pats, s))
         pending.clear()
-
-    def under_heads(rows: list[list[Cell | None]]) -> None:
-        """Rows read in the carried columns: each cell under the label it stands under."""
-        for row in rows:
-            for c in row:
-                if _has_content(c, pats):
-                    head = carry.head(c, s)
-                    if head is not None:
-                        out.append(head)
-                    out.extend(_cell_blocks(c, pats, s))
-        carry.page = grid.regions[-1].page
 
     skip_to = 0
     for i, row in enumerate(grid.cells):
         if i < skip_to:
             continue
-        keys = [_cell_label(c, pats) for c in row]
-        filled = [j for j, c in enumerate(row) if _has_content(c, pats)]
-        labelled = [j for j in filled if keys[j]]
+        keys, filled, labelled = _row_labels(row, pats)
         if len(labelled) >= 2 and len(labelled) == len(filled):
             flush()
-            columns = {j: _label(row[j], keys[j]) for j in labelled}
-            carry.labels, carry.page, carried = list(columns.values()), grid.regions[-1].page, False
+            columns, carried = _open_columns(row, keys, labelled, carry, grid), False
             continue
         if labelled:
             flush()
             columns = {}
             j0 = labelled[0]
-            span = 1  # a label cell merged down over the rows below it heads a block of them
-            while i + span < len(grid.cells) and j0 < len(grid.cells[i + span]) \
-                    and all(c is None for c in grid.cells[i + span][: j0 + 1]):
-                span += 1  # (a cell in a column left of it starts another block)
+            span = _label_span(grid.cells, i, j0)
             header = span == 1 and all(keys[j] in ONE_SHOT for j in labelled)
             if not header:  # (the project's header printed again keeps carried columns open)
                 if carried and len(labelled) == 1 and keys[j0] in carry.keys() \
                         and carry.pairs(block := [r[j0 + 1:] for r in grid.cells[i:i + span]], pats, s):
                     out.append(_label(row[j0], keys[j0]))  # the section label printed again
-                    under_heads(block)
+                    out.extend(_under_heads(block, carry, grid, pats, s))
                     skip_to = i + span
                     continue
                 carried = False
@@ -287,25 +254,99 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
                 out.extend(_label_block(grid, i, i + span, j0 + 1, pats, s, carry))
                 skip_to = i + span
                 continue
-            for j in filled:
-                if keys[j]:
-                    out.append(_label(row[j], keys[j]))
-                else:
-                    out.extend(_cell_blocks(row[j], pats, s))
+            out.extend(_labels_and_content(row, filled, keys, pats, s))
             continue
         if columns:
-            for j in filled:
-                head = _column_label(columns, j)
-                if head is not None:
-                    out.append(head)
-                out.extend(_cell_blocks(row[j], pats, s))
+            out.extend(_under_columns(row, filled, columns, pats, s))
             continue
         if carried and carry.pairs([row], pats, s):
             flush()  # the columns' rows went on past the break with no label beside them
-            under_heads([row])
+            out.extend(_under_heads([row], carry, grid, pats, s))
             continue
         pending.append(i)
     flush()
+    return out
+
+
+def _row_labels(row: list[Cell | None], pats: Patterns) -> tuple[list[str | None], list[int], list[int]]:
+    """A row's label key per cell (None for content), and the columns with content and with a label."""
+    keys = [_cell_label(c, pats) for c in row]
+    filled = [j for j, c in enumerate(row) if _has_content(c, pats)]
+    return keys, filled, [j for j in filled if keys[j]]
+
+
+def _open_columns(row: list[Cell | None], keys: list[str | None], labelled: list[int], carry: ColumnHeads,
+                  grid: Grid) -> dict[int, Label]:
+    """A row of labels only heads columns: their labels by column, kept in `carry` too (the
+    columns may go on past a page break)."""
+    columns = {j: _label(row[j], keys[j]) for j in labelled}
+    carry.labels, carry.page = list(columns.values()), grid.regions[-1].page
+    return columns
+
+
+def _pending_blocks(grid: Grid, pending: list[int], pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """The rows `pending` of an opened table, between labels: a table of their own (a KPI grid
+    or another table), or read cell by cell."""
+    if not pending:
+        return []
+    sub = Grid(rows=[grid.rows[i] for i in pending], regions=grid.regions,
+               cells=[grid.cells[i] for i in pending])
+    kind = classify(sub, pats)
+    if _textless_column(sub.cells, 0):
+        # nothing in the label column: the rows go on with the section above (its label, or
+        # the project's header printed again, stands over them), read cell by cell but for
+        # the KPI grids among them (a name row, then the grid)
+        return _rows_with_kpis(sub, pats, s)
+    if kind != "other" or (len(pending) > 1 and max(sum(1 for c in r if c) for r in sub.rows) > 1):
+        return [TableBlock(sub, kind)]
+    return [b for i in pending for cell in grid.cells[i] if cell is not None for b in _cell_blocks(cell, pats, s)]
+
+
+def _under_heads(rows: list[list[Cell | None]], carry: ColumnHeads, grid: Grid, pats: Patterns,
+                 s: ExtractSettings) -> list[Block]:
+    """Rows read in the carried columns: each cell under the label it stands under."""
+    out: list[Block] = []
+    for row in rows:
+        for c in row:
+            if _has_content(c, pats):
+                head = carry.head(c, s)
+                if head is not None:
+                    out.append(head)
+                out.extend(_cell_blocks(c, pats, s))
+    carry.page = grid.regions[-1].page
+    return out
+
+
+def _label_span(cells: list[list[Cell | None]], i: int, j0: int) -> int:
+    """How many rows from row i the label cell in column j0 heads: it is merged down over the
+    rows below it (a cell in a column left of it starts another block)."""
+    span = 1
+    while i + span < len(cells) and j0 < len(cells[i + span]) and all(c is None for c in cells[i + span][: j0 + 1]):
+        span += 1
+    return span
+
+
+def _labels_and_content(row: list[Cell | None], filled: list[int], keys: list[str | None], pats: Patterns,
+                        s: ExtractSettings) -> list[Block]:
+    """A row mixing labels and content, read left to right: each label, then the cells after it."""
+    out: list[Block] = []
+    for j in filled:
+        if keys[j]:
+            out.append(_label(row[j], keys[j]))
+        else:
+            out.extend(_cell_blocks(row[j], pats, s))
+    return out
+
+
+def _under_columns(row: list[Cell | None], filled: list[int], columns: dict[int, Label], pats: Patterns,
+                   s: ExtractSettings) -> list[Block]:
+    """A row under a row of column labels: each cell after the label of its column."""
+    out: list[Block] = []
+    for j in filled:
+        head = _column_label(columns, j)
+        if head is not None:
+            out.append(head)
+        out.extend(_cell_blocks(row[j], pats, s))
     return out
 
 
