@@ -72,8 +72,12 @@ class ColumnHeads:
         """The head `cell` stands under: most of its width within the head's columns."""
         x0, _, x1, _ = cell.bbox
         width = max(x1 - x0, 1e-6)
-        best = max(self.labels, key=lambda lb: min(x1, lb.bbox[2]) - max(x0, lb.bbox[0]), default=None)
-        if best is None or (min(x1, best.bbox[2]) - max(x0, best.bbox[0])) / width < s.column_head_overlap:
+
+        def overlap(lb: Label) -> float:
+            return min(x1, lb.bbox[2]) - max(x0, lb.bbox[0])
+
+        best = max(self.labels, key=overlap, default=None)
+        if best is None or overlap(best) / width < s.column_head_overlap:
             return None
         return best
 
@@ -81,7 +85,7 @@ class ColumnHeads:
         """Some row holds content cells under two or more different heads."""
         for row in rows:
             heads = {id(h) for c in row if _has_content(c, pats) and (h := self.head(c, s)) is not None}
-            if len(heads) >= 2:
+            if len(heads) > 1:
                 return True
         return False
 
@@ -157,11 +161,11 @@ def _columns_of(cell: Cell) -> list[tuple[list[Line], list[TableRegion]]]:
     where, foot = (0, 0), 0.0  # the piece and bottom of the tables side by side
     tables = sorted(cell.tables, key=lambda t: (*piece(t.page, t.bbox[0], t.bbox[1]), t.bbox[0]))
     for prev, t in zip(tables, tables[1:]):
-        a, b = prev.bbox, t.bbox
-        at = piece(t.page, b[0], b[1])
-        if at == piece(prev.page, a[0], a[1]) and (not edges or at == where) and b[0] >= a[2] and b[1] < a[3] and a[1] < b[3]:
-            edges.append(a[2])
-            where, foot = at, max(foot, a[3], b[3])
+        (ax0, atop, ax1, abottom), (bx0, btop, _, bbottom) = prev.bbox, t.bbox
+        at = piece(t.page, bx0, btop)
+        if at == piece(prev.page, ax0, atop) and (not edges or at == where) and bx0 >= ax1 and btop < abottom and atop < bbottom:
+            edges.append(ax1)
+            where, foot = at, max(foot, abottom, bbottom)
     if not edges:
         return [(cell.lines, cell.tables)]
 
@@ -186,7 +190,7 @@ def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
     """A cell whose every line is a label: a header cell (「条文」) into which a merged label
     cell cut by a page break printed its text. The cut labels come first — they head what
     follows the header — and the cell's own header label last, next to its value."""
-    if len(cell.lines) < 2:
+    if len(cell.lines) <= 1:
         return []
     keys = [pats.heading(normalize_text(ln.text)) for ln in cell.lines]
     if not all(keys):
@@ -230,7 +234,7 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
         if i < skip_to:
             continue
         keys, filled, labelled = _row_labels(row, pats)
-        if len(labelled) >= 2 and len(labelled) == len(filled):
+        if len(labelled) > 1 and len(labelled) == len(filled):
             flush()
             columns, carried = _open_columns(row, keys, labelled, carry, grid), False
             continue
@@ -485,7 +489,7 @@ def _cut_rows(grid: Grid, pats: Patterns, s: ExtractSettings) -> int:
         return 0  # under the project's header rows printed again: the section above goes on
     for i in range(k, len(cells)):
         row = [c for c in cells[i] if c is not None]
-        if cells[i][0] is not None or (row and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol):
+        if cells[i][0] is not None or (row and min(c.top for c in row) >= above.bottom - s.cell_edge_tol):
             if _heads_columns(cells[i - 1], pats):
                 return 0
             return len(cells) - i if any(_has_text(c) for r in cells[i:] for c in r[1:] if c) else 0
@@ -495,7 +499,7 @@ def _cut_rows(grid: Grid, pats: Patterns, s: ExtractSettings) -> int:
 def _heads_columns(row: list[Cell | None], pats: Patterns) -> bool:
     """A row of two or more labels and nothing else (「主な検証意見 | 令和4年度以降の対応」)."""
     filled = [c for c in row if _has_content(c, pats)]
-    return len(filled) >= 2 and all(_cell_label(c, pats) for c in filled)
+    return len(filled) > 1 and all(_cell_label(c, pats) for c in filled)
 
 
 def _overprinted(word: str, text: str) -> bool:
@@ -540,7 +544,7 @@ def _uncovered(grid: Grid, i: int, col: int, header: int, s: ExtractSettings) ->
         return False
     above = next((r[col] for r in reversed(grid.cells[header + 1:i]) if col < len(r) and r[col] is not None), None)
     row = [c for c in grid.cells[i] if c is not None]
-    return above is not None and bool(row) and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol
+    return above is not None and bool(row) and min(c.top for c in row) >= above.bottom - s.cell_edge_tol
 
 
 def _has_text(c: Cell) -> bool:

@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 
+def middle(a: float, b: float) -> float:
+    """The point halfway between two edges (a char's or line's centre)."""
+    return (a + b) / 2
+
+
 @dataclass
 class Line:
     """One visual line of text (a segment of a row; panels are separate lines)."""
@@ -37,6 +42,14 @@ class Cell:
     parts: list[tuple[int, BBox]] = field(default_factory=list)
     """(page, box) of each piece a page or panel break cut the cell into, in reading order;
     empty for a cell printed in one piece."""
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+    @property
+    def bottom(self) -> float:
+        return self.bbox[3]
 
     @property
     def text(self) -> str:
@@ -79,6 +92,14 @@ class TableRegion:
     @property
     def x0(self) -> float:
         return self.bbox[0]
+
+    @property
+    def bottom(self) -> float:
+        return self.bbox[3]
+
+    @property
+    def x1(self) -> float:
+        return self.bbox[2]
 
     def col_edges(self) -> list[float]:
         xs = sorted({round(c.bbox[0]) for r in self.rows for c in r if c} | {round(self.bbox[2])})
