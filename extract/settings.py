@@ -1,10 +1,15 @@
 """Every layout heuristic of the extractor as a named setting with a default."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+SHARES = ("line_overlap", "heavy_line_share", "gutter_min_share", "gutter_doc_share", "margin_zone", "repeat_share",
+          "title_row_zone", "open_rule_cover", "band_wide_line_share", "container_empty_share", "container_span",
+          "text_col_pitch_share", "column_head_overlap", "piece_column_overlap", "toc_match")
+"""The settings that are shares (of a length, a count, a page) or ratios: within 0..1."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExtractSettings:
     # --- lines -------------------------------------------------------------
     line_overlap: float = 0.5
@@ -251,3 +256,18 @@ class ExtractSettings:
     # --- garbled text ------------------------------------------------------
     check_garbled: bool = True
 
+    def __post_init__(self) -> None:
+        """Refuse a setting out of range (every number positive, every share within 0..1), so a
+        typo fails at once rather than as a silently different reading."""
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                continue
+            if v <= 0:
+                raise ValueError(f"ExtractSettings.{f.name} must be positive, not {v!r}")
+            if f.name in SHARES and v > 1:
+                raise ValueError(f"ExtractSettings.{f.name} is a share: it must be within 0..1, not {v!r}")
+        lo, hi = self.gutter_search
+        if not 0 <= lo < hi <= 1:
+            raise ValueError(f"ExtractSettings.gutter_search must be two shares of the page width, "
+                             f"the smaller first, not {self.gutter_search!r}")
