@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from .layout import Cell, Line, TableRegion
+from .geometry import Cell, Line, TableRegion
 from .normalize import NOTE_MARK, normalize_text
 from .paragraphs import Para, cell_line_groups
 from .patterns import Patterns
@@ -73,8 +73,12 @@ class ColumnHeads:
         """The head `cell` stands under: most of its width within the head's columns."""
         x0, _, x1, _ = cell.bbox
         width = max(x1 - x0, 1e-6)
-        best = max(self.labels, key=lambda lb: min(x1, lb.bbox[2]) - max(x0, lb.bbox[0]), default=None)
-        if best is None or (min(x1, best.bbox[2]) - max(x0, best.bbox[0])) / width < s.column_head_overlap:
+
+        def overlap(lb: Label) -> float:
+            return min(x1, lb.bbox[2]) - max(x0, lb.bbox[0])
+
+        best = max(self.labels, key=overlap, default=None)
+        if best is None or overlap(best) / width < s.column_head_overlap:
             return None
         return best
 
@@ -82,7 +86,7 @@ class ColumnHeads:
         """Some row holds content cells under two or more different heads."""
         for row in rows:
             heads = {id(h) for c in row if _has_content(c, pats) and (h := self.head(c, s)) is not None}
-            if len(heads) >= 2:
+            if len(heads) > 1:
                 return True
         return False
 
@@ -158,11 +162,11 @@ def _columns_of(cell: Cell) -> list[tuple[list[Line], list[TableRegion]]]:
     where, foot = (0, 0), 0.0  # the piece and bottom of the tables side by side
     tables = sorted(cell.tables, key=lambda t: (*piece(t.page, t.bbox[0], t.bbox[1]), t.bbox[0]))
     for prev, t in zip(tables, tables[1:]):
-        a, b = prev.bbox, t.bbox
-        at = piece(t.page, b[0], b[1])
-        if at == piece(prev.page, a[0], a[1]) and (not edges or at == where) and b[0] >= a[2] and b[1] < a[3] and a[1] < b[3]:
-            edges.append(a[2])
-            where, foot = at, max(foot, a[3], b[3])
+        (ax0, atop, ax1, abottom), (bx0, btop, _, bbottom) = prev.bbox, t.bbox
+        at = piece(t.page, bx0, btop)
+        if at == piece(prev.page, ax0, atop) and (not edges or at == where) and bx0 >= ax1 and btop < abottom and atop < bbottom:
+            edges.append(ax1)
+            where, foot = at, max(foot, abottom, bbottom)
     if not edges:
         return [(cell.lines, cell.tables)]
 
@@ -187,7 +191,7 @@ def _stacked_labels(cell: Cell, pats: Patterns) -> list[Block]:
     """A cell whose every line is a label: a header cell (「条文」) into which a merged label
     cell cut by a page break printed its text. The cut labels come first — they head what
     follows the header — and the cell's own header label last, next to its value."""
-    if len(cell.lines) < 2:
+    if len(cell.lines) <= 1:
         return []
     keys = [pats.heading(normalize_text(ln.text)) for ln in cell.lines]
     if not all(keys):
@@ -223,64 +227,29 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
     carried = bool(carry.labels) and 0 <= grid.page - carry.page <= 1
 
     def flush() -> None:
-        if not pending:
-            return
-        sub = Grid(rows=[grid.rows[i] for i in pending], regions=grid.regions,
-                   cells=[grid.cells[i] for i in pending])
-        kind = classify(sub, pats)
-        if _textless_column(sub.cells, 0):
-            # nothing in the label column: the rows go on with the section above (its label, or
-            # the project's header printed again, stands over them), read cell by cell but for
-            # the KPI grids among them (a name row, then the grid)
-            out.extend(_rows_with_kpis(sub, pats, s))
-        elif kind != "other" or (len(pending) > 1 and max(sum(1 for c in r if c) for r in sub.rows) > 1):
-            out.append(TableBlock(sub, kind))
-        else:
-            for i in pending:
-                for cell in grid.cells[i]:
-                    if cell is not None:
-                        out.extend(_cell_blocks(cell, pats, s))
+        out.extend(_pending_blocks(grid, pending, pats, s))
         pending.clear()
-
-    def under_heads(rows: list[list[Cell | None]]) -> None:
-        """Rows read in the carried columns: each cell under the label it stands under."""
-        for row in rows:
-            for c in row:
-                if _has_content(c, pats):
-                    head = carry.head(c, s)
-                    if head is not None:
-                        out.append(head)
-                    out.extend(_cell_blocks(c, pats, s))
-        carry.page = grid.regions[-1].page
 
     skip_to = 0
     for i, row in enumerate(grid.cells):
         if i < skip_to:
             continue
-        keys = [_cell_label(c, pats) for c in row]
-        filled = [j for j, c in enumerate(row) if _has_content(c, pats)]
-        labelled = [j for j in filled if keys[j]]
-        if len(labelled) >= 2 and len(labelled) == len(filled):
+        keys, filled, labelled = _row_labels(row, pats)
+        if len(labelled) > 1 and len(labelled) == len(filled):
             flush()
-            columns = {j: _label(row[j], keys[j]) for j in labelled}
-            carry.labels, carry.page, carried = list(columns.values()), grid.regions[-1].page, False
+            columns, carried = _open_columns(row, keys, labelled, carry, grid), False
             continue
         if labelled:
             flush()
             columns = {}
             j0 = labelled[0]
-            span = 1  # a label cell merged down over the rows below it heads a block of them
-            while i + span < len(grid.cells) and j0 < len(grid.cells[i + span]) \
-                    and all(c is None for c in grid.cells[i + span][: j0 + 1]):
-                span += 1  # (a cell in a column left of it starts another block)
+            span = _label_span(grid.cells, i, j0)
             header = span == 1 and all(keys[j] in ONE_SHOT for j in labelled)
             if not header:  # (the project's header printed again keeps carried columns open)
                 if carried and len(labelled) == 1 and keys[j0] in carry.keys() \
                         and carry.pairs(block := [r[j0 + 1:] for r in grid.cells[i:i + span]], pats, s):
                     out.append(_label(row[j0], keys[j0]))  # the section label printed again
-                    decided(grid.page, "column-heads-carried", f"{span} row(s) under {keys[j0]} printed again read "
-                            "under the column heads of the page before", "their cells stand under those heads")
-                    under_heads(block)
+                    out.extend(_under_heads(block, carry, grid, pats, s))
                     skip_to = i + span
                     continue
                 carried = False
@@ -290,25 +259,101 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
                 out.extend(_label_block(grid, i, i + span, j0 + 1, pats, s, carry))
                 skip_to = i + span
                 continue
-            for j in filled:
-                if keys[j]:
-                    out.append(_label(row[j], keys[j]))
-                else:
-                    out.extend(_cell_blocks(row[j], pats, s))
+            out.extend(_labels_and_content(row, filled, keys, pats, s))
             continue
         if columns:
-            for j in filled:
-                head = _column_label(columns, j)
-                if head is not None:
-                    out.append(head)
-                out.extend(_cell_blocks(row[j], pats, s))
+            out.extend(_under_columns(row, filled, columns, pats, s))
             continue
         if carried and carry.pairs([row], pats, s):
             flush()  # the columns' rows went on past the break with no label beside them
-            under_heads([row])
+            out.extend(_under_heads([row], carry, grid, pats, s))
             continue
         pending.append(i)
     flush()
+    return out
+
+
+def _row_labels(row: list[Cell | None], pats: Patterns) -> tuple[list[str | None], list[int], list[int]]:
+    """A row's label key per cell (None for content), and the columns with content and with a label."""
+    keys = [_cell_label(c, pats) for c in row]
+    filled = [j for j, c in enumerate(row) if _has_content(c, pats)]
+    return keys, filled, [j for j in filled if keys[j]]
+
+
+def _open_columns(row: list[Cell | None], keys: list[str | None], labelled: list[int], carry: ColumnHeads,
+                  grid: Grid) -> dict[int, Label]:
+    """A row of labels only heads columns: their labels by column, kept in `carry` too (the
+    columns may go on past a page break)."""
+    columns = {j: _label(row[j], keys[j]) for j in labelled}
+    carry.labels, carry.page = list(columns.values()), grid.regions[-1].page
+    return columns
+
+
+def _pending_blocks(grid: Grid, pending: list[int], pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """The rows `pending` of an opened table, between labels: a table of their own (a KPI grid
+    or another table), or read cell by cell."""
+    if not pending:
+        return []
+    sub = Grid(rows=[grid.rows[i] for i in pending], regions=grid.regions,
+               cells=[grid.cells[i] for i in pending])
+    kind = classify(sub, pats)
+    if _textless_column(sub.cells, 0):
+        # nothing in the label column: the rows go on with the section above (its label, or
+        # the project's header printed again, stands over them), read cell by cell but for
+        # the KPI grids among them (a name row, then the grid)
+        return _rows_with_kpis(sub, pats, s)
+    if kind != "other" or (len(pending) > 1 and max(sum(1 for c in r if c) for r in sub.rows) > 1):
+        return [TableBlock(sub, kind)]
+    return [b for i in pending for cell in grid.cells[i] if cell is not None for b in _cell_blocks(cell, pats, s)]
+
+
+def _under_heads(rows: list[list[Cell | None]], carry: ColumnHeads, grid: Grid, pats: Patterns,
+                 s: ExtractSettings) -> list[Block]:
+    """Rows read in the carried columns: each cell under the label it stands under."""
+    decided(grid.page, "column-heads-carried", f"{len(rows)} row(s) read under the column heads of the page before",
+            "their cells stand under two or more of those heads")
+    out: list[Block] = []
+    for row in rows:
+        for c in row:
+            if _has_content(c, pats):
+                head = carry.head(c, s)
+                if head is not None:
+                    out.append(head)
+                out.extend(_cell_blocks(c, pats, s))
+    carry.page = grid.regions[-1].page
+    return out
+
+
+def _label_span(cells: list[list[Cell | None]], i: int, j0: int) -> int:
+    """How many rows from row i the label cell in column j0 heads: it is merged down over the
+    rows below it (a cell in a column left of it starts another block)."""
+    span = 1
+    while i + span < len(cells) and j0 < len(cells[i + span]) and all(c is None for c in cells[i + span][: j0 + 1]):
+        span += 1
+    return span
+
+
+def _labels_and_content(row: list[Cell | None], filled: list[int], keys: list[str | None], pats: Patterns,
+                        s: ExtractSettings) -> list[Block]:
+    """A row mixing labels and content, read left to right: each label, then the cells after it."""
+    out: list[Block] = []
+    for j in filled:
+        if keys[j]:
+            out.append(_label(row[j], keys[j]))
+        else:
+            out.extend(_cell_blocks(row[j], pats, s))
+    return out
+
+
+def _under_columns(row: list[Cell | None], filled: list[int], columns: dict[int, Label], pats: Patterns,
+                   s: ExtractSettings) -> list[Block]:
+    """A row under a row of column labels: each cell after the label of its column."""
+    out: list[Block] = []
+    for j in filled:
+        head = _column_label(columns, j)
+        if head is not None:
+            out.append(head)
+        out.extend(_cell_blocks(row[j], pats, s))
     return out
 
 
@@ -449,7 +494,7 @@ def _cut_rows(grid: Grid, pats: Patterns, s: ExtractSettings) -> int:
         return 0  # under the project's header rows printed again: the section above goes on
     for i in range(k, len(cells)):
         row = [c for c in cells[i] if c is not None]
-        if cells[i][0] is not None or (row and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol):
+        if cells[i][0] is not None or (row and min(c.top for c in row) >= above.bottom - s.cell_edge_tol):
             if _heads_columns(cells[i - 1], pats):
                 return 0
             return len(cells) - i if any(_has_text(c) for r in cells[i:] for c in r[1:] if c) else 0
@@ -459,7 +504,7 @@ def _cut_rows(grid: Grid, pats: Patterns, s: ExtractSettings) -> int:
 def _heads_columns(row: list[Cell | None], pats: Patterns) -> bool:
     """A row of two or more labels and nothing else (「主な検証意見 | 令和4年度以降の対応」)."""
     filled = [c for c in row if _has_content(c, pats)]
-    return len(filled) >= 2 and all(_cell_label(c, pats) for c in filled)
+    return len(filled) > 1 and all(_cell_label(c, pats) for c in filled)
 
 
 def _overprinted(word: str, text: str) -> bool:
@@ -504,7 +549,7 @@ def _uncovered(grid: Grid, i: int, col: int, header: int, s: ExtractSettings) ->
         return False
     above = next((r[col] for r in reversed(grid.cells[header + 1:i]) if col < len(r) and r[col] is not None), None)
     row = [c for c in grid.cells[i] if c is not None]
-    return above is not None and bool(row) and min(c.bbox[1] for c in row) >= above.bbox[3] - s.cell_edge_tol
+    return above is not None and bool(row) and min(c.top for c in row) >= above.bottom - s.cell_edge_tol
 
 
 def _has_text(c: Cell) -> bool:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .inputcheck import open_pdf
-from .layout import Line, TableRegion, layout_document
+from .geometry import Line, TableRegion
+from .layout import layout_document
 from .patterns import load_patterns
 from .settings import ExtractSettings
 

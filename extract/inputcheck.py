@@ -22,6 +22,7 @@ from .errors import InputError, terminal_safe
 
 PDF_MAGIC = b"%PDF-"
 MAGIC_WINDOW = 1024  # the header may follow a few junk bytes
+MAX_CHAIN = 10  # wrapped errors and causes followed at most (a cycle of causes ends there)
 
 MISSING = "file not found"
 NOT_A_FILE = "not a file"
@@ -45,7 +46,12 @@ _KNOWN_TYPES = {b"PK\x03\x04": "a ZIP/Office file", b"\x89PNG": "a PNG image", b
 @dataclass(frozen=True)
 class GarbleSettings:
     cid_share: float = 0.02
-    """Share of '(cid:N)' glyph placeholders in a page's text above which it is garbled."""
+    """Share of '(cid:N)' glyph placeholders in a page's text above which it is garbled…"""
+    cid_chars: int = 8
+    """…each placeholder counted as this many characters of the text (「(cid:12)」)."""
+    sample_garbled_share: float = 0.5
+    """A PDF is refused before the full layout when more than this share of its sampled pages
+    (those with enough text to judge) are garbled."""
     pua_share: float = 0.05
     """Share of private-use characters above which a page is garbled."""
     readable_share: float = 0.6
@@ -127,7 +133,7 @@ def corrupt(path: str | Path, e: Exception) -> InputError:
 def _chain(e: BaseException):
     """The exception, its wrapped arguments and causes (pdfplumber wraps pdfminer's errors)."""
     seen = 0
-    while e is not None and seen < 10:
+    while e is not None and seen < MAX_CHAIN:
         yield e
         inner = next((a for a in e.args if isinstance(a, BaseException)), None)
         e = inner or e.__cause__ or e.__context__
@@ -172,7 +178,7 @@ def check_garbled_sample(pdf: pdfplumber.PDF, path: str | Path, settings: Garble
     s = settings or GarbleSettings()
     judged = [t for t in texts if len(t) >= s.min_chars]
     bad = garbled_pages(texts, s)
-    if judged and len(bad) * 2 > len(judged):
+    if judged and len(bad) > s.sample_garbled_share * len(judged):
         raise_garbled(path, [(idx[n - 1] + 1, why) for n, why in bad])
 
 
@@ -190,7 +196,7 @@ def garbled_pages(pages_text: list[str], settings: GarbleSettings | None = None)
         if len(text) < s.min_chars:
             continue
         cid = len(_CID.findall(text))
-        if cid and cid * 8 / len(text) > s.cid_share:
+        if cid and cid * s.cid_chars / len(text) > s.cid_share:
             bad.append((n, "(cid:N) glyphs without Unicode"))
             continue
         pua = sum(1 for c in text if "\ue000" <= c <= "\uf8ff")

@@ -11,118 +11,25 @@ from __future__ import annotations
 import gc
 import re
 import statistics
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import pdfplumber
 
+from .geometry import BBox, Cell, CharIndex, Line, PageLayout, TableRegion, middle
 from .normalize import ITEM_OPENERS, normalize_chars
 from .settings import ExtractSettings
+from .texttables import attach_headers, text_kpi_tables
 
 if TYPE_CHECKING:
     from .patterns import Patterns
 
-BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
-
 _HEAVY_FONT = re.compile(r"Bold|Gothic|Goth|KakuGo|Kaku|Heavy|Black|Demi|Semi|W[5-9]|ゴシック", re.I)
 PAGE_NUMBER = re.compile(r"^[-－―‐—–−\s]*(?:P\.?|p\.?|ページ)?\s*([0-9０-９]{1,4})\s*(?:/\s*[0-9]+)?[-－―‐—–−\s]*$")
-
-
-@dataclass
-class Line:
-    """One visual line of text (a segment of a row; panels are separate lines)."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    size: float
-    heavy: bool
-    page: int  # PDF page index from 1
-    col_left: float = 0.0
-    col_right: float = 0.0
-    column: str = "single"  # single | left | right | cell
-
-    @property
-    def bbox(self) -> BBox:
-        return (self.x0, self.top, self.x1, self.bottom)
-
-
-@dataclass
-class Cell:
-    bbox: BBox
-    lines: list[Line]
-    tables: list["TableRegion"] = field(default_factory=list)  # tables nested in the cell
-    parts: list[tuple[int, BBox]] = field(default_factory=list)
-    """(page, box) of each piece a page or panel break cut the cell into, in reading order;
-    empty for a cell printed in one piece."""
-
-    @property
-    def text(self) -> str:
-        return "\n".join(ln.text for ln in self.lines)
-
-    def place(self, page: int, x: float, y: float) -> tuple[int, int, float]:
-        """Reading-order key of what starts at (x, y) on `page` in this cell: page, then the
-        piece it stands in (a panel break puts the later piece beside, and above, the earlier
-        one), then height."""
-        piece = next((i for i, (pg, (x0, top, x1, bottom)) in enumerate(self.parts)
-                      if pg == page and x0 - 1 <= x <= x1 + 1 and top - 1 <= y <= bottom + 1), 0)
-        return page, piece, y
-
-    def then(self, other: "Cell") -> "Cell":
-        """This cell with `other`, its piece after a page or panel break, appended."""
-        return Cell(bbox=self.bbox, lines=self.lines + other.lines, tables=self.tables + other.tables,
-                    parts=self._pieces() + other._pieces())
-
-    def _pieces(self) -> list[tuple[int, BBox]]:
-        if self.parts:
-            return self.parts
-        page = next((x.page for x in [*self.lines, *self.tables]), None)
-        return [] if page is None else [(page, self.bbox)]
-
-
-@dataclass
-class TableRegion:
-    """A ruled table on one page; `rows` hold None where a merged cell continues."""
-
-    page: int
-    bbox: BBox
-    rows: list[list[Cell | None]]
-    column: str = "single"
-    continues: bool = False  # rows of a KPI grid whose header stands before a page or panel break
-
-    @property
-    def top(self) -> float:
-        return self.bbox[1]
-
-    @property
-    def x0(self) -> float:
-        return self.bbox[0]
-
-    def col_edges(self) -> list[float]:
-        xs = sorted({round(c.bbox[0]) for r in self.rows for c in r if c} | {round(self.bbox[2])})
-        return xs
-
-
-@dataclass
-class PageLayout:
-    index: int  # from 1
-    width: float
-    height: float
-    items: list[Line | TableRegion] = field(default_factory=list)
-    margin_lines: list[Line] = field(default_factory=list)
-    images: list[BBox] = field(default_factory=list)
-    printed: int | None = None
-    running: list[str] = field(default_factory=list)  # running header/footer texts
-    gutter: tuple[float, float] | None = None  # the page's own; after order_pages, the one it is read with
-    char_count: int = 0
-    text: str = ""  # all text of the page, for garbled-text checks
 
 
 # ---------------------------------------------------------------- lines
@@ -170,7 +77,7 @@ def _unstack(row: list[dict], s: ExtractSettings) -> list[list[dict]]:
     stretches: list[list[dict]] = [[row[0]]]
     reach = row[0]["x1"]
     for c in row[1:]:
-        if c["x0"] - reach > s.segment_gap * c.get("size", 10):
+        if c["x0"] - reach > s.segment_gap * c.get("size", s.fallback_char_size_pt):
             stretches.append([])
         stretches[-1].append(c)
         reach = max(reach, c["x1"])
@@ -218,11 +125,11 @@ def _make_line(chars: list[dict], page_no: int, s: ExtractSettings) -> Line | No
     chars = chars[lo:hi]
     parts: list[str] = [chars[0]["text"]]
     for prev, c in zip(chars, chars[1:]):
-        if c["x0"] - prev["x1"] > s.space_gap * c.get("size", 10):
+        if c["x0"] - prev["x1"] > s.space_gap * c.get("size", s.fallback_char_size_pt):
             parts.append(" ")
         parts.append(c["text"])
-    size = Counter(round(c.get("size", 10), 1) for c in chars).most_common(1)[0][0]
-    heavy = sum(_is_heavy(c.get("fontname", "")) for c in chars) > len(chars) / 2
+    size = Counter(round(c.get("size", s.fallback_char_size_pt), 1) for c in chars).most_common(1)[0][0]
+    heavy = sum(_is_heavy(c.get("fontname", "")) for c in chars) > len(chars) * s.heavy_line_share
     return Line(
         text="".join(parts),
         x0=chars[0]["x0"],
@@ -241,23 +148,8 @@ def _make_line(chars: list[dict], page_no: int, s: ExtractSettings) -> Line | No
 def _inside(c: dict, bbox: BBox, pad: float = 0.0) -> bool:
     cx = (c["x0"] + c["x1"]) / 2
     cy = (c["top"] + c["bottom"]) / 2
-    return bbox[0] - pad <= cx <= bbox[2] + pad and bbox[1] - pad <= cy <= bbox[3] + pad
-
-
-class CharIndex:
-    """A page's chars by their centres, top to bottom, so that "the chars in this box" is a
-    binary search and a short scan rather than a pass over the whole page."""
-
-    def __init__(self, chars: list[dict]):
-        self._items = sorted((((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, c) for c in chars),
-                             key=lambda t: t[0])
-        self._mids = [m for m, _, _ in self._items]
-
-    def within(self, bbox: BBox, pad: float = 0.0) -> list[dict]:
-        """Chars whose centre lies in `bbox` grown by `pad` (edges included), top to bottom."""
-        x0, top, x1, bottom = bbox
-        lo, hi = bisect_left(self._mids, top - pad), bisect_right(self._mids, bottom + pad)
-        return [c for _, cx, c in self._items[lo:hi] if x0 - pad <= cx <= x1 + pad]
+    x0, top, x1, bottom = bbox
+    return x0 - pad <= cx <= x1 + pad and top - pad <= cy <= bottom + pad
 
 
 @dataclass
@@ -293,14 +185,14 @@ def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns |
     bboxes = [t.bbox for t in found]
     # a band of rules around ruled tables is a panel's frame, not a table of its own
     regions = [r for r in _rule_tables(page, page_no, bboxes, index, s)
-               if not any(_encloses(r.bbox, b) for b in bboxes)]
-    top = [t for t in found if not any(o is not t and _encloses(o.bbox, t.bbox, 0.5) for o in found)]
+               if not any(_encloses(r.bbox, b, s.enclose_pad_pt) for b in bboxes)]
+    top = [t for t in found if not any(o is not t and _encloses(o.bbox, t.bbox, s.nested_table_pad_pt) for o in found)]
     for t in top:
         region = _region(index, page_no, t, [u for u in found if u is not t], s, pats)
         if region:
             regions.append(region)
     regions.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
-    return _drop_nested(regions)
+    return _drop_nested(regions, s)
 
 
 def _rule_edges(page, s: ExtractSettings) -> list[dict]:
@@ -370,7 +262,7 @@ def _explicit_settings(edges: list[dict], s: ExtractSettings) -> dict | None:
     fewer than two (such rules bound no cell; pdfplumber refuses them)."""
     v = [e for e in edges if e["orientation"] == "v"]
     h = [e for e in edges if e["orientation"] == "h"]
-    if len(v) < 2 or len(h) < 2:
+    if len(v) <= 1 or len(h) <= 1:
         return None
     return dict(s.table_settings, vertical_strategy="explicit", horizontal_strategy="explicit",
                 explicit_vertical_lines=v, explicit_horizontal_lines=h)
@@ -380,8 +272,6 @@ def _text_tables(lines: list[Line], tables: list, chars: list[dict], page_no: in
                  s: ExtractSettings) -> tuple[list[Line], list]:
     """KPI headings printed above a ruled grid join it; KPI grids printed without rules are
     found from the lines' words. Returns the lines left and the tables."""
-    from .texttables import attach_headers, text_kpi_tables  # both build on this module
-
     if not any(pats.kpi_year.search(ln.text) for ln in lines):
         return lines, tables  # no fiscal-year heading: no KPI grid to find (the common case)
     index = CharIndex(chars)
@@ -434,34 +324,49 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
                 return all(f <= other + tol if up else f >= other - tol for f in far)
         return False
 
-    ends: dict[tuple[str, int], dict[float, float]] = {}
-    for e in verticals:
-        if not _runs_on(e, "bottom", verticals, tol):
-            ends.setdefault(("bottom", round(e["bottom"])), {})[round(e["x0"], 1)] = e["top"]
-        if not _runs_on(e, "top", verticals, tol):
-            ends.setdefault(("top", round(e["top"])), {})[round(e["x0"], 1)] = e["bottom"]
     rules = []
-    for (end, y), xs in ends.items():
+    for (end, y), xs in _rule_ends(verticals, tol).items():
         cols = sorted(xs)
         spans = [(x0, x1) for x0, x1 in zip(cols, cols[1:])
                  if x1 - x0 > tol and cover(y, x0, x1) < s.open_rule_cover]
         cut = {(x0, x1) for x0, x1 in spans
                if abs(xs[x0] - xs[x1]) <= tol and cover(xs[x0], x0, x1) >= s.open_rule_cover}
         rest = [sp for sp in spans if sp not in cut and merged(y, *sp, up=end == "bottom")]
-        # merged cells next to a cut cell, to one closed before them, or to a cell whose own rule
-        # closes it where the column rules stop (the table's foot, where the break cut the merged one)
-        closed = cut | {(x0, x1) for x0, x1 in zip(cols, cols[1:]) if x1 - x0 > tol and (x0, x1) not in spans}
-        while closed and rest:
-            edges_at = {x for sp in closed for x in sp}
-            beside = [sp for sp in rest if any(abs(x - e) <= tol for x in sp for e in edges_at)]
-            if not beside:
-                break
-            cut.update(beside)
-            closed.update(beside)
-            rest = [sp for sp in rest if sp not in beside]
+        # a cell whose own rule closes it where the column rules stop (the table's foot, where
+        # the break cut the merged cell beside it) closes its merged neighbours too
+        closed = {(x0, x1) for x0, x1 in zip(cols, cols[1:]) if x1 - x0 > tol and (x0, x1) not in spans}
+        _close_beside(cut, rest, closed, tol)
         rules += [{"object_type": "line", "x0": x0, "x1": x1, "top": float(y), "bottom": float(y),
                    "width": x1 - x0, "height": 0.0} for x0, x1 in sorted(cut)]
     return rules
+
+
+def _rule_ends(verticals: list[dict], tol: float) -> dict[tuple[str, int], dict[float, float]]:
+    """Where column rules stop, by end and height: each one's x and the height of its other end
+    (a rule going on in another segment past its end does not stop there)."""
+    ends: dict[tuple[str, int], dict[float, float]] = {}
+    for e in verticals:
+        if not _runs_on(e, "bottom", verticals, tol):
+            ends.setdefault(("bottom", round(e["bottom"])), {})[round(e["x0"], 1)] = e["top"]
+        if not _runs_on(e, "top", verticals, tol):
+            ends.setdefault(("top", round(e["top"])), {})[round(e["x0"], 1)] = e["bottom"]
+    return ends
+
+
+def _close_beside(cut: set[tuple[float, float]], rest: list[tuple[float, float]],
+                  closed: set[tuple[float, float]], tol: float) -> None:
+    """Adds to `cut` the merged cells of `rest` next to a cut cell, to one closed before them,
+    or to a `closed` cell (its own rule at the height the column rules stop): they are cut by
+    the same break."""
+    closed = cut | closed
+    while closed and rest:
+        edges_at = {x for sp in closed for x in sp}
+        beside = [sp for sp in rest if any(abs(x - e) <= tol for x in sp for e in edges_at)]
+        if not beside:
+            break
+        cut.update(beside)
+        closed.update(beside)
+        rest = [sp for sp in rest if sp not in beside]
 
 
 def _runs_on(e: dict, end: str, verticals: list[dict], tol: float) -> bool:
@@ -475,8 +380,8 @@ def _runs_on(e: dict, end: str, verticals: list[dict], tol: float) -> bool:
 def _region(index: CharIndex, page_no: int, t: _Grid, others: list[_Grid], s: ExtractSettings, pats: "Patterns | None" = None) -> TableRegion | None:
     """A pdfplumber table → TableRegion; tables printed inside one of its cells (HTML and Word
     nest them) become that cell's `tables`, their text kept out of the cell's lines."""
-    nested = [u for u in others if _encloses(t.bbox, u.bbox, 0.5)]
-    direct = [u for u in nested if not any(o is not u and _encloses(o.bbox, u.bbox, 0.5) for o in nested)]
+    nested = [u for u in others if _encloses(t.bbox, u.bbox, s.nested_table_pad_pt)]
+    direct = [u for u in nested if not any(o is not u and _encloses(o.bbox, u.bbox, s.nested_table_pad_pt) for o in nested)]
     rows: list[list[Cell | None]] = []
     for row_box, boxes in t.rows:
         in_row = index.within(row_box)
@@ -506,10 +411,12 @@ def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: Ext
     name between two tables) separates tables; columns come from where the segments of the
     widest row start."""
     groups: dict[tuple[int, int], list[float]] = {}
+    pad = s.taken_rule_pad_pt
     for e in page.lines:
         if abs(e["top"] - e["bottom"]) >= 1 or e["x1"] - e["x0"] < s.rule_min_length:
             continue
-        if any(b[0] - 2 <= e["x0"] and e["x1"] <= b[2] + 2 and b[1] - 2 <= e["top"] <= b[3] + 2 for b in taken):
+        if any(x0 - pad <= e["x0"] and e["x1"] <= x1 + pad and top - pad <= e["top"] <= bottom + pad
+               for x0, top, x1, bottom in taken):
             continue
         groups.setdefault((round(e["x0"] / 4), round(e["x1"] / 4)), []).append(e["top"])
     out: list[TableRegion] = []
@@ -519,14 +426,14 @@ def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: Ext
         bands = []
         for top, bottom in zip(tops, tops[1:]):
             chars = [c for c in index.within((x0, top, x1, bottom))
-                     if top < (c["top"] + c["bottom"]) / 2 < bottom]  # a char on a rule belongs to neither band
+                     if top < middle(c["top"], c["bottom"]) < bottom]  # a char on a rule belongs to neither band
             bands.append((top, bottom, chars_to_lines(chars, page_no, s)))
         run: list = []
         for band in bands + [None]:
             segs = band[2] if band else []
-            wide_single = band is not None and len(segs) == 1 and segs[0].x1 - segs[0].x0 > 0.5 * (x1 - x0)
+            wide_single = band is not None and len(segs) == 1 and segs[0].x1 - segs[0].x0 > s.band_wide_line_share * (x1 - x0)
             if band is None or not segs or wide_single:
-                if len(run) >= max(2, s.min_table_rows):
+                if len(run) >= max(s.band_min_rows, s.min_table_rows):
                     table = _bands_to_table(run, x0, x1, page_no, s)
                     if table:
                         out.append(table)
@@ -615,9 +522,9 @@ def _stacked_apart(boxes: list[BBox], y: float, s: ExtractSettings) -> bool:
     no cell crosses it, and the cells on either side span different widths and have hardly a
     column rule in common."""
     tol = s.stacked_rule_tol
-    if any(c[1] < y - tol and c[3] > y + tol for c in boxes):
+    if any(top < y - tol and bottom > y + tol for _, top, _, bottom in boxes):
         return False
-    above = _column_rules([c for c in boxes if abs(c[3] - y) <= tol])
+    above = _column_rules([c for c in boxes if abs(_bottom(c) - y) <= tol])
     below = _column_rules([c for c in boxes if abs(c[1] - y) <= tol])
     if not above or not below:
         return False
@@ -645,13 +552,13 @@ def _split_beside(rows: list[tuple[BBox, list[BBox | None]]], index: CharIndex, 
     top, bottom = rows[0][0][1], rows[-1][0][3]
     bounds = [xs[0]]
     for a, b in zip(xs[1:-2], xs[2:-1]):
-        crossed = any(c[0] < x - tol and c[2] > x + tol for c in boxes for x in (a, b))
+        crossed = any(x0 < x - tol and x1 > x + tol for x0, _, x1, _ in boxes for x in (a, b))
         if not crossed and b - a > tol and not any(ch["text"].strip() for ch in index.within((a, top, b, bottom))):
             bounds += [a, b]
     bounds.append(xs[-1])
     out = []
     for left, right in zip(bounds[::2], bounds[1::2]):
-        part = [(box, [c if c is not None and c[0] >= left - tol and c[2] <= right + tol else None for c in cells])
+        part = [(box, [c if c is not None and _between(c, left - tol, right + tol) else None for c in cells])
                 for box, cells in rows]
         part = [(box, cells) for box, cells in part if any(cells)]
         if part:
@@ -672,8 +579,21 @@ def _sub_grid(rows: list[tuple[BBox, list[BBox | None]]]) -> _Grid:
     return _Grid(bbox=(x0, out[0][0][1], x1, out[-1][0][3]), rows=out)
 
 
-def _encloses(outer: BBox, inner: BBox, pad: float = 2.0) -> bool:
-    return outer[0] - pad <= inner[0] and outer[1] - pad <= inner[1] and inner[2] <= outer[2] + pad and inner[3] <= outer[3] + pad
+def _encloses(outer: BBox, inner: BBox, pad: float) -> bool:
+    ox0, otop, ox1, obottom = outer
+    ix0, itop, ix1, ibottom = inner
+    return ox0 - pad <= ix0 and otop - pad <= itop and ix1 <= ox1 + pad and ibottom <= obottom + pad
+
+
+def _bottom(box: BBox) -> float:
+    """The bottom edge of a box."""
+    return box[3]
+
+
+def _between(box: BBox, left: float, right: float) -> bool:
+    """The box lies between `left` and `right`, edges included."""
+    x0, _, x1, _ = box
+    return x0 >= left and x1 <= right
 
 
 def _is_grid(t: _Grid, s: ExtractSettings) -> bool:
@@ -682,10 +602,10 @@ def _is_grid(t: _Grid, s: ExtractSettings) -> bool:
     return len(t.rows) >= s.min_table_rows and max(len(cells) for _, cells in t.rows) >= s.min_table_cols
 
 
-def _drop_nested(regions: list[TableRegion]) -> list[TableRegion]:
+def _drop_nested(regions: list[TableRegion], s: ExtractSettings) -> list[TableRegion]:
     out: list[TableRegion] = []
     for r in regions:
-        if any(o.bbox[0] - 2 <= r.bbox[0] and o.bbox[1] - 2 <= r.bbox[1] and r.bbox[2] <= o.bbox[2] + 2 and r.bbox[3] <= o.bbox[3] + 2 for o in out):
+        if any(_encloses(o.bbox, r.bbox, s.enclose_pad_pt) for o in out):
             continue
         out.append(r)
     return out
@@ -695,7 +615,7 @@ def _drop_nested(regions: list[TableRegion]) -> list[TableRegion]:
 
 
 def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettings) -> tuple[float, float] | None:
-    if len(items) < 6:
+    if len(items) < s.gutter_min_page_items:
         return None
     lo, hi = int(width * s.gutter_search[0]), int(width * s.gutter_search[1])
     cover = [0] * (int(width) + 2)
@@ -718,7 +638,7 @@ def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettin
         best = (start, hi + 1)
     if not best or best[1] - best[0] < s.gutter_min_width:
         return None
-    left = sum(1 for it in items if it.bbox[2] <= best[0])
+    left = sum(1 for it in items if it.x1 <= best[0])
     right = sum(1 for it in items if it.bbox[0] >= best[1])
     n = len(items)
     if min(left, right) < max(s.gutter_min_items, s.gutter_min_share * n):
@@ -748,7 +668,7 @@ def reading_order(items: list[Line | TableRegion], gutter: tuple[float, float] |
         if x0 < g0 and x1 > g1:  # spans both panels: ends a band
             flush()
             out.append(it)
-        elif (x0 + x1) / 2 < mid:
+        elif middle(x0, x1) < mid:
             it.column = "left"
             left.append(it)
         else:
@@ -806,7 +726,7 @@ def _split_at_gutter(lines: list[Line], gutter: tuple[float, float], index: Char
             out.append(ln)
             continue
         chars = sorted((c for c in index.within((ln.x0 - 1, ln.top - 1, ln.x1 + 1, ln.bottom + 1))
-                        if ln.top <= (c["top"] + c["bottom"]) / 2 <= ln.bottom and c["text"].strip()),
+                        if ln.top <= middle(c["top"], c["bottom"]) <= ln.bottom and c["text"].strip()),
                        key=lambda c: c["x0"])
         gaps = [(c["x0"] - prev["x1"], k) for k, (prev, c) in enumerate(zip(chars, chars[1:]), start=1)
                 if prev["x1"] >= g0 - ln.size and c["x0"] <= g1 + ln.size]
@@ -843,7 +763,7 @@ def order_pages(pages: list[PageLayout], s: ExtractSettings) -> None:
         elif gutter is None:
             g0 = statistics.median(g[0] for g in found)
             g1 = statistics.median(g[1] for g in found)
-            if not any(it.bbox[0] < g0 and it.bbox[2] > g1 for it in p.items):
+            if not any(it.x0 < g0 and it.x1 > g1 for it in p.items):
                 gutter = (g0, g1)
         p.gutter = gutter
         p.items = reading_order(p.items, gutter)
@@ -861,7 +781,7 @@ def _figure_text(lines: list[Line], images: list[BBox], s: ExtractSettings) -> s
         first = True
         for i, ln in sorted(enumerate(lines), key=lambda t: t[1].top):
             cx = (ln.x0 + ln.x1) / 2
-            if ln.top >= top - 1 and ln.bottom <= bottom + 1 and x0 - 2 <= cx <= x1 + 2:
+            if ln.top >= top - 1 and ln.bottom <= bottom + 1 and x0 - s.figure_text_pad_pt <= cx <= x1 + s.figure_text_pad_pt:
                 drop.add(i)
                 continue
             if ln.top < bottom - 1:
@@ -871,7 +791,7 @@ def _figure_text(lines: list[Line], images: list[BBox], s: ExtractSettings) -> s
                 break
             small = ln.size < body - s.same_size_tol
             if (abs(cx - centre) <= s.caption_centre_tol * ln.size and len(ln.text) <= s.caption_max_chars
-                    and (small or ln.x1 - ln.x0 <= s.caption_max_width * (x1 - x0) + 2 * ln.size)):
+                    and (small or ln.x1 - ln.x0 <= s.caption_max_width * (x1 - x0) + s.caption_width_slack * ln.size)):
                 drop.add(i)
                 last, first = ln.bottom, False
             elif ln.top - last <= reach:
@@ -947,7 +867,7 @@ def layout_document(pdf: pdfplumber.PDF, s: ExtractSettings, progress=None, pats
     column bounds). With `jobs` > 1 and the file's `path`, pages are laid out in that many
     processes (each opens the file itself), in chunks so the work spreads evenly."""
     n = len(pdf.pages)
-    if jobs > 1 and path and n >= 2 * jobs:
+    if jobs > 1 and path and n >= s.parallel_min_pages_per_job * jobs:
         pages = _layout_parallel(path, n, s, pats, jobs, progress)
     else:
         pages = []

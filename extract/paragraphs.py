@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .layout import Line, TableRegion
+from .geometry import Line, TableRegion
 from .normalize import NOTE_MARK, join_lines
 from .patterns import CLOSE_BRACKETS, LINE_MARKERS, NO_LINE_START, OPEN_BRACKETS, SENTENCE_END, Patterns
 from .settings import ExtractSettings
@@ -86,15 +86,15 @@ def _sentence_ended_short(prev: Line, cur: Line, right: float, s: ExtractSetting
             and right - prev.x1 > _opening_width(cur) + s.sentence_fit_tol * prev.size)
 
 
-def line_pitch(stream: list) -> float:
+def line_pitch(stream: list, s: ExtractSettings) -> float:
     """The usual gap between consecutive lines of a paragraph in this document (points)."""
     gaps: dict[float, int] = {}
     prev = None
     for it in stream:
         if isinstance(it, Line) and isinstance(prev, Line) and it.page == prev.page and it.column == prev.column \
-                and abs(it.size - prev.size) < 0.1:
+                and abs(it.size - prev.size) < s.pitch_size_tol_pt:
             g = round((it.top - prev.bottom) * 2) / 2
-            if 0 <= g < 2 * it.size:
+            if 0 <= g < s.pitch_max_gap * it.size:
                 gaps[g] = gaps.get(g, 0) + 1
         prev = it
     return max(gaps, key=gaps.get) if gaps else 0.0
@@ -113,7 +113,7 @@ def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch
         if prev.column != cur.column:
             return False
         gap = cur.top - prev.bottom
-        return -0.5 * cur.size <= gap <= min(s.para_gap * cur.size, pitch + s.para_gap_extra * cur.size)
+        return -s.para_overlap * cur.size <= gap <= min(s.para_gap * cur.size, pitch + s.para_gap_extra * cur.size)
     return True
 
 
@@ -144,7 +144,7 @@ def side_by_side(lines: list[Line], s: ExtractSettings) -> tuple[list[Line], set
     while i < len(lines):
         row = _row_at(lines, i)
         i += len(row)
-        if len(row) < 2 or not all(starts_item(ln.text) for ln in row) \
+        if len(row) <= 1 or not all(starts_item(ln.text) for ln in row) \
                 or any(b.x0 <= a.x1 for a, b in zip(row, row[1:])):
             out += row
             continue
@@ -195,7 +195,7 @@ def build_paragraphs(
     out: list[Para | TableRegion] = []
     prev: Line | None = None
     page_break = False
-    pitch = line_pitch(stream)
+    pitch = line_pitch(stream, s)
     stream, joined = _side_by_side_runs(_join_wrapped_labels(stream, pats, s), s)
     for it in stream:
         if it is None:

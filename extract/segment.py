@@ -101,7 +101,7 @@ class Segmenter:
                     for cell in row:
                         for t in cell:
                             k = name_key(self.pats.article_override.sub("", t))
-                            if len(k) >= 4 and not re.fullmatch(r"[0-9\-～~・,]+", k):
+                            if len(k) >= self.s.listed_name_min_chars and not re.fullmatch(r"[0-9\-～~・,]+", k):
                                 names.add(k)
         return names
 
@@ -191,7 +191,7 @@ class Segmenter:
         j = i - 1
         while j >= floor and isinstance(blocks[j], Para) and blocks[j].text.startswith(NOTE_MARK):
             j -= 1  # a note printed between a title and its content
-        while j >= floor and len(title) < 2:
+        while j >= floor and len(title) < self.s.title_max_blocks:
             b = blocks[j]
             if isinstance(b, Label) and b.key in ("article_label", "policy_label"):
                 j -= 1

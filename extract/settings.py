@@ -1,10 +1,15 @@
 """Every layout heuristic of the extractor as a named setting with a default."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+SHARES = ("line_overlap", "heavy_line_share", "gutter_min_share", "gutter_doc_share", "margin_zone", "repeat_share",
+          "title_row_zone", "open_rule_cover", "band_wide_line_share", "container_empty_share", "container_span",
+          "text_col_pitch_share", "column_head_overlap", "piece_column_overlap", "toc_match")
+"""The settings that are shares (of a length, a count, a page) or ratios: within 0..1."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExtractSettings:
     # --- lines -------------------------------------------------------------
     line_overlap: float = 0.5
@@ -18,6 +23,10 @@ class ExtractSettings:
     segment_size_ratio: float = 1.3
     """Where the type grows by this factor (a title beside body text), the gap is measured in
     the smaller size."""
+    fallback_char_size_pt: float = 10
+    """A char that reports no font size is measured as this size (pdfplumber gives one to every char)."""
+    heavy_line_share: float = 0.5
+    """A line is heavy (bold) when more than this share of its chars are set in a heavy font."""
 
     # --- columns (two-panel layouts) ---------------------------------------
     gutter_search: tuple[float, float] = (0.3, 0.7)
@@ -30,6 +39,8 @@ class ExtractSettings:
     at least this many."""
     gutter_max_cross: int = 1
     """Lines that may cross a gutter (a long title over both panels); they end a band."""
+    gutter_min_page_items: int = 6
+    """A page with fewer lines and tables than this is not searched for a gutter."""
 
     gutter_split_gap: float = 1.0
     """A line running across a gutter with a gap at least this × font size inside it (a panel's
@@ -67,6 +78,13 @@ class ExtractSettings:
     not fit, so there the writer broke the line."""
     para_gap: float = 1.0
     """A vertical gap larger than this × font size between lines ends a paragraph."""
+    para_overlap: float = 0.5
+    """…and a line reaching up over the one above by more than this × font size starts one."""
+    pitch_size_tol_pt: float = 0.1
+    """The document's usual line pitch is measured between lines whose sizes differ by less than
+    this many points…"""
+    pitch_max_gap: float = 2.0
+    """…and whose gap is under this × font size (larger gaps are paragraph breaks, not the pitch)."""
     cell_text_pad: float = 1.5
     """Text wrapped in a table cell reaches within this × font size of the cell's right border
     (cell padding); a line stopping shorter ends its paragraph, even when it is the cell's longest."""
@@ -80,8 +98,13 @@ class ExtractSettings:
     """The first caption line starts within this × font size below its image."""
     caption_max_chars: int = 50
     caption_max_width: float = 2.0
-    """A caption in body-size type is at most this × its image's width (body text spans the
-    column); one in smaller type than the page's body text may be wider."""
+    caption_width_slack: float = 2.0
+    """A caption in body-size type is at most `caption_max_width` × its image's width, plus
+    `caption_width_slack` × its font size (body text spans the column); one in smaller type
+    than the page's body text may be wider."""
+    figure_text_pad_pt: float = 2.0
+    """A line inside an image's height whose centre lies within this many points of its sides
+    is text printed in the image."""
     caption_gap: float = 1.0
     """Further caption lines follow within this × font size of the one above."""
     caption_centre_tol: float = 1.5
@@ -107,6 +130,19 @@ class ExtractSettings:
     the cut, and at least this share at their other end."""
     rule_min_length: float = 40.0
     """Horizontal rules shorter than this (points) do not bound table rows."""
+    taken_rule_pad_pt: float = 2.0
+    """Horizontal rules within this many points of a ruled table already found are its own,
+    not the rows of a table drawn with horizontal rules only."""
+    band_wide_line_share: float = 0.5
+    """In a table drawn with horizontal rules only, a band holding one line wider than this share
+    of the rules (a caption, an indicator's name) is no row: it separates tables…"""
+    band_min_rows: int = 2
+    """…and a table of such bands has at least this many rows."""
+    enclose_pad_pt: float = 2.0
+    """A table standing in another's box grown by this many points is inside it (found twice,
+    or a band of rules framing ruled tables)…"""
+    nested_table_pad_pt: float = 0.5
+    """…and, within this many points, a ruled table nested in a cell of another."""
     min_table_edges: int = 4
     """Pages with fewer ruling edges are not searched for tables (speed)."""
     min_table_rows: int = 1
@@ -137,6 +173,9 @@ class ExtractSettings:
     year_heading_chars: int = 14
     """A KPI grid's year heading is at most this long (「R2 (2020) 年度」); longer text naming a
     year (a line of the other panel at the same height, 「令和4年度以降の対応」) is not one."""
+    label_column_tol: float = 2.0
+    """A KPI grid's 目標/実績 labels end within this × font size of the rightmost one (the label
+    column nearest the years)."""
     text_wrap_gap: float = 0.8
     """…a cell's wrapped line (「度」 under 「R2 (2020) 年」, 「(件)」 under 「目標」) follows the
     line above within this × font size."""
@@ -162,6 +201,10 @@ class ExtractSettings:
     """A project title is one short line; longer lines are never titles."""
     title_max_lines: int = 3
     """A title in larger type may wrap over this many lines (narrow panels)."""
+    title_max_blocks: int = 2
+    """A project title is at most this many paragraphs (a group's name over the sub-project's)."""
+    listed_name_min_chars: int = 4
+    """Names in the report's project list shorter than this (after normalizing) are no project names."""
     title_size_delta: float = 0.5
     """Title lines are at least body size + this (points), unless alone on a band."""
     listed_title_search: int = 4
@@ -174,6 +217,9 @@ class ExtractSettings:
     side_by_side_tol: float = 6.0
     """KPI tables (and the names printed over them) whose tops differ by at most this many
     points stand side by side."""
+    grid_above_tol_pt: float = 2.0
+    """A KPI piece goes under an open grid whose bottom is at most this many points below the
+    piece's top."""
     piece_column_overlap: float = 0.8
     """Two KPI pieces cut off by a break, one right under the other, are one piece when their
     spans overlap by this share of the narrower one."""
@@ -200,6 +246,8 @@ class ExtractSettings:
     # --- speed ---------------------------------------------------------------
     page_chunks_per_job: int = 4
     """With pages laid out in parallel, each process takes about this many chunks of pages."""
+    parallel_min_pages_per_job: int = 2
+    """A document's pages are laid out in parallel only when there are at least this many per process."""
     gc_allocations: int = 100_000
     """While pages are read, the garbage collector runs after this many allocations (Python's
     default is 700): pdfplumber makes a dict per glyph, none in a cycle, and collecting every
@@ -207,3 +255,19 @@ class ExtractSettings:
 
     # --- garbled text ------------------------------------------------------
     check_garbled: bool = True
+
+    def __post_init__(self) -> None:
+        """Refuse a setting out of range (every number positive, every share within 0..1), so a
+        typo fails at once rather than as a silently different reading."""
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                continue
+            if v <= 0:
+                raise ValueError(f"ExtractSettings.{f.name} must be positive, not {v!r}")
+            if f.name in SHARES and v > 1:
+                raise ValueError(f"ExtractSettings.{f.name} is a share: it must be within 0..1, not {v!r}")
+        lo, hi = self.gutter_search
+        if not 0 <= lo < hi <= 1:
+            raise ValueError(f"ExtractSettings.gutter_search must be two shares of the page width, "
+                             f"the smaller first, not {self.gutter_search!r}")

@@ -13,7 +13,7 @@ from typing import Callable
 
 from .beside import labels_before_content
 from .blocks import ONE_SHOT, Block, ColumnHeads, CutRows, Label, TableBlock, split_para, table_blocks
-from .layout import Cell, Line, PageLayout, TableRegion
+from .geometry import Cell, Line, PageLayout, TableRegion
 from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Provenance,
                     ReportInfo)
 from .normalize import NOTE_MARK, NOTE_OPENERS, normalize_text, split_numbered, strip_bullet
@@ -165,7 +165,7 @@ def _join_cut_kpis(stream: list, pats: Patterns, s: ExtractSettings) -> list:
     batch: list[list[TableRegion]] = []
 
     def flush() -> None:
-        above = [_grid_above(open_grids, b[0]) for b in batch]
+        above = [_grid_above(open_grids, b[0], s) for b in batch]
         if all(above):  # on the grids' own page: each piece goes under its own grid
             near = above
         else:
@@ -235,10 +235,10 @@ def _attach(grids: list[_OpenGrid], pieces: list[TableRegion], open_grids: list[
 
 def _under(a: TableRegion, b: TableRegion, s: ExtractSettings) -> bool:
     """Piece b stands right under piece a, in the same columns (as many cells, the same span)."""
-    return (a.page == b.page and len(a.rows[-1]) == len(b.rows[0]) and b.bbox[1] >= a.bbox[3] - 1
-            and b.bbox[1] - a.bbox[3] <= b.bbox[3] - b.bbox[1]
-            and min(a.bbox[2], b.bbox[2]) - max(a.bbox[0], b.bbox[0])
-            >= s.piece_column_overlap * min(a.bbox[2] - a.bbox[0], b.bbox[2] - b.bbox[0]))
+    return (a.page == b.page and len(a.rows[-1]) == len(b.rows[0]) and b.top >= a.bottom - 1
+            and b.top - a.bottom <= b.bottom - b.top
+            and min(a.x1, b.x1) - max(a.x0, b.x0)
+            >= s.piece_column_overlap * min(a.x1 - a.x0, b.x1 - b.x0))
 
 
 def _extend(a: TableRegion, b: TableRegion) -> None:
@@ -249,27 +249,38 @@ def _extend(a: TableRegion, b: TableRegion) -> None:
 def _level_with(line: Line, batch: list[list[TableRegion]]) -> bool:
     """The line stands on the last piece's page between the top and the foot of the pieces."""
     pieces = [b[0] for b in batch if b[0].page == batch[-1][0].page]
-    return line.page == pieces[0].page and min(r.bbox[1] for r in pieces) <= line.top < max(r.bbox[3] for r in pieces)
+    return line.page == pieces[0].page and min(r.top for r in pieces) <= line.top < max(r.bottom for r in pieces)
 
 
 def _left_to_right(items: list) -> list:
     """Grids (or pieces) of one page that stand side by side, their widths apart, in printed
     order left to right: the taller name of one may push it below the other, so the reading
     order (top first) need not be. Others keep their order."""
-    def box(it) -> tuple[int, tuple[float, float, float, float]]:
+    def span(it) -> tuple[int, float, float]:
         r = it[0] if isinstance(it, list) else it
-        return r.page, r.bbox
+        x0, _, x1, _ = r.bbox
+        return r.page, x0, x1
 
-    ordered = sorted(items, key=lambda it: box(it)[1][0])
-    apart = all(box(a)[0] == box(b)[0] and box(b)[1][0] >= box(a)[1][2] - 1 for a, b in zip(ordered, ordered[1:]))
+    def beside(a, b) -> bool:
+        (page_a, _, right_a), (page_b, left_b, _) = span(a), span(b)
+        return page_a == page_b and left_b >= right_a - 1
+
+    ordered = sorted(items, key=lambda it: span(it)[1])
+    apart = all(beside(a, b) for a, b in zip(ordered, ordered[1:]))
     return ordered if apart else items
 
 
-def _grid_above(grids: list[_OpenGrid], piece: TableRegion) -> _OpenGrid | None:
+def _grid_above(grids: list[_OpenGrid], piece: TableRegion, s: ExtractSettings) -> _OpenGrid | None:
     """The open grid printed just above the piece on its page, in the same columns."""
     x0, top, x1, _ = piece.bbox
-    above = [g for g in grids if g.page == piece.page and g.bbox[3] <= top + 2 and g.bbox[0] < x1 and x0 < g.bbox[2]]
+    above = [g for g in grids if g.page == piece.page and _stands_over(g.bbox, x0, top + s.grid_above_tol_pt, x1)]
     return max(above, key=lambda g: g.bbox[3], default=None)
+
+
+def _stands_over(box: tuple[float, float, float, float], x0: float, y: float, x1: float) -> bool:
+    """The box ends above height `y` and overlaps x0..x1 (a grid over a piece)."""
+    bx0, _, bx1, bottom = box
+    return bottom <= y and bx0 < x1 and x0 < bx1
 
 
 def _open_grids(grid: list[TableRegion], pats: Patterns) -> list[_OpenGrid]:
@@ -299,7 +310,7 @@ def _ends_at_target(t: TableRegion, pats: Patterns) -> bool:
     """A grid whose last row is its 目標 row, or that is its year heading alone."""
     last = [c for c in t.rows[-1] if c is not None] if t.rows else []
     if len(t.rows) == 1:
-        return sum(1 for c in last if year_of(c.text, pats) is not None) >= 2
+        return sum(1 for c in last if year_of(c.text, pats) is not None) > 1
     return bool(last) and bool(last[0].lines) and kpi_row_kind(last[0].text, pats) == "target"
 
 
@@ -308,7 +319,7 @@ def _kpi_rows_only(t: TableRegion, pats: Patterns) -> bool:
     KPI grid that went on past a break (no year heading of its own)."""
     for row in t.rows:
         cells = [c for c in row if c is not None]
-        if len(cells) < 2 or not kpi_row_kind(cells[0].text, pats):
+        if len(cells) <= 1 or not kpi_row_kind(cells[0].text, pats):
             return False
         if not any(ch.isdigit() for c in cells[1:] for ch in c.text):
             return False
@@ -480,6 +491,7 @@ class _Filler:
         return self.printed.get(page) or page
 
     def project(self, u: Unit) -> Project:
+        """Unit u read as a project: its blocks in printed order, each into the section its label opened."""
         first = self.blocks[u.title[0]] if u.title else self.blocks[u.anchor]
         raw = " ".join(self.blocks[k].text for k in u.title if isinstance(self.blocks[k], Para)) or None
         proj = Project(name=u.name, kind=u.kind, article=u.article,
@@ -525,27 +537,35 @@ class _Filler:
                 continue
             if (i - 1) in self.kpi_heads:
                 continue  # an indicator's name, read with its table
-            if section == "goal":
-                t = normalize_text(text)
-                if proj.goal is None:
-                    proj.goal = t
-                elif t not in proj.goal:
-                    proj.goal += t
-            elif section == "indicators":
-                pass  # lines between KPI tables that name none of them (notes)
-            elif section in ("check", "action"):
-                if section == "check" and proj.check and not proj.action and split_numbered(text)[0][:1] == [1]:
-                    section = "action"  # numbering starts over at ①: the Actions, their label lost
-                self._numbered(b, proj.check if section == "check" else proj.action, section == "action")
-            elif section in LIST_FIELDS:
-                t = normalize_text(strip_bullet(text))
-                if t:
-                    getattr(proj, LIST_FIELDS[section]).append(t)
-                    if strip_bullet(text) != text or text.startswith("【"):
-                        title_line = t
+            section, title_line = self._content(proj, b, text, section, title_line)
         proj.pages = sorted(set(pages))
         _dedupe_actions(proj)
         return proj
+
+    def _content(self, proj: Project, b: Para, text: str, section: str,
+                 title_line: str | None) -> tuple[str, str | None]:
+        """Paragraph b (its text `text`) read into the project field of `section`. Returns the
+        section it leaves open (Check numbering starting over turns to the Actions) and the list
+        item a KPI table's title may repeat."""
+        if section == "goal":
+            t = normalize_text(text)
+            if proj.goal is None:
+                proj.goal = t
+            elif t not in proj.goal:
+                proj.goal += t
+        elif section == "indicators":
+            pass  # lines between KPI tables that name none of them (notes)
+        elif section in ("check", "action"):
+            if section == "check" and proj.check and not proj.action and split_numbered(text)[0][:1] == [1]:
+                section = "action"  # numbering starts over at ①: the Actions, their label lost
+            self._numbered(b, proj.check if section == "check" else proj.action, section == "action")
+        elif section in LIST_FIELDS:
+            t = normalize_text(strip_bullet(text))
+            if t:
+                getattr(proj, LIST_FIELDS[section]).append(t)
+                if strip_bullet(text) != text or text.startswith("【"):
+                    title_line = t
+        return section, title_line
 
     def _on_pages(self, pages: list[int], b: Block) -> None:
         """Every page a block is printed on (a table or paragraph may cross a page break)."""

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from .era import to_western
-from .layout import Cell, TableRegion
+from .geometry import Cell, TableRegion
 from .model import Indicator, IndicatorValue, Provenance, Table
 from .normalize import normalize_text, strip_bullet
 from .paragraphs import cell_paragraphs, starts_item
@@ -85,7 +85,7 @@ def _is_split_row(last: list[Cell | None], row: list[Cell | None], s: ExtractSet
     if key_below and len(key_below) <= s.row_key_chars and (not key_above or len(key_above) <= s.row_key_chars):
         return False  # a short key in the first column (「16条」, 「目標」 under a heading row) opens a row of its own
     for above, below in zip(last, row):
-        if not (above and len(above.lines) >= 2 and below and below.lines):
+        if not (above and len(above.lines) > 1 and below and below.lines):
             continue  # a one-line cell shows no right edge to judge by
         end = above.lines[-1]
         if end.x1 >= max(ln.x1 for ln in above.lines) - s.line_end_slack * end.size and not starts_item(below.lines[0].text):
@@ -131,7 +131,7 @@ def classify(grid: Grid, pats: Patterns) -> str:
     t = pats.tables
     for r in grid.rows[:HEADER_ROWS]:
         cells = [" ".join(c) for c in r if c]
-        if len(cells) < 2:
+        if len(cells) <= 1:
             continue
 
         def has(words: list[str], cells=cells) -> int | None:
@@ -197,7 +197,7 @@ def _kpi_matrix(grid: Grid, pats: Patterns) -> tuple[int, int] | None:
     for i in range(min(HEADER_ROWS, len(grid.rows) - 2)):
         years = [year_of("\n".join(c), pats) for c in grid.rows[i]]
         kinds = [kpi_row_kind("\n".join(c), pats) for c in grid.rows[i + 1]]
-        if any(years) and sum(1 for k in kinds if k) >= 2:
+        if any(years) and sum(1 for k in kinds if k) > 1:
             return i, i + 1
     return None
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .layout import Cell, CharIndex, Line, TableRegion
+from .geometry import Cell, CharIndex, Line, TableRegion, middle
 from .normalize import normalize_chars, normalize_text
 from .paragraphs import starts_item
 from .patterns import Patterns
@@ -56,7 +56,7 @@ def _rows(lines: list[Line], chars: CharIndex, s: ExtractSettings) -> list[_Row]
     rows: list[list[Line]] = []
     for ln in sorted(lines, key=lambda ln: (ln.top + ln.bottom) / 2):
         mid = (ln.top + ln.bottom) / 2
-        if rows and abs(mid - (rows[-1][0].top + rows[-1][0].bottom) / 2) <= s.line_overlap * ln.size:
+        if rows and abs(mid - middle(rows[-1][0].top, rows[-1][0].bottom)) <= s.line_overlap * ln.size:
             rows[-1].append(ln)
         else:
             rows.append([ln])
@@ -196,7 +196,7 @@ def _bare_heading(cells: list[_Cell], pats: Patterns, s: ExtractSettings) -> boo
     sentence or a label that names a year (「令和4年度以降の対応」)."""
     texts = [normalize_text(c.text) for c in cells]
     years = [t for t in texts if year_of(t, pats) is not None]
-    return (len(years) >= 2 and all(_heading_year(t, pats, s) is not None for t in years)
+    return (len(years) > 1 and all(_heading_year(t, pats, s) is not None for t in years)
             and all(t in years or pats.kpi_unit_header.match(t) for t in texts))
 
 
@@ -217,8 +217,8 @@ def _orphans(rows: list[_Row], used: set[int], page_no: int, pats: Patterns, s: 
             cs, wraps = _with_wraps(cs, rows[i + 1:], pats, s)
             x0, x1 = cs[0].x0, max(c.x1 for c in cs)
             cells: list[Cell | None] = [_cell(c, page_no) for c in cs]
-            above = next((t for t in out if abs(t.bbox[0] - x0) <= cs[0].size and len(t.rows[-1]) == len(cells)
-                          and 0 <= row.top - t.bbox[3] <= s.text_row_gap * cs[0].size), None)
+            above = next((t for t in out if abs(t.x0 - x0) <= cs[0].size and len(t.rows[-1]) == len(cells)
+                          and 0 <= row.top - t.bottom <= s.text_row_gap * cs[0].size), None)
             if above is not None:
                 above.rows.append(cells)
                 above.bbox = (min(above.bbox[0], x0), above.bbox[1], max(above.bbox[2], x1), row.bottom)
@@ -365,7 +365,7 @@ def _grid(rows: list[_Row], head: _Heading, years: list[_Cell], left: float, pag
     # the label column nearest the years: a grid beside this one, printed a little lower,
     # may put its own 目標/実績 labels on these rows further left
     col_x1 = max(c.x1 for c in labels)
-    labels = [c for c in labels if col_x1 - c.x1 <= 2 * c.size]
+    labels = [c for c in labels if col_x1 - c.x1 <= s.label_column_tol * c.size]
     label_x0 = min(c.x0 for c in labels)
     bands: list[list[_Cell]] = [[c] for c in sorted(labels, key=lambda c: c.top)]
     values: list[_Cell] = []
@@ -518,15 +518,15 @@ def _heading_stack(head: _Row, rows: list[_Row], region: TableRegion, s: Extract
         if not cells:
             return None
         return gap <= s.text_wrap_gap * r.size and all(
-            sum(1 for b in cols if c.x1 > b[0] + 1 and c.x0 < b[2] - 1) == 1 for c in cells)
+            sum(1 for left, _, right, _ in cols if c.x1 > left + 1 and c.x0 < right - 1) == 1 for c in cells)
 
-    for r in sorted((r for r in rows if (r.top + r.bottom) / 2 > head.bottom and r.bottom <= top + 1), key=lambda r: r.top):
+    for r in sorted((r for r in rows if middle(r.top, r.bottom) > head.bottom and r.bottom <= top + 1), key=lambda r: r.top):
         ok = wrapped(r, r.top - stack[-1].bottom)
         if ok is False:
             break
         if ok:
             stack.append(r)
-    for r in sorted((r for r in rows if (r.top + r.bottom) / 2 < head.top), key=lambda r: -r.bottom):
+    for r in sorted((r for r in rows if middle(r.top, r.bottom) < head.top), key=lambda r: -r.bottom):
         ok = wrapped(r, stack[0].top - r.bottom)
         if ok is False:
             break

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hokoku.extract.beside import labels_before_content
 from hokoku.extract.blocks import Label
-from hokoku.extract.layout import Line
+from hokoku.extract.geometry import Line
 from hokoku.extract.paragraphs import Para
 from hokoku.extract.settings import ExtractSettings
 

@@ -16,7 +16,8 @@ from conftest import FIXTURES, ROOT
 from hokoku.extract import parse_report
 from hokoku.extract.errors import InputError
 from hokoku.extract.blocks import Label, TableBlock, split_para, table_blocks
-from hokoku.extract.layout import Cell, Line, PageLayout, TableRegion, find_table_regions, layout_page, mark_margins, order_pages
+from hokoku.extract.geometry import Cell, Line, PageLayout, TableRegion
+from hokoku.extract.layout import find_table_regions, layout_page, mark_margins, order_pages
 from hokoku.extract.paragraphs import build_paragraphs, cell_paragraphs
 from hokoku.extract.structure import to_blocks
 from hokoku.extract.patterns import load_patterns

@@ -3,7 +3,7 @@ and the 目次 page itself never a chapter (its 「（参考）…」 line is an
 from __future__ import annotations
 
 from conftest import parsed_report
-from hokoku.extract.layout import Line
+from hokoku.extract.geometry import Line
 from hokoku.extract.paragraphs import Para
 from hokoku.extract.patterns import load_patterns
 from hokoku.extract.settings import ExtractSettings
