@@ -327,7 +327,8 @@ def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: Extra
 
 def _rows_with_kpis(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """Rows read cell by cell, except runs that form a KPI grid (a row of years, then rows
-    opening with 目標/実績): those stay tables, named by the row above them. Leading columns
+    opening with 目標/実績): those stay tables, named by a name-label row over them (「指標名 |
+…の開催回数」), else by the paragraph printed above them. Leading columns
     with no text of their own (a label column left empty, values merged down into it) are
     left out."""
     c0 = 0
@@ -337,21 +338,33 @@ def _rows_with_kpis(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Bloc
         grid = Grid(rows=[r[c0:] for r in grid.rows], regions=grid.regions, cells=[r[c0:] for r in grid.cells])
     out: list[Block] = []
     i = 0
-    n = len(grid.cells)
-    while i < n:
-        years = any(year_of(" ".join(c), pats) for c in grid.rows[i])
-        j = i + 1
-        while j < n and kpi_row_kind(" ".join(next((c for c in grid.rows[j] if c), [])), pats):
-            j += 1
-        if years and j > i + 1:
-            sub = Grid(rows=grid.rows[i:j], regions=grid.regions, cells=grid.cells[i:j])
-            if classify(sub, pats) == "kpi":
-                out.append(TableBlock(sub, "kpi"))
-                i = j
-                continue
+    while i < len(grid.cells):
+        name = pats.kpi_name_of(["\n".join(c) for c in grid.rows[i]])
+        lo = i + 1 if name is not None else i  # a name-label row over its grid names it
+        j = _kpi_run(grid, lo, pats)
+        if j is not None:
+            sub = Grid(rows=grid.rows[lo:j], regions=grid.regions, cells=grid.cells[lo:j])
+            out.append(TableBlock(sub, "kpi", name=name))
+            i = j
+            continue
         out.extend(b for c in grid.cells[i] if c is not None for b in _cell_blocks(c, pats, s))
         i += 1
     return out
+
+
+def _kpi_run(grid: Grid, i: int, pats: Patterns) -> int | None:
+    """The end of the KPI grid opening at row i (a row of years, then rows opening with
+    目標/実績), or None when none does."""
+    n = len(grid.cells)
+    if i >= n or not any(year_of(" ".join(c), pats) for c in grid.rows[i]):
+        return None
+    j = i + 1
+    while j < n and kpi_row_kind(" ".join(next((c for c in grid.rows[j] if c), [])), pats):
+        j += 1
+    if j == i + 1:
+        return None
+    sub = Grid(rows=grid.rows[i:j], regions=grid.regions, cells=grid.cells[i:j])
+    return j if classify(sub, pats) == "kpi" else None
 
 
 def _has_content(c: Cell | None, pats: Patterns) -> bool:

@@ -300,14 +300,20 @@ class _Filler:
         self.kpi_names: dict[int, tuple[str, bool]] = {}  # KPI table index → (name, is 参考)
         self.kpi_heads: set[int] = set()  # indices of the paragraphs that name them
         for i, b in enumerate(blocks):
-            if isinstance(b, TableBlock) and b.kind == "kpi":
-                head = self._kpi_head(i)
-                if head is not None:
-                    text = blocks[head].text
-                    ref = pats.reference.match(text)
-                    name = normalize_text(ref.group("name") if ref else strip_bullet(text))
-                    self.kpi_names[i] = (name, bool(ref))
-                    self.kpi_heads.add(head)
+            if not (isinstance(b, TableBlock) and b.kind == "kpi"):
+                continue
+            if b.name is not None:  # named by its own name-label row (「指標名 | …」)
+                self.kpi_names[i] = self._kpi_name(b.name)
+                continue
+            head = self._kpi_head(i)
+            if head is not None:
+                self.kpi_names[i] = self._kpi_name(blocks[head].text)
+                self.kpi_heads.add(head)
+
+    def _kpi_name(self, text: str) -> tuple[str, bool]:
+        """(name, is 参考) of an indicator as printed over its grid: 「【参考：…件数】」 is a 参考 one."""
+        ref = self.pats.reference_name(text)
+        return normalize_text(ref if ref is not None else strip_bullet(text)), ref is not None
 
     def _kpi_head(self, t: int) -> int | None:
         """The paragraph naming the KPI table at index t: printed above it in the same column
