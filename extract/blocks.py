@@ -8,6 +8,7 @@ so the structure pass reads one stream whatever the layout.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from .layout import Cell, Line, TableRegion
@@ -525,43 +526,69 @@ def _textless_column(cells: list[list[Cell | None]], j: int) -> bool:
 
 
 def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
-    """An overview table with a 事務事業名 column (a spreadsheet's その他の事業 sheet): one
-    block per project, the header row kept on each; without that column, the table as is.
-    A row whose name cell is missing (no cell above covers it: a merged name cell cut by the
-    page break) opens a project of its own, `unnamed`."""
+    """An overview table with a name column (事務事業名, 事業名: a spreadsheet's その他の事業
+    sheet): one block per project, the header row kept on each; without that column, the
+    table as is. A row whose name cell is missing (no cell above covers it: a merged name cell
+    cut by the page break) opens a project of its own, `unnamed`. A title row above the header
+    that announces the part (「その他の事業（第12条から第18条）」) is its label."""
     t = pats.tables
     for h, row in enumerate(grid.rows[:3]):
         heads = [" ".join(c) for c in row]
-        name_col = next((j for j, x in enumerate(heads) if any(_overprinted(w, x) for w in t["project_list"])), None)
+        name_col = next((j for j, x in enumerate(heads) if any(_overprinted(w, x) for w in t["overview_name"])), None)
         if name_col is None or not any(any(w in x for w in t["overview"]) for x in heads):
             continue
         art_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["article_column"])), None)
 
-        def article(row: int) -> int | None:
-            if art_col is None:
-                return None
-            m = pats.article_cell.match(normalize_text("".join(grid.rows[row][art_col])).replace(" ", ""))
-            return int(m.group("no")) if m else None
+        def article(i: int) -> int | None:
+            return _article_in(grid.rows[i][art_col], pats) if art_col is not None and art_col < len(grid.rows[i]) else None
 
         cut = _cut_start(grid, name_col, h, s)
         starts = [i for i in range(h + 1, len(grid.cells)) if i == cut or (
             name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col])]
-        out: list[Block] = []
+        out: list[Block] = _part_labels(grid, h, pats)
+
+        def part(a: int, b: int, **kw) -> TableBlock:
+            return TableBlock(Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions,
+                                   cells=[grid.cells[h]] + grid.cells[a:b]), "overview", **kw)
+
         if not starts or starts[0] > h + 1:  # rows going on from the previous page's project
-            end = starts[0] if starts else len(grid.cells)
-            sub = Grid(rows=[grid.rows[h]] + grid.rows[h + 1:end], regions=grid.regions,
-                       cells=[grid.cells[h]] + grid.cells[h + 1:end])
-            over = _strip_subsequence(heads[name_col], t["project_list"])
-            out.append(TableBlock(sub, "overview", name=normalize_text(over) or None, article=article(h + 1),
-                                  continues=True))
+            over = _strip_subsequence(heads[name_col], t["overview_name"])
+            out.append(part(h + 1, starts[0] if starts else len(grid.cells), name=normalize_text(over) or None,
+                            article=article(h + 1), continues=True))
         for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
-            sub = Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions, cells=[grid.cells[h]] + grid.cells[a:b])
-            name_lines = [] if a == cut else grid.rows[a][name_col]
-            # the name cell's first line is the name; a ※ line under it is a note
-            name = normalize_text(" ".join(x for x in name_lines if not x.startswith(NOTE_MARK)).split(NOTE_MARK)[0])
-            out.append(TableBlock(sub, "overview", name=name or None, article=article(a), unnamed=a == cut))
+            name = "" if a == cut else _overview_name(grid.rows[a][name_col], pats)
+            out.append(part(a, b, name=name or None, article=article(a), unnamed=a == cut))
         return out
     return _split_at_titles(grid, pats)
+
+
+def _part_labels(grid: Grid, h: int, pats: Patterns) -> list[Block]:
+    """Labels of the rows above a table's header that announce a part of the report (a title
+    row 「その他の事業（…）」 printed in the table): the part opens there."""
+    out: list[Block] = []
+    for row in grid.cells[:h]:
+        for c in row:
+            if c is not None and c.lines and pats.heading(normalize_text(c.text)) == "other_part":
+                out.append(_label(c, "other_part"))
+    return out
+
+
+def _overview_name(lines: list[str], pats: Patterns) -> str:
+    """A project's name from its name cell: the first line(s); a ※ line under it is a note, a
+    continuation mark (「（続き）」: the project went on past a break) no part of it."""
+    name = normalize_text(" ".join(x for x in lines if not x.startswith(NOTE_MARK)).split(NOTE_MARK)[0])
+    return normalize_text(pats.continued.sub("", name)).strip()
+
+
+def _article_in(lines: list[str], pats: Patterns) -> int | None:
+    """The article an article-column cell gives: 「12条」 on a line of its own (the policy under
+    it), or opening the cell (「13条連携の促進」, 「14条（続き）」)."""
+    for text in lines:
+        t = re.sub(r"\s+", "", normalize_text(text))
+        m = pats.article_cell.match(t) or pats.article_lead.match(t)
+        if m:
+            return int(m.group("no"))
+    return None
 
 
 def _split_at_titles(grid: Grid, pats: Patterns, first_kind: str = "overview") -> list[Block]:

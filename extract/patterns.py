@@ -35,6 +35,7 @@ class Patterns:
     article: re.Pattern
     article_cell: re.Pattern
     article_override: re.Pattern
+    article_lead: re.Pattern
     reference: re.Pattern
     kpi_target: re.Pattern
     kpi_actual: re.Pattern
@@ -49,6 +50,7 @@ class Patterns:
     kpi_value_remark: re.Pattern
     null_values: frozenset[str]
     tables: dict[str, list[str]]
+    continued: re.Pattern
     title_words: list[str]
     published: re.Pattern
     fiscal_year: re.Pattern
@@ -158,6 +160,7 @@ def _compile(d: dict) -> Patterns:
         article=re.compile(d["article"]["pattern"]),
         article_cell=re.compile(d["article"]["cell"]),
         article_override=re.compile(d["article"]["override"]),
+        article_lead=re.compile(d["article"].get("lead", r"(?!)")),
         reference=re.compile(d["reference"]["pattern"]),
         kpi_target=re.compile(k["target"]),
         kpi_actual=re.compile(k["actual"]),
@@ -171,7 +174,8 @@ def _compile(d: dict) -> Patterns:
         numbering=re.compile(d.get("numbering", {}).get("prefix", r"(?!)")),
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
-        tables=d["tables"],
+        tables={"overview_name": d["tables"].get("project_list", []), **d["tables"]},
+        continued=re.compile(d.get("title", {}).get("continued", r"(?!)")),
         title_words=d["report"]["title_words"],
         published=re.compile(d["report"]["published"]),
         fiscal_year=re.compile(d["report"]["fiscal_year"]),

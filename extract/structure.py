@@ -511,7 +511,7 @@ class _Filler:
     def _on_pages(self, pages: list[int], b: Block) -> None:
         """Every page a block is printed on (a table or paragraph may cross a page break)."""
         if isinstance(b, TableBlock):
-            found = {r.page for r in b.grid.regions}
+            found = _table_pages(b)
         elif isinstance(b, Para):
             found = {ln.page for ln in b.lines}
         else:
@@ -561,6 +561,15 @@ class _Filler:
         self._on_pages(pages, first)
         ch.pages = sorted(set(pages))
         return ch
+
+
+def _table_pages(b: TableBlock) -> set[int]:
+    """Pages a table is printed on. A project's part of a table listing several (その他の事業)
+    keeps the header row from the page the table opened on: its pages are those of its own rows."""
+    if b.kind != "overview" or b.name is None:
+        return {r.page for r in b.grid.regions}
+    found = {ln.page for row in b.grid.cells[1:] for c in row if c is not None for ln in c.lines}
+    return found or {r.page for r in b.grid.regions}
 
 
 def _bbox(b: Block) -> list[float] | None:
