@@ -575,7 +575,7 @@ def _part_labels(grid: Grid, h: int, pats: Patterns) -> list[Block]:
 
 def _overview_name(lines: list[str], pats: Patterns) -> str:
     """A project's name from its name cell: the first line(s); a ※ line under it is a note, a
-    continuation mark (「（続き）」: the project went on past a break) no part of it."""
+    mark that it goes on (「（続き）」 after a page break: numbering.continued) no part of it."""
     name = normalize_text(" ".join(x for x in lines if not x.startswith(NOTE_MARK)).split(NOTE_MARK)[0])
     return normalize_text(pats.continued.sub("", name)).strip()
 

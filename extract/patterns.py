@@ -51,7 +51,6 @@ class Patterns:
     kpi_value_remark: re.Pattern
     null_values: frozenset[str]
     tables: dict[str, list[str]]
-    continued: re.Pattern
     title_words: list[str]
     published: re.Pattern
     fiscal_year: re.Pattern
@@ -181,7 +180,6 @@ def _compile(d: dict) -> Patterns:
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
         tables={"overview_name": d["tables"].get("project_list", []), **d["tables"]},
-        continued=re.compile(d.get("title", {}).get("continued", r"(?!)")),
         title_words=d["report"]["title_words"],
         published=re.compile(d["report"]["published"]),
         fiscal_year=re.compile(d["report"]["fiscal_year"]),
