@@ -471,7 +471,7 @@ def _heads_columns(row: list[Cell | None], pats: Patterns) -> bool:
     return len(filled) >= 2 and all(_cell_label(c, pats) for c in filled)
 
 
-def _overprinted(word: str, text: str) -> bool:
+def overprinted(word: str, text: str) -> bool:
     """`word` in a header cell, also when a name cut by a page break was printed over it
     (「都市農業価事値務発事信業事名業」: the word's characters in order among the other's)."""
     if word in text:
@@ -534,13 +534,16 @@ def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block
     t = pats.tables
     for h, row in enumerate(grid.rows[:3]):
         heads = [" ".join(c) for c in row]
-        name_col = next((j for j, x in enumerate(heads) if any(_overprinted(w, x) for w in t["overview_name"])), None)
+        name_col = next((j for j, x in enumerate(heads) if any(overprinted(w, x) for w in t["overview_name"])), None)
         if name_col is None or not any(any(w in x for w in t["overview"]) for x in heads):
             continue
         art_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["article_column"])), None)
 
         def article(i: int) -> int | None:
-            return _article_in(grid.rows[i][art_col], pats) if art_col is not None and art_col < len(grid.rows[i]) else None
+            """The article of row i's 条文 cell; none where a page break cut that cell off too."""
+            if art_col is None or art_col >= len(grid.rows[i]) or _uncovered(grid, i, art_col, h, s):
+                return None
+            return _article_in(grid.rows[i][art_col], pats)
 
         cut = _cut_start(grid, name_col, h, s)
         starts = [i for i in range(h + 1, len(grid.cells)) if i == cut or (
