@@ -227,3 +227,18 @@ def test_named_grids_read_every_indicator():
     audition = got["起業化総合支援事業"]["indicators"][1]
     assert (audition["name"], audition["unit"]) == ("かわさき起業家オーディション等の開催回数", "回")
     assert [(v["fiscal_year"], v["target"], v["actual"]) for v in audition["values"]] == [(2020, 8, 8), (2021, 8, 8)]
+
+
+def test_cells_printed_past_a_break_are_no_content():
+    """r3_calc_named: Calc centres a merged cell's text on its whole range, so a page break
+    leaves a name (「中小企業融資制度事業」 above the next page's header) or an article with its
+    policy (「15条」「経営基盤の強」… under the last row) outside the grid: they name the project
+    and give its article, and none of them is read as an item of 概要 or 実績."""
+    from hokoku.extract import parse_report
+
+    got = {p["name"]: p for p in parse_report(CALC / "r3_calc_named.pdf").to_dict(provenance=False)["projects"]}
+    for name in ("中小企業融資制度事業", "担い手育成・多様な連携推進事業", "産業振興協議会等推進事業", "技能奨励事業"):
+        want = next(p for p in EXPECTED["projects"] if p["name"] == name)
+        assert (got[name]["kind"], got[name]["article"]) == ("other", want["article"])
+        assert got[name]["next_plan"] == want["next_plan"], name
+        assert got[name]["results"] == want["results"], name
