@@ -341,8 +341,10 @@ def _rows_with_kpis(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Bloc
     i = 0
     while i < len(grid.cells):
         name = pats.kpi_name_of(["\n".join(c) for c in grid.rows[i]])
-        lo = i + 1 if name is not None else i  # a name-label row over its grid names it
-        j = _kpi_run(grid, lo, pats)
+        lo = i + 1  # a name-label row over its grid names it
+        j = _kpi_run(grid, lo, pats) if name is not None else None
+        if j is None:  # (a row opening with 指標名 may head an indicator matrix itself)
+            name, lo, j = None, i, _kpi_run(grid, i, pats)
         if j is not None:
             sub = Grid(rows=grid.rows[lo:j], regions=grid.regions, cells=grid.cells[lo:j])
             out.append(TableBlock(sub, "kpi", name=name))
