@@ -22,6 +22,7 @@ from .patterns import Patterns
 from .segment import ChapterUnit, Segmenter, Unit, name_key
 from .settings import ExtractSettings
 from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table, year_of
+from .trace import decided, snippet
 
 KPI_PIECES = 4  # grids waiting for their 実績 row across a break (side by side: two or more)
 # Sections whose paragraphs are plain item lists on the project.
@@ -61,6 +62,8 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
         column = None
         for it in p.items:
             if id(it) in titles:
+                decided(p.index, "print-title", f"dropped {snippet(it.text if isinstance(it, Line) else '')}",
+                        "the same words at the same height open many pages")
                 continue
             if isinstance(it, TableRegion) and (it := _without_title_rows(it, titles)) is None:
                 continue
@@ -72,6 +75,8 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
                 if first and isinstance(last, list) and last[-1].page in (it.page, it.page - 1) \
                         and _same_columns(last[-1], it, s) and not _starts_new_table(last[0], it) \
                         and not (_kpi_rows_only(it, pats) and _ends_at_target(last[-1], pats)):
+                    decided(it.page, "table-continues", f"the table opening the page joins the one of p{last[-1].page}",
+                            "it opens the page, has the same columns and starts no new table")
                     last.append(it)
                 else:
                     out.append([it])
@@ -130,6 +135,8 @@ def _without_title_rows(t: TableRegion, titles: set[int]) -> TableRegion | None:
         k += 1
     if not k:
         return t
+    decided(t.page, "print-title", f"dropped the table's first {k} row(s)",
+            "the same words at the same height open many pages")
     rest = t.rows[k:]
     cells = [c for r in rest for c in r if c is not None]
     if not cells:
@@ -221,6 +228,8 @@ def _attach(grids: list[_OpenGrid], pieces: list[TableRegion], open_grids: list[
     for g, p in zip(grids, pieces):
         g.attach(p)
         open_grids.remove(g)
+        decided(p.page, "kpi-rows-cut", f"{len(p.rows)} KPI row(s) join a grid before the break",
+                "the grid stops at its 目標 row and the widths agree")
     return True
 
 

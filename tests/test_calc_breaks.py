@@ -47,3 +47,22 @@ def test_print_title_row_is_not_content(report):
     p = _project(report, "観光振興事業・産業観光推進事業")
     assert p.action[2].text.endswith("ツアー造成なども検討していく。")
     assert not any("シートNo" in a.text or "シートNo" in c.text for a in p.action for c in p.check)
+
+
+def test_trace_says_what_was_joined_and_dropped_and_why():
+    """`hokoku debug --trace --page 24` lists the decisions taken on p24: the print-title row
+    dropped and the sheet's table joined to the one of p23, each with its reason."""
+    import subprocess
+    import sys
+
+    if not CALC.exists():
+        pytest.skip("shared/acceptance is not beside this checkout")
+    run = subprocess.run([sys.executable, "-m", "hokoku", "debug", str(CALC), "--trace", "--page", "24"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines == [
+        "p24 print-title: dropped the table's first 1 row(s) — the same words at the same height open many pages",
+        "p24 table-continues: the table opening the page joins the one of p23 — it opens the page, has the same "
+        "columns and starts no new table"]
+    assert "2 decision(s) on page 24" in run.stderr
