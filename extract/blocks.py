@@ -8,6 +8,7 @@ so the structure pass reads one stream whatever the layout.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from .geometry import Cell, Line, TableRegion
@@ -375,7 +376,8 @@ def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: Extra
 
 def _rows_with_kpis(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
     """Rows read cell by cell, except runs that form a KPI grid (a row of years, then rows
-    opening with 目標/実績): those stay tables, named by the row above them. Leading columns
+    opening with 目標/実績): those stay tables, named by a name-label row over them (「指標名 |
+…の開催回数」), else by the paragraph printed above them. Leading columns
     with no text of their own (a label column left empty, values merged down into it) are
     left out."""
     c0 = 0
@@ -385,21 +387,35 @@ def _rows_with_kpis(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Bloc
         grid = Grid(rows=[r[c0:] for r in grid.rows], regions=grid.regions, cells=[r[c0:] for r in grid.cells])
     out: list[Block] = []
     i = 0
-    n = len(grid.cells)
-    while i < n:
-        years = any(year_of(" ".join(c), pats) for c in grid.rows[i])
-        j = i + 1
-        while j < n and kpi_row_kind(" ".join(next((c for c in grid.rows[j] if c), [])), pats):
-            j += 1
-        if years and j > i + 1:
-            sub = Grid(rows=grid.rows[i:j], regions=grid.regions, cells=grid.cells[i:j])
-            if classify(sub, pats) == "kpi":
-                out.append(TableBlock(sub, "kpi"))
-                i = j
-                continue
+    while i < len(grid.cells):
+        name = pats.kpi_name_of(["\n".join(c) for c in grid.rows[i]])
+        lo = i + 1  # a name-label row over its grid names it
+        j = _kpi_run(grid, lo, pats) if name is not None else None
+        if j is None:  # (a row opening with 指標名 may head an indicator matrix itself)
+            name, lo, j = None, i, _kpi_run(grid, i, pats)
+        if j is not None:
+            sub = Grid(rows=grid.rows[lo:j], regions=grid.regions, cells=grid.cells[lo:j])
+            out.append(TableBlock(sub, "kpi", name=name))
+            i = j
+            continue
         out.extend(b for c in grid.cells[i] if c is not None for b in _cell_blocks(c, pats, s))
         i += 1
     return out
+
+
+def _kpi_run(grid: Grid, i: int, pats: Patterns) -> int | None:
+    """The end of the KPI grid opening at row i (a row of years, then rows opening with
+    目標/実績), or None when none does."""
+    n = len(grid.cells)
+    if i >= n or not any(year_of(" ".join(c), pats) for c in grid.rows[i]):
+        return None
+    j = i + 1
+    while j < n and kpi_row_kind(" ".join(next((c for c in grid.rows[j] if c), [])), pats):
+        j += 1
+    if j == i + 1:
+        return None
+    sub = Grid(rows=grid.rows[i:j], regions=grid.regions, cells=grid.cells[i:j])
+    return j if classify(sub, pats) == "kpi" else None
 
 
 def _has_content(c: Cell | None, pats: Patterns) -> bool:
@@ -507,7 +523,7 @@ def _heads_columns(row: list[Cell | None], pats: Patterns) -> bool:
     return len(filled) > 1 and all(_cell_label(c, pats) for c in filled)
 
 
-def _overprinted(word: str, text: str) -> bool:
+def overprinted(word: str, text: str) -> bool:
     """`word` in a header cell, also when a name cut by a page break was printed over it
     (「都市農業価事値務発事信業事名業」: the word's characters in order among the other's)."""
     if word in text:
@@ -562,43 +578,72 @@ def _textless_column(cells: list[list[Cell | None]], j: int) -> bool:
 
 
 def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block]:
-    """An overview table with a 事務事業名 column (a spreadsheet's その他の事業 sheet): one
-    block per project, the header row kept on each; without that column, the table as is.
-    A row whose name cell is missing (no cell above covers it: a merged name cell cut by the
-    page break) opens a project of its own, `unnamed`."""
+    """An overview table with a name column (事務事業名, 事業名: a spreadsheet's その他の事業
+    sheet): one block per project, the header row kept on each; without that column, the
+    table as is. A row whose name cell is missing (no cell above covers it: a merged name cell
+    cut by the page break) opens a project of its own, `unnamed`. A title row above the header
+    that announces the part (「その他の事業（第12条から第18条）」) is its label."""
     t = pats.tables
     for h, row in enumerate(grid.rows[:3]):
         heads = [" ".join(c) for c in row]
-        name_col = next((j for j, x in enumerate(heads) if any(_overprinted(w, x) for w in t["project_list"])), None)
+        name_col = next((j for j, x in enumerate(heads) if any(overprinted(w, x) for w in t["overview_name"])), None)
         if name_col is None or not any(any(w in x for w in t["overview"]) for x in heads):
             continue
         art_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["article_column"])), None)
 
-        def article(row: int) -> int | None:
-            if art_col is None:
+        def article(i: int) -> int | None:
+            """The article of row i's 条文 cell; none where a page break cut that cell off too."""
+            if art_col is None or art_col >= len(grid.rows[i]) or _uncovered(grid, i, art_col, h, s):
                 return None
-            m = pats.article_cell.match(normalize_text("".join(grid.rows[row][art_col])).replace(" ", ""))
-            return int(m.group("no")) if m else None
+            return _article_in(grid.rows[i][art_col], pats)
 
         cut = _cut_start(grid, name_col, h, s)
         starts = [i for i in range(h + 1, len(grid.cells)) if i == cut or (
             name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col])]
-        out: list[Block] = []
+        out: list[Block] = _part_labels(grid, h, pats)
+
+        def part(a: int, b: int, **kw) -> TableBlock:
+            return TableBlock(Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions,
+                                   cells=[grid.cells[h]] + grid.cells[a:b]), "overview", **kw)
+
         if not starts or starts[0] > h + 1:  # rows going on from the previous page's project
-            end = starts[0] if starts else len(grid.cells)
-            sub = Grid(rows=[grid.rows[h]] + grid.rows[h + 1:end], regions=grid.regions,
-                       cells=[grid.cells[h]] + grid.cells[h + 1:end])
-            over = _strip_subsequence(heads[name_col], t["project_list"])
-            out.append(TableBlock(sub, "overview", name=normalize_text(over) or None, article=article(h + 1),
-                                  continues=True))
+            over = _strip_subsequence(heads[name_col], t["overview_name"])
+            out.append(part(h + 1, starts[0] if starts else len(grid.cells), name=normalize_text(over) or None,
+                            article=article(h + 1), continues=True))
         for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
-            sub = Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions, cells=[grid.cells[h]] + grid.cells[a:b])
-            name_lines = [] if a == cut else grid.rows[a][name_col]
-            # the name cell's first line is the name; a ※ line under it is a note
-            name = normalize_text(" ".join(x for x in name_lines if not x.startswith(NOTE_MARK)).split(NOTE_MARK)[0])
-            out.append(TableBlock(sub, "overview", name=name or None, article=article(a), unnamed=a == cut))
+            name = "" if a == cut else _overview_name(grid.rows[a][name_col], pats)
+            out.append(part(a, b, name=name or None, article=article(a), unnamed=a == cut))
         return out
     return _split_at_titles(grid, pats)
+
+
+def _part_labels(grid: Grid, h: int, pats: Patterns) -> list[Block]:
+    """Labels of the rows above a table's header that announce a part of the report (a title
+    row 「その他の事業（…）」 printed in the table): the part opens there."""
+    out: list[Block] = []
+    for row in grid.cells[:h]:
+        for c in row:
+            if c is not None and c.lines and pats.heading(normalize_text(c.text)) == "other_part":
+                out.append(_label(c, "other_part"))
+    return out
+
+
+def _overview_name(lines: list[str], pats: Patterns) -> str:
+    """A project's name from its name cell: the first line(s); a ※ line under it is a note, a
+    mark that it goes on (「（続き）」 after a page break: numbering.continued) no part of it."""
+    name = normalize_text(" ".join(x for x in lines if not x.startswith(NOTE_MARK)).split(NOTE_MARK)[0])
+    return normalize_text(pats.continued.sub("", name)).strip()
+
+
+def _article_in(lines: list[str], pats: Patterns) -> int | None:
+    """The article an article-column cell gives: 「12条」 on a line of its own (the policy under
+    it), or opening the cell (「13条連携の促進」, 「14条（続き）」)."""
+    for text in lines:
+        t = re.sub(r"\s+", "", normalize_text(text))
+        m = pats.article_cell.match(t) or pats.article_lead.match(t)
+        if m:
+            return int(m.group("no"))
+    return None
 
 
 def _split_at_titles(grid: Grid, pats: Patterns, first_kind: str = "overview") -> list[Block]:

@@ -35,12 +35,14 @@ class Patterns:
     article: re.Pattern
     article_cell: re.Pattern
     article_override: re.Pattern
+    article_lead: re.Pattern
     reference: re.Pattern
     kpi_target: re.Pattern
     kpi_actual: re.Pattern
     kpi_unit: re.Pattern
     kpi_year: re.Pattern
     kpi_name_note: re.Pattern
+    kpi_name_label: re.Pattern
     kpi_unit_header: re.Pattern
     title_number: re.Pattern
     toc_heading: re.Pattern
@@ -59,6 +61,25 @@ class Patterns:
         """The article number of a heading line 「第12条　（施策の名）」, else None."""
         m = self.article.match(re.sub(r"\s+", " ", text))
         return int(m.group("no")) if m and not LINE_MARKERS.match(text) else None
+
+    def reference_name(self, text: str) -> str | None:
+        """The indicator's name in a 参考 title (「【参考：…件数】」, 「【参考】…件数」), else None."""
+        m = self.reference.match(text.strip())
+        return next((v for v in m.groupdict().values() if v), None) if m else None
+
+    def kpi_name_of(self, cells: list[str]) -> str | None:
+        """The indicator's name a row of cells gives by a name label (「指標名 | …の開催回数」 or
+        「指標名：…」 in one cell): the first cell with text after the label; None when the row
+        does not open with such a label or names nothing."""
+        filled = [t for t in (normalize_text(c).strip() for c in cells) if t]
+        if not filled:
+            return None
+        head = re.sub(r"\s+", "", filled[0])
+        if self.kpi_name_label.fullmatch(head):
+            rest = [t for t in filled[1:] if re.sub(r"\s+", "", t) != head]
+            return rest[0] if rest else None
+        m = re.match(rf"(?:{self.kpi_name_label.pattern})\s*[:：]\s*(?P<name>\S.*)$", filled[0])
+        return m.group("name").strip() if m else None
 
     def is_mark(self, text: str) -> bool:
         """A draft's placeholder (【要記入】) standing alone: not content."""
@@ -143,12 +164,14 @@ def _compile(d: dict) -> Patterns:
         article=re.compile(d["article"]["pattern"]),
         article_cell=re.compile(d["article"]["cell"]),
         article_override=re.compile(d["article"]["override"]),
+        article_lead=re.compile(d["article"].get("lead", r"(?!)")),
         reference=re.compile(d["reference"]["pattern"]),
         kpi_target=re.compile(k["target"]),
         kpi_actual=re.compile(k["actual"]),
         kpi_unit=re.compile(k["unit"]),
         kpi_year=re.compile(k["year"]),
         kpi_name_note=re.compile(k.get("name_note", r"(?!)")),
+        kpi_name_label=re.compile("|".join(f"(?:{x})" for x in k.get("name_label", [])) or r"(?!)"),
         kpi_unit_header=re.compile(k.get("unit_header", r"(?!)")),
         title_number=re.compile(d.get("title", {}).get("number", r"(?!)")),
         toc_heading=re.compile(d.get("toc", {}).get("heading", r"(?!)")),
@@ -156,7 +179,7 @@ def _compile(d: dict) -> Patterns:
         continued=re.compile(d.get("numbering", {}).get("continued", r"(?!)")),
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
-        tables=d["tables"],
+        tables={"overview_name": d["tables"].get("project_list", []), **d["tables"]},
         title_words=d["report"]["title_words"],
         published=re.compile(d["report"]["published"]),
         fiscal_year=re.compile(d["report"]["fiscal_year"]),

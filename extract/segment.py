@@ -14,7 +14,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from .blocks import Block, Label, TableBlock
+from .blocks import Block, Label, TableBlock, overprinted
 from .normalize import NOTE_MARK, normalize_text, strip_bullet
 from .paragraphs import Para
 from .patterns import Patterns
@@ -276,22 +276,58 @@ class Segmenter:
         for u in units:
             if not u.name:
                 self._name_from_outside(u)
+            self._cell_spill(u)
         return units
 
     def _name_from_outside(self, u: Unit) -> None:
         """A project whose name cell a page break cut off: its name is printed outside the
-        table (the merged cell's text centred over the break) — the first short line in its
-        range that is not an article cell (「16条」) or a note. That line is no content."""
+        table (the merged cell's text centred over the break) — the first short lines in its
+        range, one under the other, that are not an article cell (「16条」) or a note, in the
+        table's name column when it has one. Those lines are no content."""
+        column = self._columns(u).get("name")
+        picked: list[int] = []
         for k in range(u.anchor + 1, u.end):
             b = self.blocks[k]
-            if not isinstance(b, Para) or len(b.lines) > 1 or len(b.text) > self.s.title_max_chars:
+            name_like = isinstance(b, Para) and len(b.lines) == 1 and len(b.text) <= self.s.title_max_chars
+            t = re.sub(r"\s+", "", normalize_text(b.text)) if name_like else ""
+            if not name_like or t.startswith(NOTE_MARK) or self.pats.article_cell.match(t) \
+                    or not _in_column(b, column) or (picked and not self._stacked(self.blocks[picked[-1]], b)):
+                if picked:
+                    break
                 continue
-            t = re.sub(r"\s+", "", normalize_text(b.text))
-            if t.startswith(NOTE_MARK) or self.pats.article_cell.match(t):
-                continue
-            u.name = normalize_text(b.text)
-            u.repeats.append((k, k + 1))
-            return
+            picked.append(k)
+        if picked:
+            u.name = normalize_text(" ".join(self.blocks[k].text for k in picked))
+            u.repeats.append((picked[0], picked[-1] + 1))
+
+    def _columns(self, u: Unit) -> dict[str, tuple[float, float]]:
+        """x-ranges of the name and article columns of the table listing several projects that
+        `u` was cut out of (by its header row's words), when it is one."""
+        b = self.blocks[u.anchor]
+        if not isinstance(b, TableBlock) or not b.grid.cells:
+            return {}
+        words = {"name": self.pats.tables["overview_name"], "article": self.pats.tables["article_column"]}
+        out: dict[str, tuple[float, float]] = {}
+        for c in b.grid.cells[0]:
+            text = normalize_text(c.text) if c is not None and c.lines else ""
+            for key, ws in words.items():
+                if text and key not in out and any(overprinted(w, text) for w in ws):  # (a cut name printed over it)
+                    out[key] = (c.bbox[0], c.bbox[2])
+        return out
+
+    def _cell_spill(self, u: Unit) -> None:
+        """Lines outside the table in its article or name column are those cells' text (「15条」
+        and the policy under it, the name and its ※ note) that a page break pushed past the
+        table (a merged cell's text is centred on its whole range): no content."""
+        columns = self._columns(u).values()
+        for k in range(u.anchor + 1, u.end):
+            if isinstance(self.blocks[k], Para) and any(_in_column(self.blocks[k], c) for c in columns):
+                u.repeats.append((k, k + 1))
+
+    def _stacked(self, up: Para, b: Para) -> bool:
+        """b is the next line of the text `up` ends (a cell's text wrapped): same page, right under it."""
+        a, n = up.lines[-1], b.lines[0]
+        return a.page == n.page and 0 <= n.top - a.bottom <= self.s.para_gap * n.size
 
     def _has_title_between(self, lo: int, hi: int, gaz: set[str]) -> bool:
         return any(self.titleish(self.blocks[k], gaz) for k in range(lo, hi))
@@ -355,3 +391,11 @@ class Segmenter:
                     cur = ChapterUnit(title=normalize_text(h), start=i, end=hi, position=pos)
                     out.append(cur)
         return out
+
+
+def _in_column(b: Block, column: tuple[float, float] | None) -> bool:
+    """The block's middle stands within the column's x-range (any block when no column is known)."""
+    if column is None or not b.bbox:
+        return column is None
+    mid = (b.bbox[0] + b.bbox[2]) / 2
+    return column[0] <= mid <= column[1]

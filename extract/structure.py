@@ -356,14 +356,20 @@ class _Filler:
         self.kpi_names: dict[int, tuple[str, bool]] = {}  # KPI table index → (name, is 参考)
         self.kpi_heads: set[int] = set()  # indices of the paragraphs that name them
         for i, b in enumerate(blocks):
-            if isinstance(b, TableBlock) and b.kind == "kpi":
-                head = self._kpi_head(i)
-                if head is not None:
-                    text = blocks[head].text
-                    ref = pats.reference.match(text)
-                    name = normalize_text(ref.group("name") if ref else strip_bullet(text))
-                    self.kpi_names[i] = (name, bool(ref))
-                    self.kpi_heads.add(head)
+            if not (isinstance(b, TableBlock) and b.kind == "kpi"):
+                continue
+            if b.name is not None:  # named by its own name-label row (「指標名 | …」)
+                self.kpi_names[i] = self._kpi_name(b.name)
+                continue
+            head = self._kpi_head(i)
+            if head is not None:
+                self.kpi_names[i] = self._kpi_name(blocks[head].text)
+                self.kpi_heads.add(head)
+
+    def _kpi_name(self, text: str) -> tuple[str, bool]:
+        """(name, is 参考) of an indicator as printed over its grid: 「【参考：…件数】」 is a 参考 one."""
+        ref = self.pats.reference_name(text)
+        return normalize_text(ref if ref is not None else strip_bullet(text)), ref is not None
 
     def _kpi_head(self, t: int) -> int | None:
         """The paragraph naming the KPI table at index t: printed above it in the same column
@@ -570,7 +576,7 @@ class _Filler:
     def _on_pages(self, pages: list[int], b: Block) -> None:
         """Every page a block is printed on (a table or paragraph may cross a page break)."""
         if isinstance(b, TableBlock):
-            found = {r.page for r in b.grid.regions}
+            found = _table_pages(b)
         elif isinstance(b, Para):
             found = {ln.page for ln in b.lines}
         else:
@@ -620,6 +626,15 @@ class _Filler:
         self._on_pages(pages, first)
         ch.pages = sorted(set(pages))
         return ch
+
+
+def _table_pages(b: TableBlock) -> set[int]:
+    """Pages a table is printed on. A project's part of a table listing several (その他の事業)
+    keeps the header row from the page the table opened on: its pages are those of its own rows."""
+    if b.kind != "overview" or b.name is None:
+        return {r.page for r in b.grid.regions}
+    found = {ln.page for row in b.grid.cells[1:] for c in row if c is not None for ln in c.lines}
+    return found or {r.page for r in b.grid.regions}
 
 
 def _bbox(b: Block) -> list[float] | None:

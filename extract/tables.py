@@ -314,8 +314,9 @@ def parse_kpi(grid: Grid, name: str, pats: Patterns, reference: bool = False) ->
                 year = year_of(label, pats)
                 if year and j < len(header):
                     put(year, normalize_text(header[j]), text, cell)
-    if not name and h > 0:  # the table's own title row
-        name = normalize_text(strip_bullet(" ".join(t for c in grid.rows[0] for t in c)))
+    if not name and h > 0:  # the table's own title row: a name label's cell beside it, or all of it
+        name = next((n for r in grid.rows[:h] if (n := pats.kpi_name_of(["\n".join(c) for c in r]))), None) \
+            or normalize_text(strip_bullet(" ".join(t for c in grid.rows[0] for t in c)))
     return Indicator(
         name=pats.kpi_name_note.sub("", name),
         unit=unit,

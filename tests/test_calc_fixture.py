@@ -17,11 +17,12 @@ from hokoku.extract.normalize import normalize_text
 from hokoku.outputs.soffice import find_soffice
 
 CALC = FIXTURES / "calc"
-VARIANTS = ["r3_calc_portrait", "r3_calc_landscape", "r3_calc_stacked"]
+VARIANTS = ["r3_calc_portrait", "r3_calc_landscape", "r3_calc_stacked", "r3_calc_named"]
 LABEL_FILL = (0.851, 0.886, 0.953)  # render_calc.LABEL_FILL, D9E2F3
 SWITCHES = {"orientation": {"portrait", "landscape"}, "labels": {"bracket", "tag_first"},
             "years": {"short", "era", "western"}, "unit_column": {True, False},
-            "check_action": {"side_by_side", "stacked"}}  # render_calc.OPTION_CHOICES
+            "check_action": {"side_by_side", "stacked"}, "kpi_name": {"lines", "name_row"},
+            "others_title": {"sheet", "grid"}}  # render_calc.OPTION_CHOICES
 
 
 @lru_cache(maxsize=None)
@@ -54,6 +55,9 @@ def test_text_layer_carries_the_seed_values(name):
     k = next(i for i, ln in enumerate(lines) if indicator in ln)
     if _meta(name)["options"]["unit_column"]:  # 指標名 | 単位 | R2 目標 実績 | R3 目標 実績
         assert lines[k].endswith("件95201100183"), lines[k]
+    elif _meta(name)["options"]["kpi_name"] == "name_row":  # 指標名 | name, 区分 | 単位 | years, 目標 | 件 …
+        assert lines[k].startswith("指標名") and lines[k + 1].startswith("区分単位"), lines[k:k + 2]
+        assert lines[k + 3].endswith("実績件201183"), lines[k:k + 4]
     else:  # the printed grid under the name: years, 目標 (件), 実績 (件)
         assert lines[k + 3].endswith("実績(件)201183"), lines[k:k + 4]
     assert any("①K-NICにおいて創業者の支援を" in ln for ln in lines)
@@ -79,10 +83,12 @@ def test_variants_cover_every_switch():
     options = [_meta(name)["options"] for name in VARIANTS]
     for key, values in SWITCHES.items():
         assert {o[key] for o in options} == values, key
-    portrait, landscape, stacked = (_flat("".join(_pages(n))) for n in VARIANTS)
+    portrait, landscape, stacked, named = (_flat("".join(_pages(n))) for n in VARIANTS)
     assert "R3年度(2021)" in portrait and "事業計画（Plan）" in portrait and "単位" in portrait
     assert "Plan事業計画" in landscape and "令和2年度令和3年度" in landscape
     assert "2020年度2021年度" in stacked and "検証・改善" not in stacked
+    assert "指標名かわさき起業家オーディション等の開催回数" in named and "指標名" not in landscape
+    assert "その他の事業（第12条から第18条）" in named and "条文事業名令和3年度の実績" in named
 
 
 @pytest.mark.parametrize("name", VARIANTS)
@@ -206,3 +212,33 @@ def test_other_projects_named_where_a_page_break_cut_their_name_cell(parsed):
     want = next(p for p in EXPECTED["projects"] if p["name"] == "技能奨励事業")
     assert (skills["kind"], skills["article"]) == ("other", 17)
     assert skills["results"][:2] == want["results"][:2]
+
+
+def test_named_grids_read_every_indicator():
+    """r3_calc_named: each indicator a 指標名 | name row over its own 区分/単位/year grid, the
+    unit in its own column; every indicator of every verified project read by name and value."""
+    from hokoku.extract import parse_report
+
+    got = {p["name"]: p for p in parse_report(CALC / "r3_calc_named.pdf").to_dict(provenance=False)["projects"]}
+    for want in EXPECTED["projects"]:
+        if want["kind"] == "verified":
+            assert [(n, vals) for n, _, vals in _kpis(got[want["name"]])] == \
+                [(n, vals) for n, _, vals in _kpis(want)], want["name"]
+    audition = got["起業化総合支援事業"]["indicators"][1]
+    assert (audition["name"], audition["unit"]) == ("かわさき起業家オーディション等の開催回数", "回")
+    assert [(v["fiscal_year"], v["target"], v["actual"]) for v in audition["values"]] == [(2020, 8, 8), (2021, 8, 8)]
+
+
+def test_cells_printed_past_a_break_are_no_content():
+    """r3_calc_named: Calc centres a merged cell's text on its whole range, so a page break
+    leaves a name (「中小企業融資制度事業」 above the next page's header) or an article with its
+    policy (「15条」「経営基盤の強」… under the last row) outside the grid: they name the project
+    and give its article, and none of them is read as an item of 概要 or 実績."""
+    from hokoku.extract import parse_report
+
+    got = {p["name"]: p for p in parse_report(CALC / "r3_calc_named.pdf").to_dict(provenance=False)["projects"]}
+    for name in ("中小企業融資制度事業", "担い手育成・多様な連携推進事業", "産業振興協議会等推進事業", "技能奨励事業"):
+        want = next(p for p in EXPECTED["projects"] if p["name"] == name)
+        assert (got[name]["kind"], got[name]["article"]) == ("other", want["article"])
+        assert got[name]["next_plan"] == want["next_plan"], name
+        assert got[name]["results"] == want["results"], name
