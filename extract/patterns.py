@@ -53,6 +53,7 @@ class Patterns:
     fiscal_year: re.Pattern
     organisation: re.Pattern
     mark: re.Pattern
+    label_words: tuple[str, ...] = ()  # the section labels printed as plain words (「検証・改善」)
 
     def article_heading(self, text: str) -> int | None:
         """The article number of a heading line 「第12条　（施策の名）」, else None."""
@@ -156,4 +157,5 @@ def _compile(d: dict) -> Patterns:
         fiscal_year=re.compile(d["report"]["fiscal_year"]),
         organisation=re.compile(d["report"].get("organisation", r"(?!)")),
         mark=re.compile(d.get("marks", {}).get("pattern", r"(?!)")),
+        label_words=tuple(c for v in d["sections"].values() for c in v["core"] if c == re.escape(c)),
     )
