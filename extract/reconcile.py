@@ -26,10 +26,12 @@ from .normalize import NOTE_MARK, NOTE_OPENERS, normalize_text, split_numbered, 
 from .patterns import LINE_MARKERS, SENTENCE_END, Patterns
 from .segment import name_key
 from .settings import ExtractSettings
+from .tables import kpi_row_kind, year_of
 
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"[（(［\[【]([A-Za-z][A-Za-z・/&]*)[）)］\]】]")  # 「（Check・Action）」
 _TAG_PARTS = re.compile(r"[・/&]")
+_YEAR_HEAD_CHARS = len("令和10（2028）年度")  # a year heading alone, not a sentence naming a year
 _MERGED_NOTE = re.compile(r"[（(]※[0-9]*[)）]")  # 「…事業（※1）」: folded into another project
 
 
@@ -121,7 +123,7 @@ def reconcile(report: Report, ev: Evidence, pats: Patterns, s: ExtractSettings) 
     otherwise); returns the report's tally."""
     listed = listed_projects(ev, pats)
     findings = [*check_listing(report, listed, ev, s), *check_numbering(report), *check_labels(report, pats, s),
-                *check_pairing(report, s), *check_indicators(report, s), *check_sections(report, listed, s),
+                *check_pairing(report, s), *check_indicators(report, s), *check_sections(report, listed, ev, pats, s), *check_tables(report, pats),
                 *check_unread(report, ev, pats, s)]
     for f in findings:
         (report.projects[f.project].warnings if f.project is not None else report.warnings).append(f.warning)
@@ -344,11 +346,12 @@ def _group(name: str) -> str:
     return name.split(" ")[0] if " " in name.strip() else name
 
 
-def check_sections(report: Report, listed: list[Listed], s: ExtractSettings) -> list[Finding]:
-    """A verified project lacks a section (goal, plan, Check) that its peers have; a
-    sub-project is not missing Check when another of its group has it. Where the report
-    has a project list, its peers are the projects it names (an entry the list prints as a
-    note, 「※本市の調達等の取組…」, is no regular project)."""
+def check_sections(report: Report, listed: list[Listed], ev: Evidence, pats: Patterns,
+                   s: ExtractSettings) -> list[Finding]:
+    """A verified project lacks a section (goal, plan, Check) that its peers have although
+    its label is printed on the project's pages; a sub-project is not missing Check when
+    another of its group has it. Where the report has a project list, its peers are the
+    projects it names."""
     named = {k for x in listed if (k := _match(x, report.projects)) is not None}
     verified = [(k, p) for k, p in enumerate(report.projects) if p.kind == "verified" and (not listed or k in named)]
     has = {"goal": lambda p: bool(p.goal), "plan": lambda p: bool(p.plan), "check": lambda p: bool(p.check)}
@@ -358,13 +361,40 @@ def check_sections(report: Report, listed: list[Listed], s: ExtractSettings) -> 
         if not verified or peers < s.peer_section_share * len(verified):
             continue
         for k, p in verified:
-            if test(p):
+            if test(p) or not _label_printed(p, key, ev, pats):
                 continue
             if key == "check" and any(q.check for _, q in verified if q is not p and _group(q.name) == _group(p.name)
                                       and _group(p.name) != p.name):
                 continue
             out.append(Finding(warn("section_missing", p.name, _first_page(p), section=section_name(key),
                                     peers=peers), k))
+    return out
+
+
+def _label_printed(p: Project, key: str, ev: Evidence, pats: Patterns) -> bool:
+    """Section `key`'s label stands on one of the project's pages (alone, or opening a line)."""
+    own = set(p.pages)
+    for page, lines in ev.lines.items():
+        if (ev.printed.get(page) or page) not in own:
+            continue
+        for ln in lines:
+            split = pats.split_label(ln)
+            if pats.heading(ln) == key or (split is not None and split[0] == key):
+                return True
+    return False
+
+
+def check_tables(report: Report, pats: Patterns) -> list[Finding]:
+    """A project's plain table that has the shape of a KPI grid (fiscal-year columns, 目標 or
+    実績 rows) is a grid whose indicator was not read."""
+    out: list[Finding] = []
+    for k, p in enumerate(report.projects):
+        for t in p.tables:
+            years = [y for h in t.header if (y := year_of(h, pats)) is not None]
+            rows = [r for r in t.rows if r and kpi_row_kind(r[0], pats)]
+            if t.kind != "kpi" and len(set(years)) >= 1 and rows:
+                page = t.provenance.page if t.provenance else _first_page(p)
+                out.append(Finding(warn("kpi_grid_as_table", p.name, page, title=t.title or normalize_text(rows[0][0])), k))
     return out
 
 
@@ -398,6 +428,18 @@ def _boilerplate(ev: Evidence, s: ExtractSettings) -> set[str]:
     return {key for key, n in seen.items() if n >= need}
 
 
+def _labelish(seg: str, read: str, pats: Patterns) -> bool:
+    """A piece of a page's text that is no content: a label or tag, a page number, an article
+    heading, a KPI grid's year heading or 目標/実績 row label, a 【参考：…】 title of a grid read."""
+    if seg.isdigit() or pats.heading(seg) or pats.is_tag_only(seg) or pats.article_heading(seg) is not None:
+        return True
+    if kpi_row_kind(seg, pats) or (year_of(seg, pats) is not None and len(seg) <= _YEAR_HEAD_CHARS) \
+            or pats.kpi_unit.fullmatch(seg):
+        return True
+    ref = pats.reference.match(seg)
+    return bool(ref and _SPACE.sub("", ref.group("name")) in read)
+
+
 def check_unread(report: Report, ev: Evidence, pats: Patterns, s: ExtractSettings) -> list[Finding]:
     """Each body page's text is in some field: the share of its characters that none holds
     (labels, tags and text repeated on every page aside) stays under `unread_share_max`."""
@@ -416,8 +458,7 @@ def check_unread(report: Report, ev: Evidence, pats: Patterns, s: ExtractSetting
         total = left = 0
         for seg in (seg for ln in lines for seg in _segments(ln)):
             total += len(seg)
-            if seg not in read and not pats.heading(seg) and not pats.is_tag_only(seg) \
-                    and re.sub(r"[0-9\s]+", "", seg) not in common and not seg.isdigit():
+            if seg not in read and re.sub(r"[0-9\s]+", "", seg) not in common and not _labelish(seg, read, pats):
                 left += len(seg)
         if left >= s.unread_min_chars and left > s.unread_share_max * total:
             name = report.projects[ks[0]].name if len(ks) == 1 else None
