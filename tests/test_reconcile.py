@@ -6,7 +6,7 @@ import json
 
 from conftest import parsed_report
 from hokoku.extract.model import (ActionItem, CheckItem, Indicator, IndicatorValue, Project, Provenance,
-                                  Report, ReportInfo, Source)
+                                  Report, ReportInfo, Source, Table)
 from hokoku.extract.patterns import load_patterns
 from hokoku.extract.reconcile import Evidence, label_fragment, reconcile
 from hokoku.extract.settings import ExtractSettings
@@ -151,7 +151,19 @@ def test_a_project_without_the_goal_its_peers_have():
     listing = LISTING + [(15, ["生産性向上推進事業"], (29, 30)), (16, ["まちづくり連動事業"], (37, 38))]
     r = report(*ps)
     reconcile(r, evidence(listing=listing), PATS, S)
+    assert codes(r) == []  # its pages print no 施策における目標 (受注機会の増大等 has none)
+    r = report(*ps)
+    reconcile(r, evidence(listing=listing, lines={22: ["施策における目標", "知的財産戦略の推進"]}), PATS, S)
     assert codes(r) == [("section_missing", IP, 22)]
+
+
+def test_a_kpi_grid_read_as_a_plain_table():
+    p = project(IP, [19, 20])
+    p.tables = [Table(title="【参考：知的財産マッチング成立件数】", header=["", "R2 (2020)年度", "R3 (2021)年度"],
+                      rows=[["実績(件)", "2", "3"]], provenance=Provenance(page=23))]
+    r = report(*clean()[:2], p)
+    reconcile(r, evidence(), PATS, S)
+    assert codes(r) == [("kpi_grid_as_table", IP, 23)]
 
 
 def test_text_no_field_holds():
