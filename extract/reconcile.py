@@ -23,7 +23,7 @@ from importlib import resources
 from .layout import PageLayout, TableRegion
 from .model import Indicator, Project, ReadWarning, Report
 from .normalize import NOTE_MARK, NOTE_OPENERS, normalize_text, split_numbered, strip_bullet
-from .patterns import LINE_MARKERS, SENTENCE_END, Patterns
+from .patterns import CLOSE_BRACKETS, LINE_MARKERS, SENTENCE_END, Patterns
 from .segment import name_key
 from .settings import ExtractSettings
 from .tables import kpi_row_kind, year_of
@@ -31,6 +31,8 @@ from .tables import kpi_row_kind, year_of
 _SPACE = re.compile(r"\s+")
 _TAG = re.compile(r"[（(［\[【]([A-Za-z][A-Za-z・/&]*)[）)］\]】]")  # 「（Check・Action）」
 _TAG_PARTS = re.compile(r"[・/&]")
+_LABEL_MAX_CHARS = 24  # the longest section label with its tags: 「主な成果・活動指標に関する補足事項」
+_TAIL_CHARS = 12  # of an item's end, quoted in a message
 _YEAR_HEAD_CHARS = len("令和10（2028）年度")  # a year heading alone, not a sentence naming a year
 _MERGED_NOTE = re.compile(r"[（(]※[0-9]*[)）]")  # 「…事業（※1）」: folded into another project
 
@@ -122,7 +124,7 @@ def reconcile(report: Report, ev: Evidence, pats: Patterns, s: ExtractSettings) 
     """Run every check and file each warning (project-level on its project, report-level
     otherwise); returns the report's tally."""
     listed = listed_projects(ev, pats)
-    findings = [*check_listing(report, listed, ev, s), *check_numbering(report), *check_labels(report, pats, s),
+    findings = [*check_listing(report, listed, ev, s), *check_numbering(report), *check_labels(report, pats, s), *check_endings(report, s),
                 *check_pairing(report, s), *check_indicators(report, s), *check_sections(report, listed, ev, pats, s), *check_tables(report, pats),
                 *check_unread(report, ev, pats, s)]
     for f in findings:
@@ -269,6 +271,45 @@ def check_labels(report: Report, pats: Patterns, s: ExtractSettings) -> list[Fin
     return out
 
 
+def check_endings(report: Report, s: ExtractSettings) -> list[Finding]:
+    """Where (nearly) every item of a field (Check, Action, 事業計画 Plan) ends a sentence, one
+    that does not was cut short (a sentence split in two) or ran on into what followed it (a
+    sheet's print title)."""
+    out: list[Finding] = []
+    for key in ("plan", "check", "action"):
+        # a project whose items are mostly phrases, not sentences, is printed so (or its
+        # section holds what is not its own, which other checks tell)
+        items = [(k, no, text, page) for k, p in enumerate(report.projects) if _mostly_sentences(_items(p, key))
+                 for no, text, page in _items(p, key)]
+        if not items or sum(1 for x in items if _ends_sentence(x[2])) < s.sentence_end_share * len(items):
+            continue
+        for k, no, text, page in items:
+            if not _ends_sentence(text):
+                out.append(Finding(warn("item_unfinished", report.projects[k].name, page, section=section_name(key),
+                                        no=no, tail=normalize_text(text)[-_TAIL_CHARS:]), k))
+    return out
+
+
+def _mostly_sentences(items: list[tuple[int, str, int | None]]) -> bool:
+    return 2 * sum(1 for _, text, _ in items if _ends_sentence(text)) > len(items)
+
+
+def _items(p: Project, key: str) -> list[tuple[int, str, int | None]]:
+    """(number, text, page) of each item of field `key` of a project."""
+    if key == "plan":
+        return [(n, t, _first_page(p)) for n, t in enumerate(p.plan, start=1)]
+    return [(it.no, it.text, it.provenance.page if it.provenance else _first_page(p)) for it in getattr(p, key)]
+
+
+def _ends_sentence(text: str) -> bool:
+    """The text ends a sentence (a note after it, 「。 ※KIS: …」, and closing brackets aside)."""
+    t = normalize_text(text)
+    head, mark, _ = t.rpartition(NOTE_MARK)
+    if mark and head.rstrip().endswith(SENTENCE_END):
+        t = head
+    return t.rstrip().rstrip(CLOSE_BRACKETS).endswith(SENTENCE_END)
+
+
 def check_pairing(report: Report, s: ExtractSettings) -> list[Finding]:
     """Where the layout pairs them (most projects with Check items have Action items), every
     Check answered by an Action and every Action answering a Check of the same project."""
@@ -301,9 +342,10 @@ def check_indicators(report: Report, s: ExtractSettings) -> list[Finding]:
     """Each indicator has values, for every year its project's grids print, not both blank;
     its name is its own (not repeated in the project, not shared by many projects)."""
     shared = Counter(key for p in report.projects for key in {_ind_key(i) for i in p.indicators})
+    common = _common_years(report, s)
     out: list[Finding] = []
     for k, p in enumerate(report.projects):
-        years = {v.fiscal_year for i in p.indicators for v in i.values}
+        years = common | {v.fiscal_year for i in p.indicators for v in i.values}
         names = Counter(_ind_key(i) for i in p.indicators)
         told: set[str] = set()
         for ind in p.indicators:
@@ -322,6 +364,13 @@ def check_indicators(report: Report, s: ExtractSettings) -> list[Finding]:
             if shared[key] > s.indicator_name_max_projects or names[key] > 1:
                 told.add(key)
     return out
+
+
+def _common_years(report: Report, s: ExtractSettings) -> set[int]:
+    """The fiscal years (nearly) every indicator of the report has: a grid's header years."""
+    inds = [i for p in report.projects for i in p.indicators if not i.reference]
+    seen = Counter(y for i in inds for y in {v.fiscal_year for v in i.values})
+    return {y for y, n in seen.items() if n >= s.peer_section_share * len(inds)}
 
 
 def _indicator_warning(p: Project, ind: Indicator, years: set[int], page: int | None) -> ReadWarning | None:
@@ -428,13 +477,25 @@ def _boilerplate(ev: Evidence, s: ExtractSettings) -> set[str]:
     return {key for key, n in seen.items() if n >= need}
 
 
+def _unread(seg: str, read: str, pats: Patterns) -> bool:
+    """A piece of a page's text that no field holds, nor is it a label; a label or a title's
+    numbering printed against its content (「施策における目標魅力と…」, 「Plan事業計画・…」) is
+    taken off first: the longest start of the piece that is a label."""
+    if seg in read or _labelish(seg, read, pats):
+        return False
+    rest = pats.title_number.sub("", seg)
+    cut = next((n for n in range(min(len(rest), _LABEL_MAX_CHARS), 1, -1) if pats.heading(rest[:n])), 0)
+    rest = strip_bullet(rest[cut:])
+    return rest == seg or not (rest in read or _labelish(rest, read, pats))
+
+
 def _labelish(seg: str, read: str, pats: Patterns) -> bool:
     """A piece of a page's text that is no content: a label or tag, a page number, an article
     heading, a KPI grid's year heading or 目標/実績 row label, a 【参考：…】 title of a grid read."""
     if seg.isdigit() or pats.heading(seg) or pats.is_tag_only(seg) or pats.article_heading(seg) is not None:
         return True
     if kpi_row_kind(seg, pats) or (year_of(seg, pats) is not None and len(seg) <= _YEAR_HEAD_CHARS) \
-            or pats.kpi_unit.fullmatch(seg):
+            or pats.kpi_unit.fullmatch(seg) or pats.kpi_unit_header.match(seg):
         return True
     ref = pats.reference.match(seg)
     return bool(ref and _SPACE.sub("", ref.group("name")) in read)
@@ -448,7 +509,7 @@ def check_unread(report: Report, ev: Evidence, pats: Patterns, s: ExtractSetting
         for pg in p.pages:
             owners.setdefault(pg, []).append(k)
     texts = {k: _project_text(p) for k, p in enumerate(report.projects)}
-    common = _boilerplate(ev, s)
+    common = _boilerplate(ev, s) | {_SPACE.sub("", normalize_text(o.policy)) for o in report.article_opinions}
     out: list[Finding] = []
     for page, lines in sorted(ev.lines.items()):
         ks = owners.get(ev.printed.get(page) or page, [])
@@ -458,7 +519,7 @@ def check_unread(report: Report, ev: Evidence, pats: Patterns, s: ExtractSetting
         total = left = 0
         for seg in (seg for ln in lines for seg in _segments(ln)):
             total += len(seg)
-            if seg not in read and re.sub(r"[0-9\s]+", "", seg) not in common and not _labelish(seg, read, pats):
+            if re.sub(r"[0-9\s]+", "", seg) not in common and _unread(seg, read, pats):
                 left += len(seg)
         if left >= s.unread_min_chars and left > s.unread_share_max * total:
             name = report.projects[ks[0]].name if len(ks) == 1 else None

@@ -211,6 +211,9 @@ class ExtractSettings:
     pairing_share: float = 0.8
     """The layout pairs Check and Action items when this share of the projects with Check items
     have Action items too; then every Check is to be answered and every Action to answer one."""
+    sentence_end_share: float = 0.9
+    """Where this share of the Check and Action items end a sentence (。), one that does not
+    was cut short or ran on (item_unfinished)."""
     indicator_name_max_projects: int = 2
     """An indicator name read in more projects than this is a table header, not a name
     (indicator_name_shared)."""
