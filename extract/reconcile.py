@@ -74,13 +74,16 @@ class Tally:
 
     listed: int
     found: int
+    projects: int
     checks: int
     actions: int
     kpi_values: int
     warnings: int
 
     def line(self) -> str:
-        return (f"{self.found}/{self.listed} listed projects, {self.checks} Check / {self.actions} Action, "
+        read = f"{self.found}/{self.listed} listed projects" if self.listed else \
+            f"{self.projects} project{'' if self.projects == 1 else 's'} (no project list)"
+        return (f"{read}, {self.checks} Check / {self.actions} Action, "
                 f"{self.kpi_values} KPI values, {self.warnings} warning{'' if self.warnings == 1 else 's'}")
 
 
@@ -135,7 +138,7 @@ def reconcile(report: Report, ev: Evidence, pats: Patterns, s: ExtractSettings) 
 
 def tally(report: Report, listed: int, found: int) -> Tally:
     projects = report.projects
-    return Tally(listed=listed, found=found, checks=sum(len(p.check) for p in projects),
+    return Tally(listed=listed, found=found, projects=len(projects), checks=sum(len(p.check) for p in projects),
                  actions=sum(len(p.action) for p in projects),
                  kpi_values=sum(len(i.values) for p in projects for i in p.indicators),
                  warnings=len(report.warnings) + sum(len(p.warnings) for p in projects))

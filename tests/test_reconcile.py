@@ -24,10 +24,10 @@ def project(name: str, pages: list[int], checks: int = 2, actions: int | None = 
     """A verified project read right: goal, plan, Check items ①… each answered by its Action."""
     page = pages[0] + 3
     return Project(name=name, pages=pages, goal="次代を支える産業を創出するため、市内での起業を盛んにする",
-                   plan=["起業家支援拠点の運営"], provenance=Provenance(page=page),
-                   check=[CheckItem(no=n, text=f"K-NICの取組を幅広く発信していくべきである。{n}", provenance=Provenance(page=page))
+                   plan=["起業家支援拠点「K-NIC」の運営を行う。"], provenance=Provenance(page=page),
+                   check=[CheckItem(no=n, text=f"K-NICの取組{n}を幅広く発信していくべきである。", provenance=Provenance(page=page))
                           for n in range(1, checks + 1)],
-                   action=[ActionItem(no=n, answers=[n], text=f"イベントの告知等を様々な媒体を活用し展開していく。{n}",
+                   action=[ActionItem(no=n, answers=[n], text=f"イベントの告知等{n}を様々な媒体を活用し展開していく。",
                                       provenance=Provenance(page=page + 1)) for n in range(1, (actions or checks) + 1)])
 
 
@@ -60,6 +60,8 @@ def test_a_report_read_right_has_no_warnings():
     tally = reconcile(r, evidence(), PATS, S)
     assert codes(r) == []
     assert tally.line() == "3/3 listed projects, 6 Check / 6 Action, 0 KPI values, 0 warnings"
+    assert reconcile(report(*clean()), evidence(listing=[]), PATS, S).line() == \
+        "3 projects (no project list), 6 Check / 6 Action, 0 KPI values, 0 warnings"
 
 
 def test_a_dropped_listed_project_is_named_on_the_report():
@@ -124,6 +126,20 @@ def test_label_fragments():
     assert label_fragment("入札制度改革の取組状況等を検証していく", PATS, S) is None
 
 
+def test_an_item_cut_short_and_one_run_on_into_a_print_title():
+    ps = [project(KNIC, [15, 16], checks=5), project(WELFARE, [17, 18], checks=5), project(IP, [19, 20], checks=5)]
+    for p in ps[1:]:
+        p.plan *= 5
+    ps[0].plan = ["新たな製品・サービスの創出と、活用による新たな価値の蓄積を進めるため、共創プロジェクトチームづくりや開発",
+                  "導入等により、年間30件、KIS理念に沿ったプロジェクト化の支援を行う。",
+                  "「KIS」の理念に沿った認証福祉製品の普及を図る。 ※KIS: Kawasaki Innovation Standard"]
+    ps[1].action[1].text = "シニア人材の活用支援を行う。令和３年度 事務事業評価シート（中小企業活性化施策実施状況）シートNo. 16"
+    r = report(*ps)
+    reconcile(r, evidence(), PATS, S)
+    assert codes(r) == [("item_unfinished", KNIC, 18), ("item_unfinished", WELFARE, 21)]
+    assert "事業計画（Plan）の1番目の項目が文の途中（「…ェクトチームづくりや開発」）で終わって" in r.projects[0].warnings[0].message
+
+
 def test_a_kpi_year_missing_and_an_indicator_without_values():
     p = project(KNIC, [15, 16])
     p.indicators = [kpi("川崎市創業支援事業計画全体での創業実績件数", 2020, 2021), kpi("かわさき起業家オーディション等の開催回数", 2020),
@@ -167,7 +183,7 @@ def test_a_kpi_grid_read_as_a_plain_table():
 
 
 def test_text_no_field_holds():
-    lines = {18: ["次代を支える産業を創出するため、市内での起業を盛んにする", "事業計画 起業家支援拠点の運営"],
+    lines = {18: ["次代を支える産業を創出するため、市内での起業を盛んにする", "事業計画 起業家支援拠点「K-NIC」の運営を行う。"],
              22: ["施策における目標", "知的財産の活用に向けた支援を行い、知的財産交流会を開催した。" * 4]}
     r = report(*clean())
     reconcile(r, evidence(lines=lines), PATS, S)
