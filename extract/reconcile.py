@@ -158,7 +158,7 @@ def listed_projects(ev: Evidence, pats: Patterns) -> list[Listed]:
                 continue
             merged = bool(_MERGED_NOTE.search(name))
             key = name_key(_MERGED_NOTE.sub("", name))
-            if len(key) < 2 or key in seen:
+            if not key or key in seen:
                 continue
             seen.add(key)
             out.append(Listed(name=_MERGED_NOTE.sub("", name).strip(), article=art, pages=pages, merged=merged))
@@ -282,9 +282,9 @@ def check_endings(report: Report, s: ExtractSettings) -> list[Finding]:
     for key in ("plan", "check", "action"):
         # a project whose items are mostly phrases, not sentences, is printed so (or its
         # section holds what is not its own, which other checks tell)
-        items = [(k, no, text, page) for k, p in enumerate(report.projects) if _mostly_sentences(_items(p, key))
+        items = [(k, no, text, page) for k, p in enumerate(report.projects) if _mostly_sentences(_items(p, key), s)
                  for no, text, page in _items(p, key)]
-        if not items or sum(1 for x in items if _ends_sentence(x[2])) < s.sentence_end_share * len(items):
+        if not items or sum(1 for _, _, text, _ in items if _ends_sentence(text)) < s.sentence_end_share * len(items):
             continue
         for k, no, text, page in items:
             if not _ends_sentence(text):
@@ -293,8 +293,8 @@ def check_endings(report: Report, s: ExtractSettings) -> list[Finding]:
     return out
 
 
-def _mostly_sentences(items: list[tuple[int, str, int | None]]) -> bool:
-    return 2 * sum(1 for _, text, _ in items if _ends_sentence(text)) > len(items)
+def _mostly_sentences(items: list[tuple[int, str, int | None]], s: ExtractSettings) -> bool:
+    return sum(1 for _, text, _ in items if _ends_sentence(text)) > s.own_sentence_share * len(items)
 
 
 def _items(p: Project, key: str) -> list[tuple[int, str, int | None]]:

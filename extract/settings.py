@@ -212,8 +212,11 @@ class ExtractSettings:
     """The layout pairs Check and Action items when this share of the projects with Check items
     have Action items too; then every Check is to be answered and every Action to answer one."""
     sentence_end_share: float = 0.9
-    """Where this share of the Check and Action items end a sentence (。), one that does not
-    was cut short or ran on (item_unfinished)."""
+    """Where this share of a field's items (Plan, Check, Action) end a sentence (。), one that does not
+    was cut short or ran on (item_unfinished)…"""
+    own_sentence_share: float = 0.5
+    """…in the projects where more than this share of the field's own items end one (a project
+    whose items are phrases is printed so)."""
     indicator_name_max_projects: int = 2
     """An indicator name read in more projects than this is a table header, not a name
     (indicator_name_shared)."""

@@ -190,9 +190,19 @@ def test_text_no_field_holds():
     assert codes(r) == [("page_text_unread", IP, 22)]
 
 
-def test_the_landscape_fixture_reads_without_warnings():
+def test_the_portrait_fixture_reads_without_warnings(portrait):
+    assert codes(portrait) == []
+
+
+def test_the_landscape_fixture_warns_where_its_kpi_grids_were_not_read(expected):
+    """Its 参考 tables and grids printed under another grid's rows are read as plain tables
+    (54 of its 90 KPI values): each project concerned is warned, and no other."""
     r = parsed_report("r3_landscape")
-    assert codes(r) == []
+    want = {p["name"]: len(p["indicators"]) for p in expected["projects"]}
+    short = {p.name for p in r.projects if len(p.indicators) < want.get(p.name, 0)}
+    assert len(short) == 7
+    assert {c for c, _, _ in codes(r)} == {"kpi_grid_as_table"}
+    assert {p for _, p, _ in codes(r)} == short
 
 
 def test_warnings_fit_the_schema(tmp_path):
