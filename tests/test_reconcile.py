@@ -3,8 +3,12 @@ defect (names and texts from the FY2021 report), and the landscape fixture read 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
-from conftest import parsed_report
+import jsonschema
+
+from conftest import ROOT, parsed_report
 from hokoku.extract.model import (ActionItem, CheckItem, Indicator, IndicatorValue, Project, Provenance,
                                   Report, ReportInfo, Source, Table)
 from hokoku.extract.patterns import load_patterns
@@ -212,3 +216,7 @@ def test_warnings_fit_the_schema(tmp_path):
     path.write_text(json.dumps(r.to_dict(), ensure_ascii=False), encoding="utf-8")
     back = Report.load(path)
     assert [(w.code, w.project, w.page) for w in back.warnings] == [("listed_project_not_found", IP, 22)]
+    schema = json.loads((ROOT / "extract/report.schema.json").read_text(encoding="utf-8"))
+    assert list(jsonschema.Draft202012Validator(schema).iter_errors(r.to_dict())) == []
+    done = subprocess.run([sys.executable, "-m", "hokoku", "validate", str(path)], capture_output=True, text=True)
+    assert done.returncode == 0 and f"{path}: ok (2 projects)" in done.stderr
