@@ -174,8 +174,8 @@ def _match(x: Listed, projects: list[Project]) -> int | None:
 
 def _pages(rng: tuple[int, int] | None) -> str:
     if rng is None:
-        return "頁不明"
-    return f"{rng[0]}頁" if rng[0] == rng[1] else f"{rng[0]}～{rng[1]}頁"
+        return ""
+    return f"（{rng[0]}頁）" if rng[0] == rng[1] else f"（{rng[0]}～{rng[1]}頁）"
 
 
 def _pdf_page(printed: int, ev: Evidence) -> int | None:
