@@ -148,7 +148,8 @@ def tally(report: Report, listed: int, found: int) -> Tally:
 
 def listed_projects(ev: Evidence, pats: Patterns) -> list[Listed]:
     """The names the project list gives, once each: notes (※…, a line in brackets) left out,
-    an article override (「（15条）」) taken off; a name the list marks as merged kept as such."""
+    an article override (「（15条）」) taken off; a name the list marks as merged kept as such,
+    and the project a note under the list says it was merged into added."""
     out: list[Listed] = []
     seen: set[str] = set()
     for art, names, pages in ev.listing:
@@ -162,6 +163,11 @@ def listed_projects(ev: Evidence, pats: Patterns) -> list[Listed]:
                 continue
             seen.add(key)
             out.append(Listed(name=_MERGED_NOTE.sub("", name).strip(), article=art, pages=pages, merged=merged))
+    for ln in (ln for pg in sorted(ev.list_pages) for ln in ev.lines.get(pg, [])):
+        m = pats.merged_into.match(normalize_text(ln))
+        if m and name_key(m.group("name")) not in seen:  # 「※4 …事業に統合」: that project too
+            seen.add(name_key(m.group("name")))
+            out.append(Listed(name=m.group("name"), article=None, pages=None))
     return out
 
 

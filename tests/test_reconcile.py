@@ -87,6 +87,14 @@ def test_a_merged_project_may_be_missing_unless_its_whole_stretch_is():
     assert codes(r) == [("listed_project_not_found", WELFARE, 20), ("listed_project_not_found", "先端産業等立地促進事業", 22)]
 
 
+def test_the_project_a_note_under_the_list_merged_an_entry_into_is_expected_too():
+    note = {3: [KNIC, WELFARE, IP, "※4 担い手育成・多様な連携推進事業に統合"]}
+    r = report(*clean())
+    tally = reconcile(r, evidence(lines=note), PATS, S)
+    assert codes(r) == [("listed_project_not_found", "担い手育成・多様な連携推進事業", 3)]
+    assert (tally.listed, tally.found) == (4, 3)
+
+
 def test_a_project_read_far_from_its_listed_pages_and_one_not_listed():
     far = project(IP, [40, 41])
     extra = project("まちづくり連動事業", [21, 22])
