@@ -8,13 +8,16 @@ from __future__ import annotations
 import hashlib
 import logging
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .errors import InputError
 from .model import Report, Source
 from .settings import ExtractSettings
 
-__all__ = ["parse_report", "ExtractSettings", "Report"]
+if TYPE_CHECKING:
+    from .reconcile import Tally
+
+__all__ = ["parse_report", "read_report", "ExtractSettings", "Report"]
 
 log = logging.getLogger(__name__)
 REPEATED = ("%s: %d project name(s) occur more than once (%s …): the PDF may hold the report more than once; "
@@ -29,11 +32,23 @@ def parse_report(
     patterns_file: str | Path | None = None,
     jobs: int = 1,
 ) -> Report:
-    """Parse one report PDF (pages laid out in `jobs` processes). Raises InputError (one line
-    naming the file and the problem)."""
+    """Parse one report PDF (pages laid out in `jobs` processes), its self-check warnings
+    filed (extract.reconcile). Raises InputError (one line naming the file and the problem)."""
+    return read_report(path, settings, progress, patterns_file, jobs)[0]
+
+
+def read_report(
+    path: str | Path,
+    settings: ExtractSettings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    patterns_file: str | Path | None = None,
+    jobs: int = 1,
+) -> tuple[Report, "Tally"]:
+    """`parse_report`, with the tally of what was read (the summary line `hokoku ingest` prints)."""
     from .inputcheck import check_garbled_sample, corrupt, garbled_pages, raise_garbled, reading_pdf, require_text_layer
     from .layout import body_font_size, fewer_collections, layout_document
     from .patterns import load_patterns
+    from .reconcile import Evidence, page_lines, reconcile
     from .structure import build_structure
 
     s = settings or ExtractSettings()
@@ -58,13 +73,16 @@ def parse_report(
     repeated = _repeated_projects(parsed.projects)
     if repeated:
         log.warning(REPEATED, path, len(repeated), "、".join(repeated[:3]))
-    return Report(
+    report = Report(
         source=Source(file=path.name, sha256=_sha256(path), pages=n_pages),
         report=parsed.info,
         article_opinions=parsed.article_opinions,
         projects=parsed.projects,
         chapters=parsed.chapters,
     )
+    evidence = Evidence(listing=parsed.project_list, list_pages=parsed.list_pages, lines=page_lines(pages),
+                        printed={p.index: p.printed for p in pages})
+    return report, reconcile(report, evidence, pats, s)
 
 
 def not_a_report(parsed, n_pages: int) -> str:

@@ -123,10 +123,25 @@ def split_numbered(s: str) -> tuple[list[int], str]:
     """'①②③ text' → ([1, 2, 3], 'text'); text without a leading circled number → ([], text).
 
     A run is circled numbers printed together (①②③, ①・②); '⑥ ⑤同様…' is item 6
-    whose text begins with ⑤, so whitespace ends the run."""
+    whose text begins with ⑤, so whitespace ends the run, and so does a number not above the
+    one before it ('⑥⑤同様…')."""
     s = strip_bullet(s)
     m = _CIRCLED_RUN.match(s)
     if not m:
         return [], s.strip()
     nums = [CIRCLED[c] for c in m.group(1) if c in CIRCLED]
+    cut = next((k for k in range(1, len(nums)) if nums[k] <= nums[k - 1]), None)
+    if cut is not None:  # 「⑥⑤同様…」: a run counts up; a lower number opens the text
+        return nums[:cut], s[m.start(1) + _run_chars(m.group(1), cut):].strip()
     return nums, s[m.end():].strip()
+
+
+def _run_chars(run: str, n: int) -> int:
+    """Characters of `run` (circled numbers and their separators) up to its n-th number."""
+    seen = 0
+    for k, c in enumerate(run):
+        if c in CIRCLED:
+            if seen == n:
+                return k
+            seen += 1
+    return len(run)

@@ -56,6 +56,8 @@ class Patterns:
     fiscal_year: re.Pattern
     organisation: re.Pattern
     mark: re.Pattern
+    label_words: tuple[str, ...] = ()  # the section labels printed as plain words (「検証・改善」)
+    merged_into: re.Pattern = re.compile(r"(?!)")  # a project list's note naming a merge target
 
     def article_heading(self, text: str) -> int | None:
         """The article number of a heading line 「第12条　（施策の名）」, else None."""
@@ -185,4 +187,6 @@ def _compile(d: dict) -> Patterns:
         fiscal_year=re.compile(d["report"]["fiscal_year"]),
         organisation=re.compile(d["report"].get("organisation", r"(?!)")),
         mark=re.compile(d.get("marks", {}).get("pattern", r"(?!)")),
+        label_words=tuple(c for v in d["sections"].values() for c in v["core"] if c == re.escape(c)),
+        merged_into=re.compile(d.get("listing", {}).get("merged_into", r"(?!)")),
     )

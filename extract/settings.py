@@ -243,6 +243,34 @@ class ExtractSettings:
     toc_match: float = 0.85
     """A heading matches a 目次 entry at this difflib ratio (a year may be worded differently)."""
 
+    # --- self-check warnings (reconcile) ----------------------------------------
+    listed_page_slack: int = 2
+    """A listed project read more than this many pages outside the pages the project list
+    (施策一覧) gives it is warned (listed_project_elsewhere)."""
+    label_fragment_min_chars: int = 2
+    label_fragment_max_chars: int = 8
+    """Text of this length after a Check/Action item's last sentence that begins a section
+    label (「検証」 of 「検証・改善」) is the label run into the item (item_has_label)."""
+    peer_section_share: float = 0.8
+    """A section (goal, plan, Check) that this share of the verified projects have is expected
+    of every verified project (section_missing)."""
+    pairing_share: float = 0.8
+    """The layout pairs Check and Action items when this share of the projects with Check items
+    have Action items too; then every Check is to be answered and every Action to answer one."""
+    sentence_end_share: float = 0.9
+    """Where this share of a field's items (Plan, Check, Action) end a sentence (。), one that does not
+    was cut short or ran on (item_unfinished)…"""
+    own_sentence_share: float = 0.5
+    """…in the projects where more than this share of the field's own items end one (a project
+    whose items are phrases is printed so)."""
+    indicator_name_max_projects: int = 2
+    """An indicator name read in more projects than this is a table header, not a name
+    (indicator_name_shared)."""
+    unread_share_max: float = 0.25
+    unread_min_chars: int = 120
+    """A body page whose characters in no field exceed this share of its text, and this many,
+    is warned (page_text_unread)."""
+
     # --- speed ---------------------------------------------------------------
     page_chunks_per_job: int = 4
     """With pages laid out in parallel, each process takes about this many chunks of pages."""

@@ -45,6 +45,7 @@ class Parsed:
     article_opinions: list[ArticleOpinion]
     chapters: list[Chapter] = field(default_factory=list)
     project_list: list[tuple[int, list[str], tuple[int, int] | None]] = field(default_factory=list)
+    list_pages: set[int] = field(default_factory=set)  # PDF pages the project list is printed on
     labels_found: dict[str, int] = field(default_factory=dict)
     tables_found: int = 0
     last_page: int = 0
@@ -826,6 +827,7 @@ def build_structure(pages: list[PageLayout], pats: Patterns, s: ExtractSettings,
         article_opinions=_article_opinions(blocks, pats),
         chapters=[filler.chapter(c) for c in seg.chapters],
         project_list=listing,
+        list_pages={r.page for b in blocks if isinstance(b, TableBlock) and b.kind == "project_list" for r in b.grid.regions},
         labels_found=labels,
         tables_found=sum(1 for b in blocks if isinstance(b, TableBlock)),
         last_page=max((b.page for b in blocks), default=0),

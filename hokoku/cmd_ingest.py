@@ -39,6 +39,8 @@ class Result:
     pdf: str
     error: str | None
     files: tuple[str, ...]
+    summary: str = ""  # what was read: listed projects found, Check / Action items, KPI values, warnings
+    warnings: tuple[str, ...] = ()  # the self-check warnings, one line each (`-v` lists them)
 
 
 def expand_inputs(args: list[str]) -> list[str]:
@@ -85,18 +87,24 @@ def output_folders(pdfs: list[str], outdir: str) -> list[Job]:
 
 def _one(job: Job, debug: bool, page_jobs: int = 1) -> Result:
     """Parse and write one report in a worker (its pages in `page_jobs` processes)."""
-    from hokoku.extract import parse_report
+    from hokoku.extract import read_report
     from hokoku.outputs.report_io import write_report
 
     try:
-        report = parse_report(job.pdf, jobs=page_jobs)
+        report, tally = read_report(job.pdf, jobs=page_jobs)
         files = write_report(report, job.outdir)
-        return Result(job.pdf, None, tuple(str(f) for f in files))
+        return Result(job.pdf, None, tuple(str(f) for f in files), tally.line(), warning_lines(report))
     except HokokuError as e:
         return Result(job.pdf, str(e), ())
     except Exception as e:  # never lose the other files to one bad input
         detail = traceback.format_exc() if debug else f"{type(e).__name__}: {e}"
         return Result(job.pdf, f"{job.pdf}: unexpected error while parsing ({detail.strip()})", ())
+
+
+def warning_lines(report) -> tuple[str, ...]:
+    """The report's self-check warnings as lines: `p.PAGE [code] message`, report-level first."""
+    ws = [*report.warnings, *(w for p in report.projects for w in p.warnings)]
+    return tuple(f"{'p.' + str(w.page) if w.page else '-'} [{w.code}] {w.message}" for w in ws)
 
 
 def run(args) -> int:
@@ -123,7 +131,9 @@ def run(args) -> int:
         if r.error:
             log.error("hokoku ingest: error: %s", r.error)
         else:
-            log.info("hokoku ingest: %s → %s/", r.pdf, Path(r.files[-1]).parent)
+            log.info("hokoku ingest: %s → %s/: %s", r.pdf, Path(r.files[-1]).parent, r.summary)
+            for line in r.warnings:
+                log.debug("  %s", line)
         bar.update(1)
 
     with logging_redirect_tqdm():

@@ -29,7 +29,9 @@ def test_ingest_good_and_bad_files(tmp_path):
     errors = [ln for ln in r.stderr.splitlines() if "error:" in ln]
     assert errors == [f"hokoku ingest: error: {bad}: not a PDF file (no %PDF header)"]
     assert "1 parsed, 1 failed" in r.stderr and "Traceback" not in r.stderr
-    assert f"hokoku ingest: {good} → {tmp_path / 'excerpt_3p'}/" in r.stderr.splitlines()
+    # the file's summary line: what was read (its excerpt has no project list) and the warnings
+    assert (f"hokoku ingest: {good} → {tmp_path / 'excerpt_3p'}/: 1 project (no project list), 4 Check / 4 Action, "
+            "6 KPI values, 0 warnings") in r.stderr.splitlines()
     out = tmp_path / "excerpt_3p"
     assert {p.name for p in out.iterdir()} >= {"report.json", "report.xlsx", "projects.csv", "indicators.parquet",
                                                 "comments.csv", "actions.csv", "article_opinions.csv"}

@@ -22,6 +22,7 @@ def test_spaces_and_line_joins():
 def test_numbered_items():
     assert split_numbered("①②③様々なツール") == ([1, 2, 3], "様々なツール")
     assert split_numbered("⑥ ⑤同様、シニア") == ([6], "⑤同様、シニア")
+    assert split_numbered("⑥⑤同様、シニア") == ([6], "⑤同様、シニア")  # a run counts up: ⑤ opens the text
     assert split_numbered("・本文") == ([], "本文")
     assert strip_bullet("○起業家支援拠点") == "起業家支援拠点"
 
