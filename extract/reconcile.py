@@ -507,7 +507,7 @@ def _labelish(seg: str, read: str, pats: Patterns) -> bool:
             or pats.kpi_unit.fullmatch(seg) or pats.kpi_unit_header.match(seg):
         return True
     ref = pats.reference.match(seg)
-    return bool(ref and _SPACE.sub("", ref.group("name")) in read)
+    return bool(ref and _SPACE.sub("", ref.group("name") or ref.group("after") or "") in read)
 
 
 def check_unread(report: Report, ev: Evidence, pats: Patterns, s: ExtractSettings) -> list[Finding]:
