@@ -6,7 +6,7 @@ HELP = "score the theme classifier against a labelled CSV (id,text,themes,split)
 
 
 def add_arguments(p) -> None:
-    p.add_argument("labels", metavar="LABELS.csv", help="columns: id, text, themes (space-separated ids), split")
+    p.add_argument("labels", metavar="LABELS.csv", help="columns: text, themes (ids joined by spaces or ;), optional id and split")
     p.add_argument("--taxonomy", metavar="FILE", help="theme taxonomy TOML")
     p.add_argument("--split", default="all", help="only rows whose split is this (e.g. heldout, tuning); default all")
 

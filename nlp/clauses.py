@@ -23,6 +23,7 @@ class Markers:
     background: tuple[str, ...] = ()
     purpose: tuple[str, ...] = ()
     request: tuple[str, ...] = ()
+    carriers: tuple[str, ...] = ()  # predicates whose object is what is asked for: 〜を後押し, 〜につなげる
 
 
 @dataclass(frozen=True)

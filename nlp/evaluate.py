@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,11 +27,14 @@ class Scores:
     n: int = 0
 
 
-LABEL_COLUMNS = ("id", "text", "themes")
+LABEL_COLUMNS = ("text", "themes")
+_SEP = re.compile(r"[;\s]+")
 
 
 def read_labels(path: str | Path) -> list[Item]:
-    """Rows of a labels CSV (id, text, themes as space-separated ids, optional split)."""
+    """Rows of a labels CSV: text, themes (ids joined by spaces or 「;」), optional id and split.
+    Without an id column a row is named by its article, project and number (the released
+    FY2023-style set: article,kind,project,no,text,themes,evidence)."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
@@ -43,7 +47,15 @@ def read_labels(path: str | Path) -> list[Item]:
     if missing or not rows:
         raise InputError(str(path), f"needs columns {', '.join(LABEL_COLUMNS)} and at least one row"
                                     + (f" (missing: {', '.join(missing)})" if missing else ""))
-    return [Item(r["id"], r["text"] or "", set((r["themes"] or "").split()), r.get("split") or "") for r in rows]
+    return [Item(_row_id(r, n), r["text"] or "", set(_SEP.split((r["themes"] or "").strip())) - {""}, r.get("split") or "")
+            for n, r in enumerate(rows, start=1)]
+
+
+def _row_id(row: dict[str, str], n: int) -> str:
+    if row.get("id"):
+        return row["id"]
+    where = "-".join(row[k] for k in ("article", "project", "no") if row.get(k))
+    return where or str(n)
 
 
 def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

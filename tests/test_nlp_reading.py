@@ -168,4 +168,4 @@ def test_eval_themes_reports_both_and_errors_in_one_line(tmp_path, capsys):
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     assert hokoku_main(["eval-themes", str(bad)]) != 0
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "needs columns id, text, themes" in err
+    assert err.count("\n") == 1 and "needs columns text, themes" in err
