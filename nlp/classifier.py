@@ -173,12 +173,9 @@ class Classifier:
 
     def _cue(self, c: _Comment, m: Match) -> str:
         """The first cue of the term's sense within `cue_window` bunsetsu in its sentence."""
-        sense = self.senses[m.theme].get(m.term)
-        if sense is None:
-            return ""
         a, b = c.sentence(m.start)
         here = c.bunsetsu(m.start)
-        for rx in sense.cues:
+        for rx in (rx for sense in self.senses[m.theme].get(m.term, ()) for rx in sense.cues):
             for cue in rx.finditer(c.text, a, b):
                 if abs(c.bunsetsu(cue.start()) - here) <= self.s.cue_window:
                     return c.original[cue.start():cue.end()]
@@ -203,8 +200,7 @@ class Classifier:
         for x, y, pat in blocked:
             if x <= m.start and m.end <= y:
                 return pat
-        sense = self.senses[m.theme].get(m.term)
-        if sense is not None:
+        for sense in self.senses[m.theme].get(m.term, ()):
             for rx in sense.other:
                 if any(o.start() <= m.start and m.end <= o.end() for o in rx.finditer(c.text)):
                     return sense.reason or rx.pattern
@@ -230,11 +226,15 @@ class Classifier:
             return not any(x <= a and b <= y for x, y, _ in blocked[theme])
 
         found: list[Match] = []
-        for term, a, b in self.lexicon.matches(index):
-            for theme, kind in self.lexicon.entries[term]:
-                m = Match(theme, kind, term, a, b)
-                why = self._other_sense(c, m, blocked[theme])
-                found.append(m) if not why else c.dropped.append(self._dropped(c, m, SENSE, why))
+        other: dict[tuple[str, str], str] = {}  # (theme, term) → why one occurrence is another sense
+        matches = [Match(theme, kind, term, a, b) for term, a, b in self.lexicon.matches(index)
+                   for theme, kind in self.lexicon.entries[term]]
+        for m in matches:
+            if why := self._other_sense(c, m, blocked[m.theme]):
+                other.setdefault((m.theme, m.term), why)
+        for m in matches:  # one sense per comment: a repeat of a word in another sense is that sense too
+            why = other.get((m.theme, m.term))
+            found.append(m) if not why else c.dropped.append(self._dropped(c, m, SENSE, why))
         kept = longest_first(found)
         c.hits = [self._term_hit(c, m) for m in kept]
         c.dropped += self._claimed(c, found, kept)
@@ -324,11 +324,13 @@ class Classifier:
         return want
 
     def _lone_weak(self, c: _Comment, theme: str) -> list[Hit]:
-        """Weak hits in the request clause of a theme that has nothing else."""
+        """Weak hits in the request clause of a theme that has nothing else (a weak term whose
+        sense has cues is decided by them, not by the parse)."""
         mine = [h for h in c.hits if h.theme == theme]
         if not mine or any(h.kind != "weak" for h in mine) or len({h.text for h in mine}) > 1:
             return []
-        return [h for h in mine if h.clause == REQUEST and self._nominal(c.index, h)]
+        cued = {term for term, senses in self.senses[theme].items() if any(s.cues for s in senses)}
+        return [h for h in mine if h.clause == REQUEST and h.term not in cued and self._nominal(c.index, h)]
 
     @staticmethod
     def _nominal(index: TextIndex, h: Hit) -> bool:

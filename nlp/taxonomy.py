@@ -65,7 +65,7 @@ class Theme:
     reason_weak: list[str] = field(default_factory=list)
     not_in: list[re.Pattern] = field(default_factory=list)
     seeds: list[str] = field(default_factory=list)
-    senses: dict[str, Sense] = field(default_factory=dict)  # term → how its sense is decided
+    senses: dict[str, list[Sense]] = field(default_factory=dict)  # term → how its sense is decided
     phrase_frames: list[PhraseFrame] = field(default_factory=list)
 
 
@@ -216,10 +216,10 @@ def _strings(table: dict, key: str, path: Path, where: str) -> list[str]:
     return list(words)
 
 
-def _senses(t: dict, path: Path) -> dict[str, Sense]:
+def _senses(t: dict, path: Path) -> dict[str, list[Sense]]:
     """[[theme.sense]] tables: term (one or a list), other, cues, reason; each term must be
     one of the theme's terms or weak terms."""
-    out: dict[str, Sense] = {}
+    out: dict[str, list[Sense]] = {}
     for i, sense in enumerate(t.get("sense", []), start=1):
         where = f"theme {t['id']!r} sense #{i}"
         terms = sense.get("term")
@@ -231,7 +231,7 @@ def _senses(t: dict, path: Path) -> dict[str, Sense]:
         for term in terms:
             if term not in (*t.get("terms", []), *t.get("weak", [])):
                 raise TaxonomyError(f"{path}: {where}: term {term!r} is not one of the theme's terms or weak terms")
-            out[term] = Sense(term, tuple(other), tuple(cues), str(sense.get("reason", "")))
+            out.setdefault(term, []).append(Sense(term, tuple(other), tuple(cues), str(sense.get("reason", ""))))
     return out
 
 
