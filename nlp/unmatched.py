@@ -79,7 +79,7 @@ def theme_centroids(tax: Taxonomy) -> dict[str, np.ndarray]:
 
 def weakly_covered(r: ThemeRecord) -> bool:
     """No theme, or only themes resting on weak words (a person may see a term missing)."""
-    return all(d.get("kind", "").startswith("weak") for t in r.themes for d in r.detail.get(t, [{}]))
+    return all(d.get("kind", "").startswith("weak") for t in r.themes for d in r.detail.get(t, [{}]) if not d.get("reason"))
 
 
 def suggest(records: list[ThemeRecord], tax: Taxonomy, limit: int = 50) -> list[Suggestion]:
