@@ -22,6 +22,8 @@ class Scores:
     per_theme: dict[str, dict[str, float]] = field(default_factory=dict)
     micro_f1: float = 0.0
     macro_f1: float = 0.0
+    micro_precision: float = 0.0
+    micro_recall: float = 0.0
     missed: dict[str, list[str]] = field(default_factory=dict)
     spurious: dict[str, list[str]] = field(default_factory=dict)
     n: int = 0
@@ -80,6 +82,7 @@ def score(items: list[Item], predicted: list[set[str]], themes: list[str]) -> Sc
             f1s.append(f)
         out.missed[t] = [it.id for it, pr in zip(items, predicted) if t in it.gold and t not in pr]
         out.spurious[t] = [it.id for it, pr in zip(items, predicted) if t not in it.gold and t in pr]
-    out.micro_f1 = round(_f1(TP, FP, FN)[2], 3)
+    p, r, f = _f1(TP, FP, FN)
+    out.micro_precision, out.micro_recall, out.micro_f1 = round(p, 3), round(r, 3), round(f, 3)
     out.macro_f1 = round(sum(f1s) / len(f1s), 3) if f1s else 0.0
     return out

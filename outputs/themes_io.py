@@ -35,7 +35,8 @@ KWIC_NOT_COUNTED = "数えない"
 ARTICLE = "第{}条"
 KHCODER_TEXT = "テキスト"
 SUGGEST_COL = {"word": "語", "count": "件数", "theme": "近いテーマ", "similarity": "類似度", "theme2": "次に近いテーマ",
-               "similarity2": "類似度2", "comments": "出現コメント"}
+               "similarity2": "類似度2", "parts": "含む語", "with_themes": "意見の他のテーマ", "clause": "出現した節",
+               "role": "節の役割", "comments": "出現コメント"}
 NOTHING_UNMATCHED = "（すべての意見にテーマが付きました。提案する語はありません）"
 
 
@@ -144,13 +145,17 @@ def write_khcoder(records: list[ThemeRecord], out: str | Path, theme_ids: list[s
 
 
 def suggestions_frame(suggestions, labels: dict[str, str]) -> pd.DataFrame:
-    """`hokoku themes --unmatched` rows: word, count, closest themes with similarity, where."""
+    """`hokoku themes --unmatched` rows: word, count, closest themes with similarity, the taxonomy
+    terms inside it, the themes its comments have, the clause it came from and where."""
     rows = []
     for s in suggestions:
         (t1, s1), (t2, s2) = (list(s.themes) + [("", None), ("", None)])[:2]
         rows.append({SUGGEST_COL["word"]: s.word, SUGGEST_COL["count"]: s.count,
                      SUGGEST_COL["theme"]: labels.get(t1, t1), SUGGEST_COL["similarity"]: s1,
                      SUGGEST_COL["theme2"]: labels.get(t2, t2), SUGGEST_COL["similarity2"]: s2,
+                     SUGGEST_COL["parts"]: " / ".join(f"{w}({labels.get(t, t)})" for w, t in s.parts),
+                     SUGGEST_COL["with_themes"]: "、".join(labels.get(t, t) for t in s.with_themes),
+                     SUGGEST_COL["clause"]: s.clause, SUGGEST_COL["role"]: CLAUSE_LABEL.get(s.role, s.role),
                      SUGGEST_COL["comments"]: " ".join(s.comments)})
     return pd.DataFrame(rows, columns=list(SUGGEST_COL.values()))
 
