@@ -144,6 +144,7 @@ class Classifier:
         self.reason_weak = {t.id: set(t.reason_weak) for t in taxonomy.themes}
         self.senses = {t.id: t.senses for t in taxonomy.themes}
         self.carriers = {n for w in taxonomy.markers.carriers for n in pattern(w)[0][:1]}
+        self.carrier_heads = {n for w in taxonomy.markers.carrier_heads for n in pattern(w)[0][:1]}
         self.parsed = 0  # comments of the last classify() that needed the GiNZA parse
 
     # ------------------------------------------------------------ lexical layer
@@ -183,13 +184,16 @@ class Classifier:
 
     def _carried(self, index: TextIndex, m: Match) -> str:
         """The carrier predicate taking the weak term as its object or goal, if any: the term
-        (with suffixes: 見える化) then a particle then the carrier (研修を後押しする)."""
+        (with suffixes: 見える化), general head nouns (制度, の充実), a particle, the carrier
+        (研修を後押しする, 研修制度の充実を後押しする)."""
         toks = index.toks.c
         i = next((k for k, t in enumerate(toks) if t.start < m.end <= t.end), None)
         if i is None or toks[i].end != m.end:
             return ""
         i += 1
-        while i < len(toks) and toks[i].pos == POS.SUFFIX:
+        while i < len(toks) and (toks[i].pos == POS.SUFFIX or toks[i].norm in self.carrier_heads
+                                 or (toks[i].surface == POS.GENITIVE and i + 1 < len(toks)
+                                     and toks[i + 1].norm in self.carrier_heads)):
             i += 1
         if i + 1 < len(toks) and toks[i].surface in CARRIER_PARTICLES and toks[i + 1].norm in self.carriers:
             return index.text[toks[i].start:toks[i + 1].end]
