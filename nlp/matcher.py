@@ -97,7 +97,7 @@ class Lexicon:
             if a in index.bounds and b in index.bounds:
                 continue
             word = next((t for t in index.toks.c if t.start <= a < t.end), None)
-            if word is not None and not (word.start <= a and b <= word.end and (word.start, word.end) == (a, b)):
+            if word is not None:
                 out.append((self._surface[m.group(1)], a, b, index.text[word.start:max(word.end, b)]))
         return out
 
