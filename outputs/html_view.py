@@ -90,7 +90,7 @@ class CommentRow:
     fold: str
     link: Link | None
     clauses: list[tuple[ThemeView, str]] = field(default_factory=list)
-    not_counted: list[str] = field(default_factory=list)  # 「立地（別の意味: …）」: words that did not count, why
+    not_counted: list[str] = field(default_factory=list)  # 「立地（立地・拠点・施設／別の意味: …）」: did not count, why
 
 
 @dataclass
@@ -230,7 +230,7 @@ def render(reports: list[Report], records: list[ThemeRecord], labels: dict[str, 
             fold=fold(f"{r.text} {where}"),
             link=link(r.fiscal_year, page),
             clauses=[(themes[t], c) for t, _, c in evidence if c and t in themes],
-            not_counted=[f"{d['text']}（{reason_text(d)}）" for _, d in not_counted(r)])
+            not_counted=[f"{d['text']}（{labels.get(t, t)}／{reason_text(d)}）" for t, d in not_counted(r)])
         rows.append(row)
         if r.kind == "check":
             by_check[(r.fiscal_year, r.project, r.no)] = row
