@@ -143,6 +143,7 @@ class Classifier:
         self.lexicon = Lexicon(entries)
         self.reason_weak = {t.id: set(t.reason_weak) for t in taxonomy.themes}
         self.senses = {t.id: t.senses for t in taxonomy.themes}
+        self.labels = taxonomy.labels()
         self.carriers = {n for w in taxonomy.markers.carriers for n in pattern(w)[0][:1]}
         self.carrier_heads = {n for w in taxonomy.markers.carrier_heads for n in pattern(w)[0][:1]}
         self.parsed = 0  # comments of the last classify() that needed the GiNZA parse
@@ -257,7 +258,7 @@ class Classifier:
                 continue
             k = next((k for k in kept if k.start < m.end and m.start < k.end), None)
             if k is not None:
-                out.append(self._dropped(c, m, PART, f"{k.term} ({k.theme})"))
+                out.append(self._dropped(c, m, PART, f"{k.term}（{self.labels[k.theme]}）"))
         return out
 
     def _rule_hits(self, c: _Comment, theme: Theme, starts: list[int], free) -> list[Hit]:

@@ -54,7 +54,7 @@ def test_crowdfunding_is_money_and_its_cloud_is_part_of_the_longer_word(tax):
             "開いてほしい。", tax)
     assert r.themes == ["finance"]
     assert ("クラウド", "part") in reasons(r, "dx")
-    assert next(d for d in r.detail()["dx"] if d["text"] == "クラウド")["note"] == "クラウドファンディング (finance)"
+    assert next(d for d in r.detail()["dx"] if d["text"] == "クラウド")["note"] == "クラウドファンディング（資金・補助金・融資）"
 
 
 def test_raising_money_is_not_public_procurement(tax):
