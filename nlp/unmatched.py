@@ -25,6 +25,7 @@ from .taxonomy import Taxonomy
 
 NOUNISH = {POS.NOUN, POS.PREFIX, POS.SUFFIX}
 _KANA_ONLY = re.compile(r"^[\u3041-\u309f]+$")  # こと, とも: function-like nouns in hiragana
+_NUMBER = re.compile(r"^[0-9.,]+$")  # a number alone is no word to suggest (inside 2024年問題 it stays)
 SKIP_NOUNS = {POS.NUMERAL, POS.PRONOUN}
 MIN_CHARS = 2
 TOP_THEMES = 2  # closest themes shown per word
@@ -50,8 +51,6 @@ def candidates(toks: tuple[Token, ...]) -> list[tuple[str, int]]:
     run: list[Token] = []
 
     def flush():
-        while run and run[-1].pos3 in SKIP_NOUNS:
-            run.pop()
         if run:
             out.extend((t.surface, t.start) for t in run if t.pos == POS.NOUN and t.pos3 not in SKIP_NOUNS)
             if len(run) > 1:
@@ -59,12 +58,12 @@ def candidates(toks: tuple[Token, ...]) -> list[tuple[str, int]]:
         run.clear()
 
     for t in toks:
-        if t.pos in NOUNISH and (t.pos3 not in SKIP_NOUNS or t.pos3 == POS.NUMERAL):
+        if t.pos in NOUNISH and t.pos3 not in SKIP_NOUNS:
             run.append(t)
         else:
             flush()
     flush()
-    return [(w, a) for w, a in out if len(w) >= MIN_CHARS and not _KANA_ONLY.match(w)]
+    return [(w, a) for w, a in out if len(w) >= MIN_CHARS and not _KANA_ONLY.match(w) and not _NUMBER.match(w)]
 
 
 def _vector(nlp, text: str) -> np.ndarray | None:
