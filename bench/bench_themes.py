@@ -30,7 +30,7 @@ SETS = [  # (name, labels CSV, split or "all")
     ("FY2021, held out (29)", ROOT / "tests/data/themes_labeled.csv", "heldout"),
     ("released FY2023-style 80 (development)", RELEASED, "all"),
     ("own FY2025-style split, never tuned on (56)", ROOT / "bench/data/themes_fy2025_heldout.csv", "all"),
-    ("own FY2025-style probe (20, development)", ROOT / "bench/data/themes_fy2025_dev.csv", "all"),
+    ("own FY2025-style probe (40, development)", ROOT / "bench/data/themes_fy2025_dev.csv", "all"),
 ]
 OUT = ROOT / "bench" / "themes_results.md"
 
