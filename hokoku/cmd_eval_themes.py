@@ -6,9 +6,11 @@ HELP = "score the theme classifier against a labelled CSV (id,text,themes,split)
 
 
 def add_arguments(p) -> None:
-    p.add_argument("labels", metavar="LABELS.csv", help="columns: id, text, themes (space-separated ids), split")
+    p.add_argument("labels", metavar="LABELS.csv", help="columns: text, themes (ids joined by spaces or ;), optional id and split")
     p.add_argument("--taxonomy", metavar="FILE", help="theme taxonomy TOML")
     p.add_argument("--split", default="all", help="only rows whose split is this (e.g. heldout, tuning); default all")
+    p.add_argument("--unmatched", action="store_true", help="also list words of comments with no theme or only weak "
+                   "signals, with the closest themes and the clause they came from (suggestions for the taxonomy)")
 
 
 def run(args) -> int:
@@ -19,7 +21,8 @@ def run(args) -> int:
     ids = [t.id for t in tax.themes]
     items = [i for i in read_labels(args.labels) if args.split == "all" or i.split == args.split]
     texts = [i.text for i in items]
-    ours = score(items, [set(r.themes) for r in classify_texts(texts, tax)], ids)
+    results = classify_texts(texts, tax)
+    ours = score(items, [set(r.themes) for r in results], ids)
     base = score(items, [set(r.themes) for r in classify_texts(texts, tax, baseline=True)], ids)
     print(f"{len(items)} comments ({args.labels}, split={args.split})")
     print(f"{'theme':<14}{'support':>8}  {'P':>6}{'R':>6}{'F1':>6}   {'baseline F1':>11}")
@@ -37,4 +40,20 @@ def run(args) -> int:
                 print(f"  {t} missed: {', '.join(missed)}")
             if spurious:
                 print(f"  {t} spurious: {', '.join(spurious)}")
+    if args.unmatched:
+        _unmatched(items, results, tax, args.labels)
     return 0
+
+
+def _unmatched(items, results, tax, source: str) -> None:
+    """The --unmatched suggestions for labelled comments, each named by its row id."""
+    from hokoku.extract.model import ThemeRecord
+    from hokoku.nlp.unmatched import suggest
+    from hokoku.outputs import themes_io
+
+    records = [ThemeRecord(fiscal_year=None, source=source, project=i.id, article=None, kind="check", no=0, text=i.text,
+                           themes=r.themes, evidence=r.evidence, scores=r.scores, detail=r.detail())
+               for i, r in zip(items, results)]
+    df = themes_io.suggestions_frame(suggest(records, tax, ident=lambda r: r.project), tax.labels())
+    print("suggestions (words of comments with no theme or only weak signals):")
+    print(df.to_string(index=False) if len(df) else themes_io.NOTHING_UNMATCHED)

@@ -19,10 +19,12 @@ def add_arguments(p) -> None:
     p.add_argument("--baseline", action="store_true", help="plain keyword matching only (for comparison)")
     p.add_argument("--overrides", metavar="CSV", help="corrections kept by a person: コメントID (id), テーマ (theme), "
                                                      "修正 (op: + or −); applied on every run and marked in the outputs")
-    p.add_argument("--kwic", metavar="THEME", help="also print a KWIC concordance of a theme's evidence to stdout "
+    p.add_argument("--kwic", metavar="THEME", help="also print a KWIC concordance of a theme's evidence to stdout, "
+                                                 "then its words that did not count, marked ×, with the reason "
                                                  "(theme id or Japanese label: succession = 事業承継)")
     p.add_argument("--unmatched", action="store_true", help="also list words of comments with no theme or only weak "
-                   "signals, ranked by closeness to each theme (suggestions for the taxonomy), to stdout")
+                   "signals, ranked by closeness to each theme, with the clause they came from and the taxonomy terms "
+                   "inside them (suggestions for the taxonomy), to stdout")
     p.add_argument("--unmatched-csv", metavar="FILE", help="the same suggestions written to a CSV file")
     p.add_argument("--khcoder", metavar="FILE", help="also write a KH Coder input (.csv or .xlsx): text plus 年度, "
                                                    "事業名, 条 as external variables and one column per theme")

@@ -5,10 +5,17 @@ Signals per theme, each with a weight from the taxonomy settings:
   weak term    — needs company (two weak terms, or one the request's predicate takes as argument)
   rule         — a coding rule (and/or/not/near) that holds
   frame        — the request clause's verb (or verbal noun) is one of the theme's frame words:
-                 「周知してほしい」「呼びかけるべき」「共同で取り組む」
+                 「周知してほしい」「呼びかけるべき」「共同で取り組む」, or a frame of several parts
+                 (「企業同士が一緒に備える」: one word with another in the same clause)
+  weak+cue     — a weak term whose sense a cue near it confirms (改修費の補助): counts alone
+  weak+frame   — a weak term that a carrier predicate takes (〜を後押し, 〜につなげる): counts alone
 A term only in a background clause (〜ことから、〜を背景に、) counts `background_factor` times
 its weight. Score = 1 − Π(1 − weight) over distinct words. The GiNZA dependency parse runs only
 for comments whose decision needs it: a negator word (…は不要) or a lone weak term in the request.
+
+Every word the keyword baseline would match and that does not count says why (`Result.dropped`,
+`detail`): another sense (a sense pattern or not_in of the taxonomy), negated, part of a longer
+word or of another theme's longer term, only in a background clause, or a weak word alone.
 """
 from __future__ import annotations
 
@@ -17,7 +24,7 @@ from dataclasses import dataclass, field
 
 from . import pipeline
 from .clauses import BACKGROUND, MAIN, REQUEST, Clause, Segmenter, role_at, sentences
-from .lexer import MAX_CHARS, POS, Tokens, clean, tokenize
+from .lexer import MAX_CHARS, POS, Tokens, clean, pattern, tokenize
 from .matcher import Lexicon, Match, TermIndex, TextIndex, longest_first
 from .taxonomy import Taxonomy, Theme
 
@@ -26,6 +33,10 @@ ARGUMENT_DEPS = {"obj", "obl", "nsubj", "iobj"}  # a weak term the request's pre
 LINK_DEPS = {"nmod", "compound", "flat"}  # …of… / compound links on the way up to that argument
 ARGUMENT_STEPS = 3
 CHUNK = 256  # comments read, parsed where needed and decided together (steady progress)
+CARRIER_PARTICLES = {"を", "に", "の", "へ"}
+
+# Why a word did not count (detail "reason"); outputs turn these into words people read.
+SENSE, NEGATED, PART, BACKGROUND_ONLY, WEAK_ALONE = "sense", "negated", "part", "background", "weak"
 
 
 @dataclass
@@ -38,6 +49,19 @@ class Hit:
     weight: float
     clause: str = ""  # background | purpose | request | statement
     clause_text: str = ""
+    term: str = ""  # the taxonomy term it matched (terms only)
+    reason: str = ""  # why it did not count (SENSE, NEGATED, …); empty when it counts
+    note: str = ""  # the taxonomy's words for the reason, the cue that confirmed a sense, …
+
+    def entry(self) -> dict[str, str]:
+        d = {"text": self.text, "kind": self.kind, "clause": self.clause, "clause_text": self.clause_text}
+        if self.term and self.term != self.text:
+            d["term"] = self.term
+        if self.reason:
+            d["reason"] = self.reason
+        if self.note:
+            d["note"] = self.note
+        return d
 
 
 @dataclass
@@ -47,11 +71,21 @@ class Result:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
     hits: list[Hit] = field(default_factory=list)
+    dropped: list[Hit] = field(default_factory=list)  # words that did not count, each with its reason
 
     def detail(self) -> dict[str, list[dict]]:
-        """Per assigned theme: each evidence word with its signal kind and clause."""
-        return {t: [{"text": h.text, "kind": h.kind, "clause": h.clause, "clause_text": h.clause_text}
-                    for h in self.hits if h.theme == t] for t in self.themes}
+        """Per theme: each word with its signal kind and clause. An assigned theme lists the
+        words that counted, then any that did not (with `reason`); a theme that was not
+        assigned lists its words, each with the reason it did not count."""
+        out: dict[str, list[dict]] = {t: [h.entry() for h in self.hits if h.theme == t] for t in self.themes}
+        for h in self.hits:
+            if h.theme not in self.themes:
+                why = BACKGROUND_ONLY if h.clause == BACKGROUND else WEAK_ALONE
+                out.setdefault(h.theme, []).append(Hit(**{**h.__dict__, "reason": why}).entry())
+        for h in self.dropped:
+            if h.reason != PART or h.theme not in self.themes:
+                out.setdefault(h.theme, []).append(h.entry())
+        return out
 
 
 def _term_regex(term: str) -> re.Pattern:
@@ -83,7 +117,15 @@ class _Comment:
     index: TextIndex
     clauses: list[Clause]
     sentences: list[tuple[int, int]]
+    starts: list[int] = field(default_factory=list)  # approximate 文節 starts
     hits: list[Hit] = field(default_factory=list)
+    dropped: list[Hit] = field(default_factory=list)
+
+    def bunsetsu(self, pos: int) -> int:
+        return sum(1 for s in self.starts if s <= pos)
+
+    def sentence(self, pos: int) -> tuple[int, int]:
+        return next((s for s in self.sentences if s[0] <= pos < s[1]), (0, len(self.text)))
 
 
 class Classifier:
@@ -100,6 +142,10 @@ class Classifier:
                     entries.setdefault(term, []).append((t.id, kind))
         self.lexicon = Lexicon(entries)
         self.reason_weak = {t.id: set(t.reason_weak) for t in taxonomy.themes}
+        self.senses = {t.id: t.senses for t in taxonomy.themes}
+        self.labels = taxonomy.labels()
+        self.carriers = {n for w in taxonomy.markers.carriers for n in pattern(w)[0][:1]}
+        self.carrier_heads = {n for w in taxonomy.markers.carrier_heads for n in pattern(w)[0][:1]}
         self.parsed = 0  # comments of the last classify() that needed the GiNZA parse
 
     # ------------------------------------------------------------ lexical layer
@@ -113,34 +159,107 @@ class Classifier:
 
     def _term_hit(self, c: _Comment, m: Match) -> Hit:
         """A strong term the theme lists as `reason_weak` is only weak in a background clause:
-        a shortage given as the reason (人手不足を背景に、…) is not what the comment asks for."""
+        a shortage given as the reason (人手不足を背景に、…) is not what the comment asks for.
+        A weak term counts alone when a sense cue near it confirms it, or when a carrier
+        predicate of the main or purpose clause takes it (研修を後押しする)."""
         h = self._hit(c, m.theme, m.kind, m.start, m.end, self.s.strong_weight if m.kind == "strong" else self.s.weak_weight)
+        h.term = m.term
         if m.kind == "strong" and h.clause == BACKGROUND and m.term in self.reason_weak[m.theme]:
             h.kind, h.weight = "weak", round(self.s.weak_weight * self.s.background_factor, 3)
+        elif m.kind == "weak" and (cue := self._cue(c, m)):
+            factor = self.s.background_factor if h.clause == BACKGROUND else 1.0
+            h.kind, h.weight, h.note = "weak+cue", round(self.s.strong_weight * factor, 3), cue
+        elif m.kind == "weak" and h.clause != BACKGROUND and (carrier := self._carried(c.index, m)):
+            h.kind, h.weight, h.note = "weak+frame", self.s.argument_weight, carrier
+        return h
+
+    def _cue(self, c: _Comment, m: Match) -> str:
+        """The first cue of the term's sense within `cue_window` bunsetsu in its sentence."""
+        a, b = c.sentence(m.start)
+        here = c.bunsetsu(m.start)
+        for rx in (rx for sense in self.senses[m.theme].get(m.term, ()) for rx in sense.cues):
+            for cue in rx.finditer(c.text, a, b):
+                if abs(c.bunsetsu(cue.start()) - here) <= self.s.cue_window:
+                    return c.original[cue.start():cue.end()]
+        return ""
+
+    def _carried(self, index: TextIndex, m: Match) -> str:
+        """The carrier predicate taking the weak term as its object or goal, if any: the term
+        (with suffixes: 見える化), general head nouns (制度, の充実), a particle, the carrier
+        (研修を後押しする, 研修制度の充実を後押しする)."""
+        toks = index.toks.c
+        i = next((k for k, t in enumerate(toks) if t.start < m.end <= t.end), None)
+        if i is None or toks[i].end != m.end:
+            return ""
+        i += 1
+        while i < len(toks) and (toks[i].pos == POS.SUFFIX or toks[i].norm in self.carrier_heads
+                                 or (toks[i].surface == POS.GENITIVE and i + 1 < len(toks)
+                                     and toks[i + 1].norm in self.carrier_heads)):
+            i += 1
+        if i + 1 < len(toks) and toks[i].surface in CARRIER_PARTICLES and toks[i + 1].norm in self.carriers:
+            return index.text[toks[i].start:toks[i + 1].end]
+        return ""
+
+    def _other_sense(self, c: _Comment, m: Match, blocked: list[tuple[int, int, str]]) -> str:
+        """The taxonomy's words for why this occurrence is another sense, or ''."""
+        for x, y, pat in blocked:
+            if x <= m.start and m.end <= y:
+                return pat
+        for sense in self.senses[m.theme].get(m.term, ()):
+            for rx in sense.other:
+                if any(o.start() <= m.start and m.end <= o.end() for o in rx.finditer(c.text)):
+                    return sense.reason or rx.pattern
+        return ""
+
+    def _dropped(self, c: _Comment, m: Match, reason: str, note: str) -> Hit:
+        h = self._hit(c, m.theme, m.kind, m.start, m.end, 0.0)
+        h.reason, h.note = reason, note
         return h
 
     @staticmethod
-    def _blocked(theme: Theme, text: str) -> list[tuple[int, int]]:
-        return [(m.start(), m.end()) for rx in theme.not_in for m in rx.finditer(text)]
+    def _blocked(theme: Theme, text: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), rx.pattern) for rx in theme.not_in for m in rx.finditer(text)]
 
     def _lexical(self, original: str) -> _Comment:
         text = clean(original)
         index = TextIndex(text, tokenize(text))
         c = _Comment(original, text, index, self.segmenter.segment(text, index.bounds), sentences(text))
+        c.starts = bunsetsu_starts(index.toks)
         blocked = {t.id: self._blocked(t, text) for t in self.tax.themes}
 
         def free(theme: str, a: int, b: int) -> bool:
-            return not any(x <= a and b <= y for x, y in blocked[theme])
+            return not any(x <= a and b <= y for x, y, _ in blocked[theme])
 
-        found = [Match(theme, kind, term, a, b)
-                 for term, a, b in self.lexicon.matches(index)
-                 for theme, kind in self.lexicon.entries[term] if free(theme, a, b)]
-        c.hits = [self._term_hit(c, m) for m in longest_first(found)]
-        starts = bunsetsu_starts(index.toks)
+        found: list[Match] = []
+        other: dict[tuple[str, str], str] = {}  # (theme, term) → why one occurrence is another sense
+        matches = [Match(theme, kind, term, a, b) for term, a, b in self.lexicon.matches(index)
+                   for theme, kind in self.lexicon.entries[term]]
+        for m in matches:
+            if why := self._other_sense(c, m, blocked[m.theme]):
+                other.setdefault((m.theme, m.term), why)
+        for m in matches:  # one sense per comment: a repeat of a word in another sense is that sense too
+            why = other.get((m.theme, m.term))
+            found.append(m) if not why else c.dropped.append(self._dropped(c, m, SENSE, why))
+        kept = longest_first(found)
+        c.hits = [self._term_hit(c, m) for m in kept]
+        c.dropped += self._claimed(c, found, kept)
+        c.dropped += [self._dropped(c, Match(theme, kind, term, a, b), PART, word)
+                      for term, a, b, word in self.lexicon.inside(index) for theme, kind in self.lexicon.entries[term]]
         for t in self.tax.themes:
-            c.hits += self._rule_hits(c, t, starts, free)
+            c.hits += self._rule_hits(c, t, c.starts, free)
             c.hits += self._frame_hits(c, t, free)
         return c
+
+    def _claimed(self, c: _Comment, found: list[Match], kept: list[Match]) -> list[Hit]:
+        """Matches a longer term of another theme claimed (調達 in 資金調達): part of that term."""
+        out = []
+        for m in found:
+            if m in kept or any(k.theme == m.theme and k.start <= m.start and m.end <= k.end for k in kept):
+                continue
+            k = next((k for k in kept if k.start < m.end and m.start < k.end), None)
+            if k is not None:
+                out.append(self._dropped(c, m, PART, f"{k.term}（{self.labels[k.theme]}）"))
+        return out
 
     def _rule_hits(self, c: _Comment, theme: Theme, starts: list[int], free) -> list[Hit]:
         out: list[Hit] = []
@@ -172,6 +291,14 @@ class Classifier:
                 if cl is None or cl.role not in MAIN or not free(theme.id, a, b) or not self._predicate(c.index, a, b):
                     continue
                 out.append(self._hit(c, theme.id, "frame", a, b, self.s.frame_weight))
+        for frame in theme.phrase_frames:
+            for word in frame.words:
+                for a, b in self.terms.find(word, c.index):
+                    cl = role_at(c.clauses, a)
+                    if cl is None or cl.role not in MAIN or not free(theme.id, a, b):
+                        continue
+                    if any(cl.start <= x < cl.end for w in frame.with_ for x, _ in self.terms.find(w, c.index)):
+                        out.append(self._hit(c, theme.id, "frame", a, b, self.s.frame_weight))
         return out
 
     @staticmethod
@@ -202,11 +329,13 @@ class Classifier:
         return want
 
     def _lone_weak(self, c: _Comment, theme: str) -> list[Hit]:
-        """Weak hits in the request clause of a theme that has nothing else."""
+        """Weak hits in the request clause of a theme that has nothing else (a weak term whose
+        sense has cues is decided by them, not by the parse)."""
         mine = [h for h in c.hits if h.theme == theme]
         if not mine or any(h.kind != "weak" for h in mine) or len({h.text for h in mine}) > 1:
             return []
-        return [h for h in mine if h.clause == REQUEST and self._nominal(c.index, h)]
+        cued = {term for term, senses in self.senses[theme].items() if any(s.cues for s in senses)}
+        return [h for h in mine if h.clause == REQUEST and h.term not in cued and self._nominal(c.index, h)]
 
     @staticmethod
     def _nominal(index: TextIndex, h: Hit) -> bool:
@@ -259,6 +388,8 @@ class Classifier:
         kept = []
         for h in c.hits:
             if a <= h.start < b and self._negated(doc, h.start - a):
+                h.reason, h.weight = NEGATED, 0.0
+                c.dropped.append(h)
                 continue
             if id(h) in lone and a <= h.start < b and self._argument(doc, h.start - a):
                 h.kind, h.weight = "weak+argument", self.s.argument_weight
@@ -277,8 +408,8 @@ class Classifier:
                 out.append(h)
         return sorted(out, key=lambda h: h.start)
 
-    def _decide(self, original: str, hits: list[Hit]) -> Result:
-        res = Result(text=original)
+    def _decide(self, original: str, hits: list[Hit], dropped: list[Hit] | None = None) -> Result:
+        res = Result(text=original, dropped=list(dropped or []))
         for theme in self.tax.themes:
             distinct = self._distinct([h for h in hits if h.theme == theme.id])
             if not distinct:
@@ -319,7 +450,7 @@ class Classifier:
             docs = pipeline.parse([c.text[a:b] for c, a, b in todo]) if todo else []  # no model load if none
             for (c, a, b), doc in zip(todo, docs):
                 self._resolve(c, a, b, doc)
-            results += [self._decide(c.original, c.hits) for c in comments]
+            results += [self._decide(c.original, c.hits, c.dropped) for c in comments]
             if progress:
                 progress(len(results), len(texts))
         return results

@@ -23,6 +23,8 @@ class Markers:
     background: tuple[str, ...] = ()
     purpose: tuple[str, ...] = ()
     request: tuple[str, ...] = ()
+    carriers: tuple[str, ...] = ()  # predicates whose object is what is asked for: 〜を後押し, 〜につなげる
+    carrier_heads: tuple[str, ...] = ()  # general nouns between such an object and its particle: 研修制度を
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,16 +22,21 @@ class Scores:
     per_theme: dict[str, dict[str, float]] = field(default_factory=dict)
     micro_f1: float = 0.0
     macro_f1: float = 0.0
+    micro_precision: float = 0.0
+    micro_recall: float = 0.0
     missed: dict[str, list[str]] = field(default_factory=dict)
     spurious: dict[str, list[str]] = field(default_factory=dict)
     n: int = 0
 
 
-LABEL_COLUMNS = ("id", "text", "themes")
+LABEL_COLUMNS = ("text", "themes")
+_SEP = re.compile(r"[;\s]+")
 
 
 def read_labels(path: str | Path) -> list[Item]:
-    """Rows of a labels CSV (id, text, themes as space-separated ids, optional split)."""
+    """Rows of a labels CSV: text, themes (ids joined by spaces or 「;」), optional id and split.
+    Without an id column a row is named by its article, project and number (the released
+    FY2023-style set: article,kind,project,no,text,themes,evidence)."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
@@ -43,7 +49,15 @@ def read_labels(path: str | Path) -> list[Item]:
     if missing or not rows:
         raise InputError(str(path), f"needs columns {', '.join(LABEL_COLUMNS)} and at least one row"
                                     + (f" (missing: {', '.join(missing)})" if missing else ""))
-    return [Item(r["id"], r["text"] or "", set((r["themes"] or "").split()), r.get("split") or "") for r in rows]
+    return [Item(_row_id(r, n), r["text"] or "", set(_SEP.split((r["themes"] or "").strip())) - {""}, r.get("split") or "")
+            for n, r in enumerate(rows, start=1)]
+
+
+def _row_id(row: dict[str, str], n: int) -> str:
+    if row.get("id"):
+        return row["id"]
+    where = "-".join(row[k] for k in ("article", "project", "no") if row.get(k))
+    return where or str(n)
 
 
 def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
@@ -68,6 +82,7 @@ def score(items: list[Item], predicted: list[set[str]], themes: list[str]) -> Sc
             f1s.append(f)
         out.missed[t] = [it.id for it, pr in zip(items, predicted) if t in it.gold and t not in pr]
         out.spurious[t] = [it.id for it, pr in zip(items, predicted) if t not in it.gold and t in pr]
-    out.micro_f1 = round(_f1(TP, FP, FN)[2], 3)
+    p, r, f = _f1(TP, FP, FN)
+    out.micro_precision, out.micro_recall, out.micro_f1 = round(p, 3), round(r, 3), round(f, 3)
     out.macro_f1 = round(sum(f1s) / len(f1s), 3) if f1s else 0.0
     return out

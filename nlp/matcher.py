@@ -86,6 +86,21 @@ class Lexicon:
                     found.add((self._surface[m.group(1)], a, b))
         return sorted(found, key=lambda f: (f[1], f[2]))
 
+    def inside(self, index: TextIndex) -> list[tuple[str, int, int, str]]:
+        """(term, start, end, word) where a term's letters occur inside a longer word (エコ in
+        エコシステム) and no token match covers them: the baseline would count these."""
+        if self._rx is None:
+            return []
+        out = []
+        for m in self._rx.finditer(index.text):
+            a, b = m.start(1), m.end(1)
+            if a in index.bounds and b in index.bounds:
+                continue
+            word = next((t for t in index.toks.c if t.start <= a < t.end), None)
+            if word is not None:
+                out.append((self._surface[m.group(1)], a, b, index.text[word.start:max(word.end, b)]))
+        return out
+
 
 class TermIndex:
     """Token patterns of single terms (frames, rule terms), computed once per taxonomy."""

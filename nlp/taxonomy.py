@@ -25,7 +25,32 @@ class Settings:
     threshold: float = 0.5
     background_factor: float = 0.55  # a term only in a background clause counts this much
     argument_weight: float = 0.6  # a weak term the request's predicate takes as its argument
+    cue_window: int = 2  # bunsetsu between a weak term and a cue of its sense
     negators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sense:
+    """When one of a theme's terms means the theme, decided by the words around it.
+
+    `other`: patterns (regular expressions) covering the term where it means something else
+    (立地する企業 = where a firm is, not siting): such a hit does not count, and says why.
+    `cues`: patterns near the term that confirm the theme's sense (改修費の補助, 費用面の支援):
+    a weak term with a cue counts on its own, like a strong one."""
+
+    term: str
+    other: tuple[re.Pattern, ...] = ()
+    cues: tuple[re.Pattern, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class PhraseFrame:
+    """A request frame of several parts: one of `words` (a verb, verbal noun or adverb) in the
+    main clause together with one of `with_` in the same clause: 企業同士が一緒に備える."""
+
+    words: tuple[str, ...]
+    with_: tuple[str, ...]
 
 
 @dataclass
@@ -40,6 +65,8 @@ class Theme:
     reason_weak: list[str] = field(default_factory=list)
     not_in: list[re.Pattern] = field(default_factory=list)
     seeds: list[str] = field(default_factory=list)
+    senses: dict[str, list[Sense]] = field(default_factory=dict)  # term → how its sense is decided
+    phrase_frames: list[PhraseFrame] = field(default_factory=list)
 
 
 @dataclass
@@ -175,6 +202,51 @@ def parse_rule(text: str) -> Rule:
 WORD_LISTS = ("terms", "weak", "frames", "reason_weak", "rules", "not_in", "seeds")
 
 
+def _patterns(items: list[str], path: Path, theme: str, key: str) -> list[re.Pattern]:
+    try:
+        return [re.compile(p) for p in items]
+    except re.error as e:
+        raise TaxonomyError(f"{path}: theme {theme!r}: bad {key} pattern ({e})") from None
+
+
+def _strings(table: dict, key: str, path: Path, where: str) -> list[str]:
+    words = table.get(key, [])
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise TaxonomyError(f"{path}: {where}: {key} must be a list of non-empty strings")
+    return list(words)
+
+
+def _senses(t: dict, path: Path) -> dict[str, list[Sense]]:
+    """[[theme.sense]] tables: term (one or a list), other, cues, reason; each term must be
+    one of the theme's terms or weak terms."""
+    out: dict[str, list[Sense]] = {}
+    for i, sense in enumerate(t.get("sense", []), start=1):
+        where = f"theme {t['id']!r} sense #{i}"
+        terms = sense.get("term")
+        terms = [terms] if isinstance(terms, str) else terms
+        if not isinstance(terms, list) or not terms:
+            raise TaxonomyError(f"{path}: {where}: needs a term")
+        other = _patterns(_strings(sense, "other", path, where), path, t["id"], "sense other")
+        cues = _patterns(_strings(sense, "cues", path, where), path, t["id"], "sense cues")
+        for term in terms:
+            if term not in (*t.get("terms", []), *t.get("weak", [])):
+                raise TaxonomyError(f"{path}: {where}: term {term!r} is not one of the theme's terms or weak terms")
+            out.setdefault(term, []).append(Sense(term, tuple(other), tuple(cues), str(sense.get("reason", ""))))
+    return out
+
+
+def _phrase_frames(t: dict, path: Path) -> list[PhraseFrame]:
+    """[[theme.frame]] tables: words (the frame) and with (a word it needs in the same clause)."""
+    out = []
+    for i, frame in enumerate(t.get("frame", []), start=1):
+        where = f"theme {t['id']!r} frame #{i}"
+        words, with_ = _strings(frame, "words", path, where), _strings(frame, "with", path, where)
+        if not words or not with_:
+            raise TaxonomyError(f"{path}: {where}: needs words and with")
+        out.append(PhraseFrame(tuple(words), tuple(with_)))
+    return out
+
+
 def default_path() -> Path:
     return Path(str(resources.files("hokoku.nlp").joinpath("themes.toml")))
 
@@ -201,19 +273,15 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
             raise TaxonomyError(f"{path}: theme id {t['id']!r} appears twice")
         seen.add(t["id"])
         for key in WORD_LISTS:
-            words = t.get(key, [])
-            if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-                raise TaxonomyError(f"{path}: theme {t['id']!r}: {key} must be a list of non-empty strings")
-        try:
-            not_in = [re.compile(p) for p in t.get("not_in", [])]
-        except re.error as e:
-            raise TaxonomyError(f"{path}: theme {t['id']!r}: bad not_in pattern ({e})") from None
+            _strings(t, key, path, f"theme {t['id']!r}")
+        not_in = _patterns(t.get("not_in", []), path, t["id"], "not_in")
         themes.append(Theme(
             id=t["id"], label=t["label"], definition=t.get("definition", ""),
             terms=list(t.get("terms", [])), weak=list(t.get("weak", [])),
             rules=[parse_rule(r) for r in t.get("rules", [])], frames=list(t.get("frames", [])),
             reason_weak=list(t.get("reason_weak", [])), not_in=not_in,
             seeds=list(t.get("seeds", [])),
+            senses=_senses(t, path), phrase_frames=_phrase_frames(t, path),
         ))
     if not themes:
         raise TaxonomyError(f"{path}: no [[theme]] entries")

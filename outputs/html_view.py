@@ -26,6 +26,7 @@ from . import trends_labels as TL
 from .atomic import write_text
 from .charts import residual_colour
 from .project_match import ProjectMatcher
+from .themes_io import not_counted, reason_text
 from .trends import SIGNIFICANT, Trends, evidence_items
 
 TEMPLATES = "hokoku.outputs.templates_html"
@@ -89,6 +90,7 @@ class CommentRow:
     fold: str
     link: Link | None
     clauses: list[tuple[ThemeView, str]] = field(default_factory=list)
+    not_counted: list[str] = field(default_factory=list)  # 「立地（立地・拠点・施設／別の意味: …）」: did not count, why
 
 
 @dataclass
@@ -227,7 +229,8 @@ def render(reports: list[Report], records: list[ThemeRecord], labels: dict[str, 
             themes=rec_themes, themes_json=json.dumps([t.id for t in rec_themes], ensure_ascii=False),
             fold=fold(f"{r.text} {where}"),
             link=link(r.fiscal_year, page),
-            clauses=[(themes[t], c) for t, _, c in evidence if c and t in themes])
+            clauses=[(themes[t], c) for t, _, c in evidence if c and t in themes],
+            not_counted=[f"{d['text']}（{labels.get(t, t)}／{reason_text(d)}）" for t, d in not_counted(r)])
         rows.append(row)
         if r.kind == "check":
             by_check[(r.fiscal_year, r.project, r.no)] = row

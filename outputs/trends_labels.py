@@ -37,6 +37,7 @@ VIEW = {
     "page": "{page}頁",
     "no_page": "頁不明",
     "clause": "根拠の節",
+    "not_counted": "数えなかった語",
     "projects": "事業別：検証意見と対応",
     "check": "検証意見",
     "action": "対応",

@@ -121,7 +121,7 @@ def test_fy2021_heldout_scores_meet_the_bar(tax):
 def test_new_comments_generalise(tax):
     items = read_labels(DATA / "themes_new_comments.csv")
     ours = score(items, [set(r.themes) for r in classify_texts([i.text for i in items], tax)], [t.id for t in tax.themes])
-    assert ours.micro_f1 >= 0.9  # reached: 0.966
+    assert ours.micro_f1 >= 0.9  # reached: 0.949
 
 
 def test_cli_json_and_csv(tmp_path, expected):
