@@ -33,6 +33,7 @@ def parse_report(
     naming the file and the problem)."""
     from .inputcheck import check_garbled_sample, corrupt, garbled_pages, raise_garbled, reading_pdf, require_text_layer
     from .layout import body_font_size, fewer_collections, layout_document
+    from .ocr_report import mark_ocr
     from .patterns import load_patterns
     from .structure import build_structure
 
@@ -41,7 +42,7 @@ def parse_report(
     path = Path(path)
     with reading_pdf(path) as pdf, fewer_collections(s):
         try:
-            require_text_layer(pdf, path)
+            require_text_layer(pdf, path, ocr=s.ocr.mode != "off")
             if s.check_garbled:
                 check_garbled_sample(pdf, path)
             pages = layout_document(pdf, s, progress, pats, jobs=jobs, path=str(path))
@@ -58,13 +59,15 @@ def parse_report(
     repeated = _repeated_projects(parsed.projects)
     if repeated:
         log.warning(REPEATED, path, len(repeated), "、".join(repeated[:3]))
-    return Report(
+    report = Report(
         source=Source(file=path.name, sha256=_sha256(path), pages=n_pages),
         report=parsed.info,
         article_opinions=parsed.article_opinions,
         projects=parsed.projects,
         chapters=parsed.chapters,
     )
+    mark_ocr(report, [p.ocr for p in pages if p.ocr], s.ocr)
+    return report
 
 
 def not_a_report(parsed, n_pages: int) -> str:

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING
 import pdfplumber
 
 from .normalize import ITEM_OPENERS, normalize_chars
+from .ocr import needs_ocr, ocr_page
 from .settings import ExtractSettings
 
 if TYPE_CHECKING:
+    from .ocr import OcrPage
     from .patterns import Patterns
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
@@ -123,6 +125,7 @@ class PageLayout:
     gutter: tuple[float, float] | None = None  # the page's own; after order_pages, the one it is read with
     char_count: int = 0
     text: str = ""  # all text of the page, for garbled-text checks
+    ocr: "OcrPage | None" = None  # what OCR read, when the page has no text layer
 
 
 # ---------------------------------------------------------------- lines
@@ -760,6 +763,8 @@ def reading_order(items: list[Line | TableRegion], gutter: tuple[float, float] |
 def layout_page(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" = None) -> PageLayout:
     width, height = float(page.width), float(page.height)
     pl = PageLayout(index=page_no, width=width, height=height)
+    if needs_ocr(page, s.ocr):  # a scan: its objects become the chars and rules OCR read
+        pl.ocr = ocr_page(page, page_no, s.ocr)
     chars = page.chars
     pl.char_count = len(chars)
     pl.text = "".join(c["text"] for c in chars)

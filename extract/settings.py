@@ -4,6 +4,43 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+@dataclass(frozen=True)
+class OcrSettings:
+    """Reading pages that have no text layer (issue 21): when, how, and what to doubt."""
+
+    mode: str = "auto"
+    """auto: OCR a page with no text and an image on it; force: every page; off: none."""
+    threads: int = 1
+    """onnxruntime threads per process (pages run in parallel processes with --jobs)."""
+    default_dpi: float = 200.0
+    min_dpi: float = 150.0
+    max_dpi: float = 300.0
+    """A page is rendered at its scan's own resolution, clamped to this range (default when unknown)."""
+    skew_max_deg: float = 1.5
+    skew_step_deg: float = 0.05
+    """Skew is searched within ±this many degrees, in these steps."""
+    skew_probe_width: int = 1200
+    """Pixels across the reduced copy the skew is measured on."""
+    rule_min_h_pt: float = 30.0
+    rule_min_v_pt: float = 14.0
+    """A dark run at least this long (points) is a horizontal / vertical rule (longer than any glyph stroke)."""
+    rule_max_thickness_pt: float = 2.5
+    """…and at most this thick; a thicker horizontal run is a bar (a filled heading band)."""
+    bar_min_height_pt: float = 8.0
+    """A dark bar at least this tall is a filled rect (a white-on-dark heading)."""
+    size_per_box: float = 0.8
+    """Type size in points as a share of the detected line box's height (the box has padding)."""
+    glue_gap: float = 0.6
+    """A gap up to this × the type size between two glyph boxes of one detected text line is
+    closed (the engine's boxes leave slivers; real word spaces come as printed spaces)."""
+    heavy_ink_ratio: float = 1.3
+    """A line whose glyphs ink this × the page's median share of their box is set in bold."""
+    low_confidence: float = 0.8
+    """A value read on a text line of lower confidence gets a warning on its project."""
+    min_text_chars: int = 1
+    """In auto mode a page with fewer text-layer characters than this is read by OCR."""
+
+
 @dataclass
 class ExtractSettings:
     # --- lines -------------------------------------------------------------
@@ -207,3 +244,7 @@ class ExtractSettings:
 
     # --- garbled text ------------------------------------------------------
     check_garbled: bool = True
+    """Refuse a PDF whose text layer is garbled ((cid:N) glyphs, private-use characters)."""
+
+    # --- OCR (pages with no text layer) -----------------------------------
+    ocr: OcrSettings = field(default_factory=OcrSettings)
