@@ -24,6 +24,7 @@ BBox = tuple[float, float, float, float]
 MODES = ("auto", "force", "off")
 REGULAR_FONT = "OCR-Regular"
 BOLD_FONT = "OCR-Bold"
+MARKS = "○●※・◯◎■□◆◇"  # a line opening with one of these read has no bullet dropped
 
 
 @dataclass
@@ -57,9 +58,10 @@ def ocr_page(page, page_no: int, s: OcrSettings) -> OcrPage:
     img, angle = deskew(render(page, s), s)
     height = float(page.height)
     lines, rects = ruling_objects(img, height, s)
-    text_lines = read_image(img.pixels, s.threads)
+    text_lines = read_image(img.pixels, s.threads, s.det_max_side)
     info = OcrPage(page=page_no, engine=ENGINE, skew_deg=angle)
     chars = _chars(text_lines, img, height, s, info)
+    lines = _without_glyph_strokes(lines, [b for b, _ in info.lines], s.stroke_tol_pt)
     for obj in (*chars, *lines, *rects):
         obj["page_number"] = page.page_number
     page._objects = {"char": chars, "line": lines, "rect": rects}
@@ -69,7 +71,7 @@ def ocr_page(page, page_no: int, s: OcrSettings) -> OcrPage:
 def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSettings, info: OcrPage) -> list[dict]:
     """pdfplumber-like char dicts of every cleaned glyph; records line confidences and repairs."""
     from .ocr_clean import clean_line
-    from .ocr_image import ink, ink_density
+    from .ocr_image import dropped_mark, ink, ink_density
 
     dark = ink(img.pixels)
     density = [ink_density(dark, t.box) for t in text_lines]
@@ -77,7 +79,8 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
     pt = img.pt
     chars: list[dict] = []
     for t, d in zip(text_lines, density):
-        glyphs, repaired = clean_line(t.glyphs)
+        mark = dropped_mark(dark, t.box, t.glyphs[0].box[0], s) if t.glyphs and t.glyphs[0].text not in MARKS else None
+        glyphs, repaired = clean_line(((mark,) if mark else ()) + t.glyphs)
         if not glyphs:
             continue
         top, bottom = t.box[1] * pt, t.box[3] * pt
@@ -91,6 +94,15 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
         if repaired:
             info.repaired.append((box, "".join(g.text for g in glyphs)))
     return chars
+
+
+def _without_glyph_strokes(lines: list[dict], boxes: list[BBox], tol: float) -> list[dict]:
+    """Rules that lie inside a text line's box are strokes of its glyphs (the long verticals of
+    a large title), not table rules: a table's rule runs past the text it borders."""
+    def inside(ln: dict) -> bool:
+        return any(x0 + tol <= ln["x0"] and ln["x1"] <= x1 - tol and top - tol <= ln["top"] and ln["bottom"] <= bottom + tol
+                   for x0, top, x1, bottom in boxes)
+    return [ln for ln in lines if not inside(ln)]
 
 
 def _glue(chars: list[dict], reach: float) -> None:

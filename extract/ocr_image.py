@@ -113,7 +113,23 @@ def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[li
                     lines.append(_line(mid, top, mid, bottom, height_pt))
             elif horizontal and thick >= s.bar_min_height_pt:
                 rects.append(_rect(x0, top, x1, bottom, height_pt))
-    return lines, rects
+    return lines + _header_bar_rules(lines, rects, height_pt, s), rects
+
+
+def _header_bar_rules(lines: list[dict], rects: list[dict], height: float, s: OcrSettings) -> list[dict]:
+    """A dark bar on top of a ruled table is its shaded header row: the bar's top and bottom
+    become rules, and the table's column rules that stop at the bar run on up through it (a
+    scan shows the header's borders only as the bar's edges)."""
+    out: list[dict] = []
+    tol = s.bar_join_tol_pt
+    for r in rects:
+        below = [ln for ln in lines if ln["x0"] == ln["x1"] and r["x0"] - tol <= ln["x0"] <= r["x1"] + tol
+                 and abs(ln["top"] - r["bottom"]) <= tol]
+        if not below:
+            continue
+        out += [_line(r["x0"], y, r["x1"], y, height) for y in (r["top"], r["bottom"])]
+        out += [_line(ln["x0"], r["top"], ln["x0"], r["bottom"], height) for ln in below]
+    return out
 
 
 def _line(x0: float, top: float, x1: float, bottom: float, height: float) -> dict:
@@ -128,6 +144,33 @@ def _rect(x0: float, top: float, x1: float, bottom: float, height: float) -> dic
             "y0": height - bottom, "y1": height - top, "width": x1 - x0, "height": bottom - top,
             "linewidth": 0.0, "stroke": False, "fill": True,
             "stroking_color": None, "non_stroking_color": (0.3,)}
+
+
+def dropped_mark(dark: np.ndarray, box_px: tuple[float, float, float, float], first_x0: float, s: OcrSettings):
+    """The bullet the engine left out before a line (it drops ○, ● and ※; the detector's box
+    often still holds it): the glyph-sized blot nearest left of the first glyph read, told
+    apart by how much of its box it fills and by its centre. Thin rules and specks are not blots."""
+    from .ocr_engine import Glyph
+
+    top, bottom = int(round(box_px[1])), int(round(box_px[3]))
+    h = bottom - top
+    right = int(first_x0) - 1
+    left = max(0, right - int(s.mark_reach * h))
+    if h <= 0 or right <= left:
+        return None
+    patch = dark[max(0, top):bottom, left:right]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(patch, connectivity=8)
+    blots = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)
+             if s.mark_min_size * h <= stats[i, 2] <= s.mark_max_size * h
+             and s.mark_min_size * h <= stats[i, 3] <= s.mark_max_size * h]
+    if not blots:
+        return None
+    x, y, w, bh = max(blots, key=lambda b: b[0])
+    blot = patch[y:y + bh, x:x + w]
+    fill = float(blot.mean()) / 255.0
+    centre = blot[bh // 3:bh - bh // 3, w // 3:w - w // 3]
+    mark = "●" if fill >= s.mark_solid_fill else ("○" if centre.mean() / 255.0 < s.mark_hollow_centre else "※")
+    return Glyph(mark, (float(left + x), float(top), float(left + x + w), float(bottom)), 1.0)
 
 
 def ink_density(dark: np.ndarray, box_px: tuple[float, float, float, float]) -> float:

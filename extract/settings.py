@@ -12,6 +12,8 @@ class OcrSettings:
     """auto: OCR a page with no text and an image on it; force: every page; off: none."""
     threads: int = 1
     """onnxruntime threads per process (pages run in parallel processes with --jobs)."""
+    det_max_side: int = 1600
+    """The text detector sees the page scaled to at most this many pixels on its long side."""
     default_dpi: float = 200.0
     min_dpi: float = 150.0
     max_dpi: float = 300.0
@@ -28,6 +30,18 @@ class OcrSettings:
     """…and at most this thick; a thicker horizontal run is a bar (a filled heading band)."""
     bar_min_height_pt: float = 8.0
     """A dark bar at least this tall is a filled rect (a white-on-dark heading)."""
+    stroke_tol_pt: float = 1.5
+    """A rule inside a text line's box (by this margin) is a glyph stroke and is dropped."""
+    bar_join_tol_pt: float = 3.0
+    """A column rule ending within this many points of a bar's bottom joins the bar to its table."""
+    mark_reach: float = 1.3
+    mark_min_size: float = 0.35
+    mark_max_size: float = 0.85
+    """A dropped bullet is a blot within this × the line height left of the line's box, its
+    width and height between these shares of the line height."""
+    mark_solid_fill: float = 0.6
+    mark_hollow_centre: float = 0.2
+    """A blot filling this share of its box is ●; one whose middle third inks less than this is ○; else ※."""
     size_per_box: float = 0.8
     """Type size in points as a share of the detected line box's height (the box has padding)."""
     glue_gap: float = 0.6
