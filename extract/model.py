@@ -84,8 +84,8 @@ it is empty (None or []), so a report without scanned pages is written as before
 
 @dataclass
 class OcrRead(JsonObject):
-    """An item read by OCR from a page with no text layer: the engine, and the confidence
-    (0–1) of its least certain character."""
+    """An item read by OCR from a page with no text layer: the engine, and its confidence (0–1)
+    in the least certain text line under the item's box."""
 
     engine: Str
     confidence: Float
