@@ -23,6 +23,7 @@ _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _DIGIT = re.compile(r"[0-9]")
 _ENCLOSED = re.compile(r"[\u2460-\u24ff\u2776-\u2793\u3251-\u325f\u32b1-\u32bf]")
 _LATIN = re.compile(r"[A-Za-z]")
+_NUMBER_WITH_STRAYS = re.compile(r"^[^\w]*?(\d[\d,]*)[^\w]*$")
 _THOUSANDS = re.compile(r"\d{3}(?!\d)")
 
 
@@ -34,6 +35,7 @@ class Confusions:
     line_start: dict[str, str]
     in_number: dict[str, str]
     thousands: dict[str, str]
+    stray: dict[str, str]
 
 
 @lru_cache(maxsize=None)
@@ -100,4 +102,16 @@ def clean_line(glyphs: tuple[Glyph, ...], c: Confusions | None = None) -> tuple[
         if fixed != text[k]:
             text[k] = fixed
             repaired.append(k)
-    return [replace(g, text=t) if t != g.text else g for g, t in zip(out, text)], repaired
+    out = [replace(g, text=t) if t != g.text else g for g, t in zip(out, text)]
+    return _strip_stray(out, repaired, c)
+
+
+def _strip_stray(glyphs: list[Glyph], repaired: list[int], c: Confusions) -> tuple[list[Glyph], list[int]]:
+    """A line that is a number apart from stray marks around it (a speck read as 「"」 beside a
+    KPI cell's 5) is that number; the repair is reported."""
+    text = "".join(g.text for g in glyphs)
+    m = _NUMBER_WITH_STRAYS.match(text)
+    if not m or m.group(1) == text or not any(ch in c.stray for ch in text):
+        return glyphs, repaired
+    a, b = m.span(1)
+    return glyphs[a:b], [*repaired, a]

@@ -43,6 +43,7 @@ def _clean(text: str) -> tuple[str, list[int]]:
     ("②K-NICのことを知らない既存企業", "②K-NICのことを知らない既存企業"),
     ("工業振興関連事業", "工業振興関連事業"),
     ("第1、2回", "第1、2回"),
+    ("5\"", "5"),
 ])
 def test_clean_up_maps_the_engines_confusions(read, printed):
     assert _clean(read)[0] == printed
@@ -91,7 +92,8 @@ def test_other_projects_grid_is_read():
     assert names[:2] == ["医工連携等推進事業", "ソーシャルビジネス振興事業"]
 
 
-def test_text_pages_and_a_scanned_insert_each_read_their_own_way(tmp_path):
+def test_text_pages_and_a_scanned_insert_each_read_their_own_way(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))
     from fixtures.scan import Degradation, scan_pdf
 
     excerpt = FIXTURES / "edge" / "excerpt_3p.pdf"
@@ -116,8 +118,9 @@ def test_ingest_says_how_many_pages_were_read_by_ocr(tmp_path):
 
 
 @pytest.mark.slow
-def test_scanned_acceptance_landscape_scores(tmp_path):
+def test_scanned_acceptance_landscape_scores(tmp_path, monkeypatch):
     """The released landscape rendering, scanned at 200 dpi (seed 7), scores ≥ 95 %."""
+    monkeypatch.syspath_prepend(str(ROOT))
     from fixtures.scan import Degradation, scan_pdf
 
     src = ROOT.parent / "shared" / "acceptance" / "fy2021_word_landscape.pdf"
