@@ -77,14 +77,15 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
     density = [ink_density(dark, t.box) for t in text_lines]
     median = statistics.median(density) if density else 0.0
     pt = img.pt
+    sizes = _snapped_sizes([(t.box[3] - t.box[1]) * pt * s.size_per_box for t in text_lines],
+                           [len(t.glyphs) for t in text_lines], s.size_snap)
     chars: list[dict] = []
-    for t, d in zip(text_lines, density):
+    for t, d, size in zip(text_lines, density, sizes):
         mark = dropped_mark(dark, t.box, t.glyphs[0].box[0], s) if t.glyphs and t.glyphs[0].text not in MARKS else None
         glyphs, repaired = clean_line(((mark,) if mark else ()) + t.glyphs)
         if not glyphs:
             continue
         top, bottom = t.box[1] * pt, t.box[3] * pt
-        size = (bottom - top) * s.size_per_box
         font = BOLD_FONT if median and d >= s.heavy_ink_ratio * median else REGULAR_FONT
         line_chars = [_char(g, top, bottom, size, font, pt, height) for g in glyphs]
         _glue(line_chars, s.glue_gap * size)
@@ -94,6 +95,23 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
         if repaired:
             info.repaired.append((box, "".join(g.text for g in glyphs)))
     return chars
+
+
+def _snapped_sizes(sizes: list[float], weights: list[int], snap: float) -> list[float]:
+    """Type sizes from line heights vary by a point from line to line (the detector's boxes); a
+    text layer gives one size to all body text, and paragraphs are joined on equal sizes. Sizes
+    within `snap` (a share) of the page's most used size become that size; headings keep theirs."""
+    if not sizes:
+        return []
+    ordered = sorted(zip(sizes, weights))
+    half, seen = sum(weights) / 2, 0
+    body = ordered[-1][0]
+    for size, w in ordered:
+        seen += w
+        if seen >= half:
+            body = size
+            break
+    return [round(body, 1) if abs(x - body) <= snap * body else round(x, 1) for x in sizes]
 
 
 def _without_glyph_strokes(lines: list[dict], boxes: list[BBox], tol: float) -> list[dict]:

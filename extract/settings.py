@@ -34,6 +34,8 @@ class OcrSettings:
     """A rule inside a text line's box (by this margin) is a glyph stroke and is dropped."""
     bar_join_tol_pt: float = 3.0
     """A column rule ending within this many points of a bar's bottom joins the bar to its table."""
+    size_snap: float = 0.15
+    """Line sizes within this share of a page's body size are read as the body size."""
     mark_reach: float = 1.3
     mark_min_size: float = 0.35
     mark_max_size: float = 0.85
@@ -42,7 +44,7 @@ class OcrSettings:
     mark_solid_fill: float = 0.6
     mark_hollow_centre: float = 0.2
     """A blot filling this share of its box is ●; one whose middle third inks less than this is ○; else ※."""
-    size_per_box: float = 0.8
+    size_per_box: float = 0.7
     """Type size in points as a share of the detected line box's height (the box has padding)."""
     glue_gap: float = 0.6
     """A gap up to this × the type size between two glyph boxes of one detected text line is
