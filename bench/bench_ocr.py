@@ -6,7 +6,7 @@ engine; the text is compared with the page's own text layer:
   the engines and the text layer order two-panel pages differently),
 - digits: the text layer's digit runs (KPI figures, years, counts) found in the OCR text,
 - CPU s/page of the engine alone on one thread (wall time on this shared machine is noise).
-Writes bench/ocr.md.
+Replaces the table in bench/ocr.md (the notes around it stay).
 """
 from __future__ import annotations
 
@@ -106,13 +106,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=21)
     a = ap.parse_args()
     table = run(Path(a.pdf), a.dpi, a.seed)
-    head = (f"# OCR engines on scanned pages ({Path(a.pdf).name}, pages {', '.join(map(str, PAGES.values()))}, "
-            f"{a.dpi} dpi, seed {a.seed})\n\nCell: bag-of-characters F1 vs the text layer · digit runs found. "
-            f"CPU seconds of the engine alone, one thread.\n\n")
-    text = head + table + "\n"
-    print(text)
-    (ROOT / "bench" / "ocr.md").write_text(text, encoding="utf-8")
-
+    print(table)
+    out = ROOT / "bench" / "ocr.md"
+    lines = out.read_text(encoding="utf-8").splitlines()
+    start = next(k for k, ln in enumerate(lines) if ln.startswith("| engine"))
+    stop = next(k for k in range(start, len(lines) + 1) if k == len(lines) or not lines[k].startswith("|"))
+    out.write_text("\n".join([*lines[:start], table, *lines[stop:]]) + "\n", encoding="utf-8")
 
 if __name__ == "__main__":
     main()
