@@ -13,7 +13,7 @@ DEMO_YEARS ?= fixtures/r2_synthetic.pdf fixtures/r4_synthetic.pdf
 SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-ipaexfont poppler-utils chromium \
                    tesseract-ocr tesseract-ocr-jpn
 
-.PHONY: install demo test test-all bench fixtures zoo system-deps clean
+.PHONY: install demo test test-slow test-all bench fixtures zoo system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -43,6 +43,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/pytest -q
 	$(BIN)/pytest -q -m slow tests/test_wheel.py
+
+# Every committed rendering (the whole zoo, v1, held-out and calc sets), the fuzz and full-corpus
+# tests: what `make test` leaves out to stay under 10 minutes. CI runs it after `make test`.
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -m slow --ignore=tests/test_wheel.py
 
 test-all: $(STAMP)
 	$(BIN)/pytest -q -m "slow or not slow"

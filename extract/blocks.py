@@ -16,6 +16,7 @@ from .paragraphs import Para, cell_line_groups
 from .patterns import Patterns
 from .settings import ExtractSettings
 from .tables import Grid, classify, kpi_row_kind, overview_header, to_grid, year_of
+from .trace import decided
 
 
 # Section labels recognised as one paragraph among others in a cell (a spreadsheet prints a
@@ -277,6 +278,8 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
                 if carried and len(labelled) == 1 and keys[j0] in carry.keys() \
                         and carry.pairs(block := [r[j0 + 1:] for r in grid.cells[i:i + span]], pats, s):
                     out.append(_label(row[j0], keys[j0]))  # the section label printed again
+                    decided(grid.page, "column-heads-carried", f"{span} row(s) under {keys[j0]} printed again read "
+                            "under the column heads of the page before", "their cells stand under those heads")
                     under_heads(block)
                     skip_to = i + span
                     continue
@@ -401,6 +404,8 @@ def table_blocks(regions: list[TableRegion], pats: Patterns, s: ExtractSettings,
                 [b for c in cells for b in _cell_blocks(c, pats, s)]
             cut.page, cut.content_x0 = grid.page, min(c.bbox[0] for c in cells)
             cut.bottom = max(c.bbox[3] for c in cells)
+            decided(grid.page, "rows-cut-from-label", f"{n} row(s) at the table's foot held for the label below it",
+                    "no first-column cell covers them: the merged label crossed the break")
             return out
         return open_table(grid, pats, s, carry)
     if carry is not None:

@@ -451,12 +451,16 @@ def _closing_rules(page, edges: list[dict], s: ExtractSettings) -> list[dict]:
         cut = {(x0, x1) for x0, x1 in spans
                if abs(xs[x0] - xs[x1]) <= tol and cover(xs[x0], x0, x1) >= s.open_rule_cover}
         rest = [sp for sp in spans if sp not in cut and merged(y, *sp, up=end == "bottom")]
-        while cut and rest:  # merged cells next to a cut cell, or to one closed before them
-            edges_at = {x for sp in cut for x in sp}
+        # merged cells next to a cut cell, to one closed before them, or to a cell whose own rule
+        # closes it where the column rules stop (the table's foot, where the break cut the merged one)
+        closed = cut | {(x0, x1) for x0, x1 in zip(cols, cols[1:]) if x1 - x0 > tol and (x0, x1) not in spans}
+        while closed and rest:
+            edges_at = {x for sp in closed for x in sp}
             beside = [sp for sp in rest if any(abs(x - e) <= tol for x in sp for e in edges_at)]
             if not beside:
                 break
             cut.update(beside)
+            closed.update(beside)
             rest = [sp for sp in rest if sp not in beside]
         rules += [{"object_type": "line", "x0": x0, "x1": x1, "top": float(y), "bottom": float(y),
                    "width": x1 - x0, "height": 0.0} for x0, x1 in sorted(cut)]

@@ -13,6 +13,7 @@ from .layout import Line, TableRegion
 from .normalize import NOTE_MARK, join_lines
 from .patterns import CLOSE_BRACKETS, LINE_MARKERS, NO_LINE_START, OPEN_BRACKETS, SENTENCE_END, Patterns
 from .settings import ExtractSettings
+from .trace import decided, snippet
 
 
 @dataclass
@@ -219,6 +220,9 @@ def build_paragraphs(
             and (id(it) in joined or (_continues(prev, it, not page_break, s, pitch)
                                       and pats.split_label(it.text) is None))  # a label opens a paragraph
         ):
+            if page_break:
+                decided(it.page, "paragraph-continues", f"{snippet(it.text)} goes on with the paragraph before the break",
+                        "it continues the last line's column and indent, and opens with no label")
             cur_para.lines.append(it)
         else:
             out.append(Para([it], heading=key))

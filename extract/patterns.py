@@ -45,6 +45,7 @@ class Patterns:
     title_number: re.Pattern
     toc_heading: re.Pattern
     numbering: re.Pattern
+    continued: re.Pattern
     kpi_value_remark: re.Pattern
     null_values: frozenset[str]
     tables: dict[str, list[str]]
@@ -65,8 +66,12 @@ class Patterns:
 
     def heading(self, text: str) -> str | None:
         """The section key a line announces, or None. Tags may precede or follow the core; a
-        numbering or bullet may open it (「(2) 事業計画 [P]」)."""
-        t = _BRACKETED_TAG.sub(r"\1", re.sub(r"\s+", "", normalize_text(text)))
+        numbering or bullet may open it (「(2) 事業計画 [P]」), a mark that it goes on after a page
+        break may close it (「検証・改善（続き）」)."""
+        t = re.sub(r"\s+", "", normalize_text(text))
+        if (c := self.continued.search(t)) and c.start() > 0:
+            t = t[: c.start()]
+        t = _BRACKETED_TAG.sub(r"\1", t)
         key = self._heading(t)
         if key is None and (m := self.numbering.match(t)) and m.end() < len(t):
             key = self._heading(t[m.end():])
@@ -148,6 +153,7 @@ def _compile(d: dict) -> Patterns:
         title_number=re.compile(d.get("title", {}).get("number", r"(?!)")),
         toc_heading=re.compile(d.get("toc", {}).get("heading", r"(?!)")),
         numbering=re.compile(d.get("numbering", {}).get("prefix", r"(?!)")),
+        continued=re.compile(d.get("numbering", {}).get("continued", r"(?!)")),
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
         tables=d["tables"],

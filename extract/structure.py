@@ -22,6 +22,7 @@ from .patterns import Patterns
 from .segment import ChapterUnit, Segmenter, Unit, name_key
 from .settings import ExtractSettings
 from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table, year_of
+from .trace import decided, snippet
 
 KPI_PIECES = 4  # grids waiting for their 実績 row across a break (side by side: two or more)
 # Sections whose paragraphs are plain item lists on the project.
@@ -61,6 +62,10 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
         column = None
         for it in p.items:
             if id(it) in titles:
+                decided(p.index, "print-title", f"dropped {snippet(it.text if isinstance(it, Line) else '')}",
+                        "the same words at the same height open many pages")
+                continue
+            if isinstance(it, TableRegion) and (it := _without_title_rows(it, titles)) is None:
                 continue
             if column == "left" and it.column == "right":
                 first = True  # the flow goes on at the top of the right panel
@@ -70,6 +75,8 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
                 if first and isinstance(last, list) and last[-1].page in (it.page, it.page - 1) \
                         and _same_columns(last[-1], it, s) and not _starts_new_table(last[0], it) \
                         and not (_kpi_rows_only(it, pats) and _ends_at_target(last[-1], pats)):
+                    decided(it.page, "table-continues", f"the table opening the page joins the one of p{last[-1].page}",
+                            "it opens the page, has the same columns and starts no new table")
                     last.append(it)
                 else:
                     out.append([it])
@@ -81,24 +88,60 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
 
 
 def _print_titles(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> set[int]:
-    """Lines (their ids) with the same words (digits aside) at the same height near the top of
-    many pages: a title row printed on every page (a spreadsheet's print titles), too far
-    down to be a running header, yet no content. Section labels are never dropped."""
+    """Lines and leading table rows (their ids) with the same words (digits aside) at the same
+    height near the top of many pages: a title row printed on every page (a spreadsheet's print
+    titles, free or as the sheet's first ruled row), too far down to be a running header, yet no
+    content. Section labels are never dropped."""
     need = max(s.repeat_min_pages, int(s.repeat_share * len(pages)))
-    found: dict[str, list[tuple[int, Line]]] = {}
+    found: dict[str, list[tuple[int, float, int]]] = {}
     for p in pages:
         for it in p.items:
-            if isinstance(it, Line) and it.top <= s.title_row_zone * p.height and not pats.heading(it.text):
-                key = re.sub(r"[0-9\s]+", "", normalize_text(it.text))
-                if key:
-                    found.setdefault(key, []).append((p.index, it))
+            if it.top > s.title_row_zone * p.height:
+                continue
+            for key, top, ident in _title_candidates(it, s, pats):
+                found.setdefault(key, []).append((p.index, top, ident))
     out: set[int] = set()
     for seen in found.values():
-        for _, ln in seen:
-            pages_at = {pg for pg, other in seen if abs(other.top - ln.top) <= s.title_row_tol}
-            if len(pages_at) >= need:
-                out.add(id(ln))
+        for _, top, ident in seen:
+            if len({pg for pg, other, _ in seen if abs(other - top) <= s.title_row_tol}) >= need:
+                out.add(ident)
     return out
+
+
+def _title_candidates(it: Line | TableRegion, s: ExtractSettings, pats: Patterns) -> list[tuple[str, float, int]]:
+    """(words, top, id) of a line, or of each of a table's leading rows in the title zone that
+    hold no label."""
+    def key(texts: list[str]) -> str:
+        return re.sub(r"[0-9\s]+", "", normalize_text("".join(texts)))
+
+    if isinstance(it, Line):
+        return [] if pats.heading(it.text) or not key([it.text]) else [(key([it.text]), it.top, id(it))]
+    out = []
+    for row in it.rows:
+        cells = [c for c in row if c is not None and c.lines]
+        if not cells or any(pats.heading(c.text) for c in cells) or not key([c.text for c in cells]):
+            break
+        top = min(c.bbox[1] for c in cells)
+        if top > it.top + s.title_row_tol and not out:
+            break
+        out.append((key([c.text for c in cells]), top, id(row)))
+    return out
+
+
+def _without_title_rows(t: TableRegion, titles: set[int]) -> TableRegion | None:
+    """The table without its leading print-title rows (None when nothing else is left)."""
+    k = 0
+    while k < len(t.rows) and id(t.rows[k]) in titles:
+        k += 1
+    if not k:
+        return t
+    decided(t.page, "print-title", f"dropped the table's first {k} row(s)",
+            "the same words at the same height open many pages")
+    rest = t.rows[k:]
+    cells = [c for r in rest for c in r if c is not None]
+    if not cells:
+        return None
+    return replace(t, rows=rest, bbox=(t.bbox[0], min(c.bbox[1] for c in cells), t.bbox[2], t.bbox[3]))
 
 
 @dataclass
@@ -185,6 +228,8 @@ def _attach(grids: list[_OpenGrid], pieces: list[TableRegion], open_grids: list[
     for g, p in zip(grids, pieces):
         g.attach(p)
         open_grids.remove(g)
+        decided(p.page, "kpi-rows-cut", f"{len(p.rows)} KPI row(s) join a grid before the break",
+                "the grid stops at its 目標 row and the widths agree")
     return True
 
 

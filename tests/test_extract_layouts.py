@@ -809,3 +809,14 @@ def test_a_label_underline_just_above_a_table_leaves_its_header_row():
                    for b in blocks if isinstance(b, TableBlock) for r in b.grid.rows for c in r for t in c)
     checks = [b.text for b in blocks if not isinstance(b, (TableBlock, Label)) and b.text.startswith("①")]
     assert any(t.startswith("①産業振興の目玉として") for t in checks)
+
+
+def test_merged_action_cell_cut_open_by_the_page_foot_is_closed_there():
+    """zoo 14 p36: Action ①②③ is one cell merged down Check ①–③ and the page foot cuts it,
+    drawn a row at a time; Check ②'s cell beside it is closed by its own rule at the foot. The
+    cut cell is closed where the column rules stop, so ①②③ is read, answering Checks 1–3."""
+    with pdfplumber.open(FIXTURES / "zoo/zoo_00014.pdf", pages=[36]) as pdf:
+        page = layout_page(pdf.pages[0], 36, ExtractSettings(), PATS)
+    rows = next(it.rows for it in page.items if isinstance(it, TableRegion) and it.bbox[0] > 400
+                and "主な検証意見" in it.rows[0][0].text)
+    assert rows[1][1] is not None and rows[1][1].text.startswith("①②③様々なツールの取組事例の紹介などを")

@@ -31,6 +31,7 @@ def _text(name: str) -> str:
         return "".join((p.extract_text() or "") for p in pdf.pages)
 
 
+@pytest.mark.slow  # minutes on a loaded machine: runs in make test-slow (CI)
 def test_fixtures_carry_pdf_maker_quirks():
     portrait = _text("r3_portrait")
     assert any(c in portrait for c in "０１２３４５６７８９")  # full-width digits

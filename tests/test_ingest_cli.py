@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from conftest import FIXTURES
 from hokoku.extract import parse_report
 from hokoku.outputs.report_io import write_report
@@ -57,6 +59,7 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".json", ".csv")}
 
 
+@pytest.mark.slow  # minutes on a loaded machine: runs in make test-slow (CI)
 def test_kill_during_reingest_leaves_the_old_or_the_new_set(tmp_path):
     """kill -9 at moments spread over the write phase: OUT/x/ is always one complete set."""
     old_pdf, new_pdf = FIXTURES / "edge/excerpt_3p.pdf", FIXTURES / "edge/table_split.pdf"

@@ -105,6 +105,7 @@ def test_schema_says_what_is_required_and_optional(schema):
     assert all("additionalProperties" not in d for d in defs.values())  # unknown fields allowed
 
 
+@pytest.mark.slow  # minutes on a loaded machine: runs in make test-slow (CI)
 def test_reports_ingest_writes_fit_the_schema(tmp_path, validator):
     rc, _, err = run_cli("ingest", EXCERPT, "-o", tmp_path)
     assert rc == 0, err
