@@ -7,7 +7,6 @@ model type or version, a model folder) is refused, so nothing is downloaded at r
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +22,8 @@ NOT_INSTALLED = ("OCR needs the rapidocr wheel and its bundled models ({why}); i
                  "again (nothing is downloaded at run time), or read with --ocr off")
 REFUSED = "OCR setting {key} would make rapidocr download models; only the bundled models are used"
 
-log = logging.getLogger(__name__)
+GREY_NDIM = 2  # a greyscale image array (height, width); the engine wants RGB
+
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def _engine(threads: int, det_max_side: int):
 
 def read_image(img: np.ndarray, threads: int, det_max_side: int = 1600) -> list[TextLine]:
     """The text lines of a page image (greyscale or RGB array)."""
-    if img.ndim == 2:
+    if img.ndim == GREY_NDIM:
         img = np.stack([img] * 3, axis=-1)
     out = _engine(threads, det_max_side)(img)
     if out.txts is None:

@@ -15,6 +15,7 @@ import numpy as np
 from .settings import OcrSettings
 
 POINTS_PER_INCH = 72.0
+INK = 255.0  # the value of a dark pixel in an `ink` mask
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def skew_angle(pixels: np.ndarray, s: OcrSettings) -> float:
 def deskew(img: PageImage, s: OcrSettings) -> tuple[PageImage, float]:
     """The page turned straight, and the angle it was turned by."""
     angle = skew_angle(img.pixels, s)
-    if abs(angle) < s.skew_step_deg / 2:
+    if angle == 0.0:
         return img, 0.0
     h, w = img.pixels.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
@@ -160,16 +161,16 @@ def dropped_mark(dark: np.ndarray, box_px: tuple[float, float, float, float], fi
         return None
     patch = dark[max(0, top):bottom, left:right]
     n, _, stats, _ = cv2.connectedComponentsWithStats(patch, connectivity=8)
-    blots = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)
-             if s.mark_min_size * h <= stats[i, 2] <= s.mark_max_size * h
-             and s.mark_min_size * h <= stats[i, 3] <= s.mark_max_size * h]
+    lo, hi = s.mark_min_size * h, s.mark_max_size * h
+    boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
+    blots = [(x, y, w, bh) for x, y, w, bh in boxes if lo <= w <= hi and lo <= bh <= hi]
     if not blots:
         return None
     x, y, w, bh = max(blots, key=lambda b: b[0])
     blot = patch[y:y + bh, x:x + w]
-    fill = float(blot.mean()) / 255.0
+    fill = float(blot.mean()) / INK
     centre = blot[bh // 3:bh - bh // 3, w // 3:w - w // 3]
-    mark = "●" if fill >= s.mark_solid_fill else ("○" if centre.mean() / 255.0 < s.mark_hollow_centre else "※")
+    mark = "●" if fill >= s.mark_solid_fill else ("○" if centre.mean() / INK < s.mark_hollow_centre else "※")
     return Glyph(mark, (float(left + x), float(top), float(left + x + w), float(bottom)), 1.0)
 
 
@@ -177,4 +178,4 @@ def ink_density(dark: np.ndarray, box_px: tuple[float, float, float, float]) -> 
     """Share of dark pixels (`ink`) in a box: bold type inks more of its box than regular type."""
     x0, top, x1, bottom = (int(round(v)) for v in box_px)
     patch = dark[max(0, top):max(top + 1, bottom), max(0, x0):max(x0 + 1, x1)]
-    return float(patch.mean()) / 255.0 if patch.size else 0.0
+    return float(patch.mean()) / INK if patch.size else 0.0

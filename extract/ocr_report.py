@@ -35,7 +35,9 @@ def _provenances(o: object) -> Iterator[Provenance]:
 
 
 def _overlaps(a: BBox, b: BBox) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ax0, atop, ax1, abottom = a
+    bx0, btop, bx1, bbottom = b
+    return ax0 < bx1 and bx0 < ax1 and atop < bbottom and btop < abottom
 
 
 def _confidence(prov: Provenance, page: OcrPage) -> float:
