@@ -81,7 +81,8 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
                            [len(t.glyphs) for t in text_lines], s.size_snap)
     chars: list[dict] = []
     for t, d, size in zip(text_lines, density, sizes):
-        mark = dropped_mark(dark, t.box, t.glyphs[0].box[0], s) if t.glyphs and t.glyphs[0].text not in MARKS else None
+        mark = dropped_mark(dark, t.box, t.glyphs[0].box[0], _left_reach(t, text_lines), s) \
+            if t.glyphs and t.glyphs[0].text not in MARKS else None
         glyphs, repaired = clean_line(((mark,) if mark else ()) + t.glyphs)
         if not glyphs:
             continue
@@ -95,6 +96,14 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
         if repaired:
             info.repaired.append((box, "".join(g.text for g in glyphs)))
     return chars
+
+
+def _left_reach(t: TextLine, text_lines: list[TextLine]) -> float:
+    """Where the text read left of this line on its row ends (a dropped bullet lies right of it)."""
+    first = t.glyphs[0].box[0]
+    ends = [o.glyphs[-1].box[2] for o in text_lines if o is not t and o.glyphs and o.glyphs[-1].box[2] <= first
+            and o.box[1] < t.box[3] and t.box[1] < o.box[3]]
+    return max(ends, default=0.0)
 
 
 def _snapped_sizes(sizes: list[float], weights: list[int], snap: float) -> list[float]:

@@ -147,16 +147,18 @@ def _rect(x0: float, top: float, x1: float, bottom: float, height: float) -> dic
             "stroking_color": None, "non_stroking_color": (0.3,)}
 
 
-def dropped_mark(dark: np.ndarray, box_px: tuple[float, float, float, float], first_x0: float, s: OcrSettings):
+def dropped_mark(dark: np.ndarray, box_px: tuple[float, float, float, float], first_x0: float, floor: float,
+                 s: OcrSettings):
     """The bullet the engine left out before a line (it drops ○, ● and ※; the detector's box
     often still holds it): the glyph-sized blot nearest left of the first glyph read, told
-    apart by how much of its box it fills and by its centre. Thin rules and specks are not blots."""
+    apart by how much of its box it fills and by its centre. Thin rules and specks are not blots,
+    nor is text read left of `floor` (the end of the text read before it on the row)."""
     from .ocr_engine import Glyph
 
     top, bottom = int(round(box_px[1])), int(round(box_px[3]))
     h = bottom - top
     right = int(first_x0) - 1
-    left = max(0, right - int(s.mark_reach * h))
+    left = max(0, int(floor) + 1, right - int(s.mark_reach * h))
     if h <= 0 or right <= left:
         return None
     patch = dark[max(0, top):bottom, left:right]
