@@ -31,6 +31,7 @@ _THOUSANDS = re.compile(r"\d{3}(?!\d)")
 class Confusions:
     chinese: dict[str, str]
     katakana: dict[str, str]
+    not_katakana: dict[str, str]
     long_vowel: dict[str, str]
     line_start: dict[str, str]
     in_number: dict[str, str]
@@ -70,6 +71,8 @@ def _katakana_fix(text: list[str], k: int, c: Confusions) -> str:
         return c.long_vowel[ch]
     if ch in c.katakana and ((after_kana and not _KANJI.match(nxt)) or _KATAKANA.match(nxt)):
         return c.katakana[ch]
+    if ch in c.not_katakana and not after_kana and not _KATAKANA.match(nxt):
+        return c.not_katakana[ch]
     return ch
 
 

@@ -44,6 +44,8 @@ def _clean(text: str) -> tuple[str, list[int]]:
     ("工業振興関連事業", "工業振興関連事業"),
     ("第1、2回", "第1、2回"),
     ("5\"", "5"),
+    ("○地域とのイベント参加延ベ人数", "○地域とのイベント参加延べ人数"),
+    ("目标(回)", "目標(回)"),
 ])
 def test_clean_up_maps_the_engines_confusions(read, printed):
     assert _clean(read)[0] == printed
