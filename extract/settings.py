@@ -24,7 +24,7 @@ class OcrSettings:
     skew_probe_width: int = 1200
     """Pixels across the reduced copy the skew is measured on."""
     rule_min_h_pt: float = 30.0
-    rule_min_v_pt: float = 14.0
+    rule_min_v_pt: float = 22.0
     """A dark run at least this long (points) is a horizontal / vertical rule (longer than any glyph stroke)."""
     rule_max_thickness_pt: float = 2.5
     """…and at most this thick; a thicker horizontal run is a bar (a filled heading band)."""
