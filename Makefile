@@ -8,15 +8,17 @@ DEMO_OUT?= out/demo
 DEMO_YEARS ?= fixtures/r2_synthetic.pdf fixtures/r4_synthetic.pdf
 # Debian packages: LibreOffice + IPAex fonts (Word→PDF fixtures, draft round trip),
 # poppler-utils (pdftoppm previews), chromium (HTML view test, layout zoo fixtures), python3-uno
-# (draft --pdf fills the table of contents), libreoffice-calc-nogui (spreadsheet fixtures).
-SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-ipaexfont poppler-utils chromium
+# (draft --pdf fills the table of contents), libreoffice-calc-nogui (spreadsheet fixtures),
+# tesseract-ocr + tesseract-ocr-jpn (the OCR engine comparison in bench/bench_ocr.py; hokoku reads scans with rapidocr).
+SYSTEM_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno fonts-ipaexfont poppler-utils chromium \
+                   tesseract-ocr tesseract-ocr-jpn
 
 .PHONY: install demo test test-slow test-all bench fixtures zoo system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,ocr]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .ocr import OcrPage
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -118,6 +122,7 @@ class PageLayout:
     running: list[str] = field(default_factory=list)  # running header/footer texts
     gutter: tuple[float, float] | None = None  # the page's own; after order_pages, the one it is read with
     char_count: int = 0
+    ocr: "OcrPage | None" = None  # what OCR read, when the page has no text layer
     text: str = ""  # all text of the page, for garbled-text checks
 
 

@@ -30,7 +30,8 @@ NOT_PDF = "not a PDF file (no %PDF header{hint})"
 ENCRYPTED = "the PDF is encrypted (password protected); save an unprotected copy and try again"
 TRUNCATED = "the PDF is truncated or corrupt ({detail})"
 EMPTY = "the PDF has no pages"
-IMAGE_ONLY = "the PDF has no text layer (scanned or image-only pages); OCR is not performed"
+IMAGE_ONLY = "the PDF has no text layer (scanned or image-only pages) and OCR is off (--ocr off)"
+NOTHING_TO_READ = "the PDF has no text layer and no page image to read by OCR"
 GARBLED = "text layer is garbled on page(s) {pages} ({why}); the PDF's fonts lack a usable Unicode map"
 PDF_LOG_SUMMARY = "%s: the PDF reader reported %d problem(s) with damaged or unusual objects (first: %s); the text read may be incomplete"
 SAMPLE_PAGES = 6
@@ -155,12 +156,16 @@ def _short(e: Exception) -> str:
     return terminal_safe(msg[:120])
 
 
-def require_text_layer(pdf: pdfplumber.PDF, path: str | Path) -> None:
-    """Raise InputError when no page has any text (scans, image-only exports)."""
+def require_text_layer(pdf: pdfplumber.PDF, path: str | Path, ocr: bool = False) -> None:
+    """Raise InputError when no page has any text (scans, image-only exports), unless pages
+    are read by `ocr` and some page shows an image to read."""
     for page in pdf.pages:
         if page.chars:
             return
-    raise InputError(path, IMAGE_ONLY)
+    if not ocr:
+        raise InputError(path, IMAGE_ONLY)
+    if not any(page.images for page in pdf.pages):
+        raise InputError(path, NOTHING_TO_READ)
 
 
 def sample_pages(n_pages: int, k: int = SAMPLE_PAGES) -> list[int]:

@@ -22,6 +22,7 @@ import pdfplumber
 
 from .geometry import BBox, Cell, CharIndex, Line, PageLayout, TableRegion, middle
 from .normalize import ITEM_OPENERS, normalize_chars
+from .ocr import needs_ocr, ocr_page
 from .settings import ExtractSettings
 from .texttables import attach_headers, text_kpi_tables
 
@@ -684,6 +685,8 @@ def reading_order(items: list[Line | TableRegion], gutter: tuple[float, float] |
 def layout_page(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" = None) -> PageLayout:
     width, height = float(page.width), float(page.height)
     pl = PageLayout(index=page_no, width=width, height=height)
+    if needs_ocr(page, s.ocr):  # a scan: its objects become the chars and rules OCR read
+        pl.ocr = ocr_page(page, page_no, s.ocr)
     chars = page.chars
     pl.char_count = len(chars)
     pl.text = "".join(c["text"] for c in chars)

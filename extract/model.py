@@ -77,13 +77,29 @@ class JsonObject:
         return core_schema.no_info_wrap_validator_function(keep_unknown, inner, ref=inner.pop("ref", None))
 
 
+OMIT_EMPTY = {"omit_empty": True}
+"""Field metadata: a field added after files were written is left out of report.json while
+it is empty (None or []), so a report without scanned pages is written as before."""
+
+
+@dataclass
+class OcrRead(JsonObject):
+    """An item read by OCR from a page with no text layer: the engine, and its confidence (0–1)
+    in the least certain text line under the item's box."""
+
+    engine: Str
+    confidence: Float
+
+
 @dataclass
 class Provenance(JsonObject):
-    """Where an item came from: PDF page index from 1, box in PDF points, raw string."""
+    """Where an item came from: PDF page index from 1, box in PDF points, raw string, and
+    `ocr` when the page was a scan read by OCR."""
 
     page: Int
     bbox: list[Float] | None = None
     raw: Str | None = None
+    ocr: OcrRead | None = field(default=None, metadata=OMIT_EMPTY)
 
 
 @dataclass
@@ -201,6 +217,8 @@ class Source(JsonObject):
     file: Str
     sha256: Str
     pages: Int
+    ocr_pages: list[Int] = field(default_factory=list, metadata=OMIT_EMPTY)
+    """Pages (index from 1) that had no text layer and were read by OCR."""
 
 
 def _what_load_refuses_first(schema: dict[str, Any]) -> None:
@@ -443,7 +461,8 @@ def _load_as(path: Path, tp: Any, data: Any) -> Any:
 def _to_json(o: Any) -> Any:
     """The JSON value of a model object: fields in declaration order, then its unknown fields."""
     if is_dataclass(o) and not isinstance(o, type):
-        d = {f.name: _to_json(getattr(o, f.name)) for f in fields(o)}
+        d = {f.name: _to_json(getattr(o, f.name)) for f in fields(o)
+             if not (f.metadata.get("omit_empty") and getattr(o, f.name) in (None, []))}
         for k, v in getattr(o, "extra", {}).items():
             d.setdefault(k, _to_json(v))
         return d

@@ -10,6 +10,59 @@ SHARES = ("line_overlap", "heavy_line_share", "gutter_min_share", "gutter_doc_sh
 
 
 @dataclass(frozen=True)
+class OcrSettings:
+    """Reading pages that have no text layer (issue 21): when, how, and what to doubt."""
+
+    mode: str = "auto"
+    """auto: OCR a page with no text and an image on it; force: every page; off: none."""
+    threads: int = 1
+    """onnxruntime threads per process (pages run in parallel processes with --jobs)."""
+    det_max_side: int = 1600
+    """The text detector sees the page scaled to at most this many pixels on its long side."""
+    default_dpi: float = 200.0
+    min_dpi: float = 150.0
+    max_dpi: float = 300.0
+    """A page is rendered at its scan's own resolution, clamped to this range (default when unknown)."""
+    skew_max_deg: float = 1.5
+    skew_step_deg: float = 0.05
+    """Skew is searched within ±this many degrees, in these steps."""
+    skew_probe_width: int = 1200
+    """Pixels across the reduced copy the skew is measured on."""
+    rule_min_h_pt: float = 30.0
+    rule_min_v_pt: float = 22.0
+    """A dark run at least this long (points) is a horizontal / vertical rule (longer than any glyph stroke)."""
+    rule_max_thickness_pt: float = 2.5
+    """…and at most this thick; a thicker horizontal run is a bar (a filled heading band)."""
+    bar_min_height_pt: float = 8.0
+    """A dark bar at least this tall is a filled rect (a white-on-dark heading)."""
+    stroke_tol_pt: float = 1.5
+    """A rule inside a text line's box (by this margin) is a glyph stroke and is dropped."""
+    bar_join_tol_pt: float = 3.0
+    """A column rule ending within this many points of a bar's bottom joins the bar to its table."""
+    size_snap: float = 0.15
+    """Line sizes within this share of a page's body size are read as the body size."""
+    mark_reach: float = 1.3
+    mark_min_size: float = 0.35
+    mark_max_size: float = 0.85
+    """A dropped bullet is a blot within this × the line height left of the line's box, its
+    width and height between these shares of the line height."""
+    mark_solid_fill: float = 0.6
+    mark_hollow_centre: float = 0.2
+    """A blot filling this share of its box is ●; one whose middle third inks less than this is ○; else ※."""
+    size_per_box: float = 0.7
+    """Type size in points as a share of the detected line box's height (the box has padding)."""
+    glue_gap: float = 0.6
+    """A gap up to this × the type size between two glyph boxes of one detected text line is
+    closed (the engine's boxes leave slivers; real word spaces come as printed spaces)."""
+    heavy_ink_ratio: float = 1.3
+    """A line whose glyphs ink this × the page's median share of their box is set in bold."""
+    low_confidence: float = 0.8
+    """A value read on a text line of lower confidence gets a warning on its project."""
+    min_text_chars: int = 1
+    """In auto mode a page with fewer text-layer characters than this is read by OCR."""
+
+
+@dataclass(frozen=True)
 class ExtractSettings:
     # --- lines -------------------------------------------------------------
     line_overlap: float = 0.5
@@ -283,6 +336,10 @@ class ExtractSettings:
 
     # --- garbled text ------------------------------------------------------
     check_garbled: bool = True
+    """Refuse a PDF whose text layer is garbled ((cid:N) glyphs, private-use characters)."""
+
+    # --- OCR (pages with no text layer) -----------------------------------
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
     def __post_init__(self) -> None:
         """Refuse a setting out of range (every number positive, every share within 0..1), so a

@@ -49,7 +49,9 @@ def _same_columns(a: TableRegion, b: TableRegion, s: ExtractSettings) -> bool:
 
 
 def _row_text(row: list[Cell | None]) -> list[str]:
-    return [normalize_text(c.text) if c else "" for c in row]
+    """A row's cell texts for telling a header repeated on the next page, spaces aside (a scan
+    read by OCR may space 「R2 (2020)」 on one page and 「R2(2020)」 on the next)."""
+    return ["".join(normalize_text(c.text).split()) if c else "" for c in row]
 
 
 def to_grid(regions: list[TableRegion], s: ExtractSettings, pats: Patterns) -> Grid:

@@ -25,6 +25,8 @@ def add_arguments(p) -> None:
     p.add_argument("pdfs", nargs="+", metavar="REPORT.pdf", help="report PDFs to parse, or folders (every *.pdf in them)")
     p.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="output folder; each report goes to OUTDIR/<stem>/")
     p.add_argument("-j", "--jobs", type=int, default=None, help="parallel workers (default: cores): one per file, or one file's pages in parallel")
+    p.add_argument("--ocr", choices=("auto", "force", "off"), default="auto",
+                   help="read pages that have no text layer (scans) by OCR: auto (default), force (every page), off")
     p.add_argument("--db", metavar="DB", help="also add each parsed report to this DuckDB corpus (e.g. hokoku.duckdb)")
 
 
@@ -32,6 +34,7 @@ def add_arguments(p) -> None:
 class Job:
     pdf: str
     outdir: str
+    ocr: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Result:
     files: tuple[str, ...]
     summary: str = ""  # what was read: listed projects found, Check / Action items, KPI values, warnings
     warnings: tuple[str, ...] = ()  # the self-check warnings, one line each (`-v` lists them)
+    ocr_pages: int = 0
 
 
 def expand_inputs(args: list[str]) -> list[str]:
@@ -85,20 +89,33 @@ def output_folders(pdfs: list[str], outdir: str) -> list[Job]:
     return jobs
 
 
-def _one(job: Job, debug: bool, page_jobs: int = 1) -> Result:
-    """Parse and write one report in a worker (its pages in `page_jobs` processes)."""
-    from hokoku.extract import read_report
+def _one(job: Job, debug: bool, page_jobs: int = 1, bar: bool = False) -> Result:
+    """Parse and write one report in a worker (its pages in `page_jobs` processes), with a
+    progress bar over its pages when `bar` (one file read in the foreground: a scan takes seconds a page)."""
+    from tqdm import tqdm
+
+    from hokoku.extract import ExtractSettings, read_report
+    from hokoku.extract.settings import OcrSettings
     from hokoku.outputs.report_io import write_report
 
+    pages = tqdm(unit="page", desc=Path(job.pdf).name, leave=False, disable=not (bar and sys.stderr.isatty()))
+
+    def progress(done: int, total: int) -> None:
+        pages.total = total
+        pages.update(done - pages.n)
+
     try:
-        report, tally = read_report(job.pdf, jobs=page_jobs)
+        report, tally = read_report(job.pdf, ExtractSettings(ocr=OcrSettings(mode=job.ocr)), progress, jobs=page_jobs)
         files = write_report(report, job.outdir)
-        return Result(job.pdf, None, tuple(str(f) for f in files), tally.line(), warning_lines(report))
+        return Result(job.pdf, None, tuple(str(f) for f in files), tally.line(), warning_lines(report),
+                      len(report.source.ocr_pages))
     except HokokuError as e:
         return Result(job.pdf, str(e), ())
     except Exception as e:  # never lose the other files to one bad input
         detail = traceback.format_exc() if debug else f"{type(e).__name__}: {e}"
         return Result(job.pdf, f"{job.pdf}: unexpected error while parsing ({detail.strip()})", ())
+    finally:
+        pages.close()
 
 
 def warning_lines(report) -> tuple[str, ...]:
@@ -118,7 +135,7 @@ def run(args) -> int:
     if Path(args.output).exists() and not Path(args.output).is_dir():
         raise HokokuError(f"-o {args.output}: exists and is not a folder")
     pdfs = expand_inputs([str(p) for p in args.pdfs])
-    jobs = output_folders(pdfs, args.output)
+    jobs = [Job(j.pdf, j.outdir, getattr(args, "ocr", "auto")) for j in output_folders(pdfs, args.output)]
     clean_stale(args.output)
     debug = getattr(args, "debug", False)
     workers = max(1, min(args.jobs or os.cpu_count() or 1, len(jobs)))
@@ -131,7 +148,8 @@ def run(args) -> int:
         if r.error:
             log.error("hokoku ingest: error: %s", r.error)
         else:
-            log.info("hokoku ingest: %s → %s/: %s", r.pdf, Path(r.files[-1]).parent, r.summary)
+            read = f" ({r.ocr_pages} page(s) read by OCR)" if r.ocr_pages else ""
+            log.info("hokoku ingest: %s → %s/: %s%s", r.pdf, Path(r.files[-1]).parent, r.summary, read)
             for line in r.warnings:
                 log.debug("  %s", line)
         bar.update(1)
@@ -141,7 +159,7 @@ def run(args) -> int:
             # one file (or one worker): the cores lay out its pages in parallel instead
             page_jobs = max(1, args.jobs or os.cpu_count() or 1) if len(jobs) == 1 else 1
             for job in jobs:
-                finished(_one(job, debug, page_jobs))
+                finished(_one(job, debug, page_jobs, bar=True))
         else:
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 futures = [pool.submit(_one, job, debug) for job in jobs]
@@ -157,5 +175,7 @@ def run(args) -> int:
             for r, state in zip(ok, add_report_files(args.db, [r.files[-1] for r in ok])):
                 log.info("hokoku ingest: %s: %s in %s", r.pdf, state, args.db)
     finally:  # the summary line is printed even when the database step fails
-        log.log(logging.WARNING if failed else logging.INFO, "hokoku ingest: %d parsed, %d failed", len(ok), len(failed))
+        ocr = sum(r.ocr_pages for r in ok)
+        log.log(logging.WARNING if failed else logging.INFO, "hokoku ingest: %d parsed, %d failed%s", len(ok), len(failed),
+                f", {ocr} page(s) read by OCR" if ocr else "")
     return 0 if not failed else 1

@@ -19,7 +19,6 @@ EDGE = FIXTURES / "edge"
     ("not_a_pdf.pdf", "not a PDF"),
     ("encrypted.pdf", "encrypted"),
     ("truncated.pdf", "truncated or corrupt"),
-    ("image_only.pdf", "OCR is not performed"),
     ("not_a_report.pdf", "not a report of this kind"),
 ])
 def test_bad_input_is_one_clear_line(name, words):
@@ -27,6 +26,16 @@ def test_bad_input_is_one_clear_line(name, words):
         parse_report(EDGE / name)
     msg = str(e.value)
     assert msg.startswith(str(EDGE / name)) and words in msg and "\n" not in msg
+
+
+def test_image_only_pdf_with_ocr_off_is_one_clear_line():
+    from hokoku.extract import ExtractSettings
+    from hokoku.extract.settings import OcrSettings
+
+    with pytest.raises(InputError) as e:
+        parse_report(EDGE / "image_only.pdf", ExtractSettings(ocr=OcrSettings(mode="off")))
+    msg = str(e.value)
+    assert msg.startswith(str(EDGE / "image_only.pdf")) and "OCR is off" in msg and "\n" not in msg
 
 
 def test_missing_file(tmp_path):

@@ -274,7 +274,7 @@ def test_unknown_fields_are_kept_when_the_report_is_written_again(tmp_path, exce
     d["projects"][0]["budget"] = [1200, 1300]
     d["projects"][0]["check"][0]["priority"] = "高"
     d["projects"][0]["indicators"][0]["values"][0]["note"] = None
-    d["projects"][0]["provenance"]["ocr"] = False
+    d["projects"][0]["provenance"]["checked_by_hand"] = False  # ("ocr" is a known field since issue 21)
     f = write(tmp_path, d)
     r = Report.load(f)
     assert r.extra == {"reviewed_by": {"name": "経済労働局", "on": "2022-09-01"}}

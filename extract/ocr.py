@@ -1,0 +1,159 @@
+"""Pages with no text layer, read by OCR into the records the text-layer path reads.
+
+The seam is the pdfplumber page itself: a scanned page's objects are replaced by chars
+(boxes, a type size from the line height, a bold font name for heavily inked lines) and
+by the ruling lines and dark bars found in the image, so layout, tables, structure and the
+self-check run unchanged. The scan image itself is not kept as a page object (the figure
+filter would drop every line drawn on it). What was read by OCR is returned per page
+(`OcrPage`): its lines' boxes and confidences for provenance, and the numbers repaired.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from typing import TYPE_CHECKING
+
+from .settings import OcrSettings
+
+if TYPE_CHECKING:  # the OpenCV and onnxruntime modules load only when a page is read by OCR
+    from .ocr_engine import Glyph, TextLine
+    from .ocr_image import PageImage
+
+BBox = tuple[float, float, float, float]
+MODES = ("auto", "force", "off")
+REGULAR_FONT = "OCR-Regular"
+BOLD_FONT = "OCR-Bold"
+MARKS = "○●※・◯◎■□◆◇"  # a line opening with one of these read has no bullet dropped
+
+
+@dataclass
+class OcrPage:
+    """What OCR read on one page (page index from 1), in PDF points."""
+
+    page: int
+    engine: str = ""
+    skew_deg: float = 0.0
+    lines: list[tuple[BBox, float]] = field(default_factory=list)
+    """Each text line's box and the engine's confidence in it."""
+    repaired: list[tuple[BBox, str]] = field(default_factory=list)
+    """Boxes of numbers whose characters were repaired, with the text after repair."""
+
+
+def needs_ocr(page, s: OcrSettings) -> bool:
+    """Whether this page is read by OCR: `force`, or in `auto` a page without text that shows an image."""
+    if s.mode == "force":
+        return True
+    if s.mode == "off":
+        return False
+    visible = sum(1 for c in page.chars if c["text"].strip())
+    return visible < s.min_text_chars and bool(page.images)
+
+
+def ocr_page(page, page_no: int, s: OcrSettings) -> OcrPage:
+    """Read the page image and put the records read in place of the page's own objects."""
+    from .ocr_engine import ENGINE, read_image
+    from .ocr_image import deskew, render, ruling_objects
+
+    img, angle = deskew(render(page, s), s)
+    height = float(page.height)
+    lines, rects = ruling_objects(img, height, s)
+    text_lines = read_image(img.pixels, s.threads, s.det_max_side)
+    info = OcrPage(page=page_no, engine=ENGINE, skew_deg=angle)
+    chars = _chars(text_lines, img, height, s, info)
+    lines = _without_glyph_strokes(lines, [b for b, _ in info.lines], s.stroke_tol_pt)
+    for obj in (*chars, *lines, *rects):
+        obj["page_number"] = page.page_number
+    page._objects = {"char": chars, "line": lines, "rect": rects}
+    return info
+
+
+def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSettings, info: OcrPage) -> list[dict]:
+    """pdfplumber-like char dicts of every cleaned glyph; records line confidences and repairs."""
+    from .ocr_clean import clean_line
+    from .ocr_image import dropped_mark, ink, ink_density
+
+    dark = ink(img.pixels)
+    density = [ink_density(dark, t.box) for t in text_lines]
+    median = statistics.median(density) if density else 0.0
+    pt = img.pt
+    sizes = _snapped_sizes([(t.box[3] - t.box[1]) * pt * s.size_per_box for t in text_lines],
+                           [len(t.glyphs) for t in text_lines], s.size_snap)
+    chars: list[dict] = []
+    for t, d, size in zip(text_lines, density, sizes):
+        mark = dropped_mark(dark, t.box, t.glyphs[0].box[0], _left_reach(t, text_lines), s) \
+            if t.glyphs and t.glyphs[0].text not in MARKS else None
+        glyphs, repaired = clean_line(((mark,) if mark else ()) + t.glyphs)
+        if not glyphs:
+            continue
+        top, bottom = t.box[1] * pt, t.box[3] * pt
+        font = BOLD_FONT if median and d >= s.heavy_ink_ratio * median else REGULAR_FONT
+        line_chars = [_char(g, top, bottom, size, font, pt, height) for g in glyphs]
+        _glue(line_chars, s.glue_gap * size)
+        chars += line_chars
+        box = (line_chars[0]["x0"], top, line_chars[-1]["x1"], bottom)
+        info.lines.append((box, t.conf))
+        if repaired:
+            info.repaired.append((box, "".join(g.text for g in glyphs)))
+    return chars
+
+
+def _left_reach(t: TextLine, text_lines: list[TextLine]) -> float:
+    """Where the text read left of this line on its row ends (a dropped bullet lies right of it)."""
+    first, _, _, _ = t.glyphs[0].box
+    _, top, _, bottom = t.box
+    ends = []
+    for o in text_lines:
+        if o is t or not o.glyphs:
+            continue
+        _, _, end, _ = o.glyphs[-1].box
+        _, o_top, _, o_bottom = o.box
+        if end <= first and o_top < bottom and top < o_bottom:  # left of it, on its row
+            ends.append(end)
+    return max(ends, default=0.0)
+
+
+def _snapped_sizes(sizes: list[float], weights: list[int], snap: float) -> list[float]:
+    """Type sizes from line heights vary by a point from line to line (the detector's boxes); a
+    text layer gives one size to all body text, and paragraphs are joined on equal sizes. Sizes
+    within `snap` (a share) of the page's most used size become that size; headings keep theirs."""
+    if not sizes:
+        return []
+    ordered = sorted(zip(sizes, weights))
+    half, seen = sum(weights) / 2, 0
+    body = ordered[-1][0]
+    for size, w in ordered:
+        seen += w
+        if seen >= half:
+            body = size
+            break
+    return [round(body, 1) if abs(x - body) <= snap * body else round(x, 1) for x in sizes]
+
+
+def _without_glyph_strokes(lines: list[dict], boxes: list[BBox], tol: float) -> list[dict]:
+    """Rules that lie inside a text line's box are strokes of its glyphs (the long verticals of
+    a large title), not table rules: a table's rule runs past the text it borders."""
+    def inside(ln: dict) -> bool:
+        return any(x0 + tol <= ln["x0"] and ln["x1"] <= x1 - tol and top - tol <= ln["top"] and ln["bottom"] <= bottom + tol
+                   for x0, top, x1, bottom in boxes)
+    return [ln for ln in lines if not inside(ln)]
+
+
+def _glue(chars: list[dict], reach: float) -> None:
+    """Close the small gaps the engine leaves between the glyph boxes of one text line, as a
+    text layer sets them (the layout would read each as a space); printed spaces stay, and so
+    do gaps between Latin and Japanese text (「Action 令和4年度」)."""
+    for a, b in zip(chars, chars[1:]):
+        if a["text"] != " " and b["text"] != " " and a["text"].isascii() == b["text"].isascii() \
+                and 0 < b["x0"] - a["x1"] <= reach:
+            a["x1"] = b["x0"]
+            a["width"] = a["adv"] = a["x1"] - a["x0"]
+
+
+def _char(g: Glyph, top: float, bottom: float, size: float, font: str, pt: float, height: float) -> dict:
+    x0, x1 = g.box[0] * pt, g.box[2] * pt
+    return {"object_type": "char", "text": g.text, "x0": x0, "x1": x1, "top": top, "bottom": bottom,
+            "doctop": top, "y0": height - bottom, "y1": height - top, "width": x1 - x0,
+            "height": bottom - top, "size": size, "fontname": font, "upright": True, "adv": x1 - x0,
+            "matrix": (size, 0, 0, size, x0, height - bottom), "ocr_conf": g.conf,
+            "stroking_color": None, "non_stroking_color": (0,)}

@@ -1,0 +1,183 @@
+"""A scanned page as an image: rendered, straightened, and its ruling lines found.
+
+A scan's table rules are pixels, not PDF lines, so the table finder would see no grid:
+long thin dark runs are found by morphological opening (OpenCV) and returned as pdfplumber
+line objects; wide dark bars (white-on-dark headings) as filled rects, as a born-digital PDF
+draws them. Deskewing first keeps a rule one line and a text line one row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .settings import OcrSettings
+
+POINTS_PER_INCH = 72.0
+INK = 255.0  # the value of a dark pixel in an `ink` mask
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A page's greyscale pixels and the scale from pixels to PDF points."""
+
+    pixels: np.ndarray
+    dpi: float
+
+    @property
+    def pt(self) -> float:
+        """Points per pixel."""
+        return POINTS_PER_INCH / self.dpi
+
+
+def render(page, s: OcrSettings) -> PageImage:
+    """The page rendered in greyscale at the resolution of its largest image (clamped to the
+    settings' range), so a 200-dpi scan is read at 200 dpi rather than resampled."""
+    dpi = s.default_dpi
+    if page.images:
+        im = max(page.images, key=lambda i: float(i["width"]) * float(i["height"]))
+        src_w = (im.get("srcsize") or (0, 0))[0]
+        if src_w and float(im["width"]) > 0:
+            dpi = src_w / float(im["width"]) * POINTS_PER_INCH
+    dpi = min(max(dpi, s.min_dpi), s.max_dpi)
+    pixels = np.asarray(page.to_image(resolution=dpi).original.convert("L"))
+    return PageImage(pixels.copy(), dpi)
+
+
+def ink(pixels: np.ndarray) -> np.ndarray:
+    """Dark pixels as 255 (Otsu's threshold copes with uneven exposure well enough for rules)."""
+    _, ink = cv2.threshold(pixels, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return ink
+
+
+def skew_angle(pixels: np.ndarray, s: OcrSettings) -> float:
+    """The skew in degrees: the rotation whose row profile of ink is sharpest (text lines and
+    rules then fall on whole rows). Searched on a reduced copy."""
+    scale = s.skew_probe_width / pixels.shape[1]
+    small = ink(cv2.resize(pixels, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA))
+    h, w = small.shape
+    best, best_score = 0.0, -1.0
+    steps = int(round(s.skew_max_deg / s.skew_step_deg))
+    for k in range(-steps, steps + 1):
+        angle = k * s.skew_step_deg
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        rows = cv2.warpAffine(small, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1, dtype=np.float64)
+        score = float(np.square(np.diff(rows)).sum())
+        if score > best_score:
+            best, best_score = angle, score
+    return best
+
+
+def deskew(img: PageImage, s: OcrSettings) -> tuple[PageImage, float]:
+    """The page turned straight, and the angle it was turned by."""
+    angle = skew_angle(img.pixels, s)
+    if angle == 0.0:
+        return img, 0.0
+    h, w = img.pixels.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    turned = cv2.warpAffine(img.pixels, m, (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
+    return PageImage(turned, img.dpi), angle
+
+
+def _components(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
+
+
+def _runs(ink: np.ndarray, length_px: int, horizontal: bool) -> np.ndarray:
+    shape = (length_px, 1) if horizontal else (1, length_px)
+    return cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
+
+
+def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[list[dict], list[dict]]:
+    """Ruling lines (pdfplumber "line" objects, zero thickness along the rule's middle) and
+    dark bars (filled "rect" objects) found in the page image, in PDF points."""
+    dark = ink(img.pixels)
+    pt = img.pt
+    lines: list[dict] = []
+    rects: list[dict] = []
+    for horizontal, min_len in ((True, s.rule_min_h_pt), (False, s.rule_min_v_pt)):
+        if not horizontal:  # the dark gaps between white letters on a bar are not rules
+            for r in rects:
+                dark[int(r["top"] / pt):int(r["bottom"] / pt) + 1, int(r["x0"] / pt):int(r["x1"] / pt) + 1] = 0
+        runs = _runs(dark, max(2, int(min_len / pt)), horizontal)
+        for x, y, w, h in _components(runs):
+            thick = (h if horizontal else w) * pt
+            x0, top, x1, bottom = x * pt, y * pt, (x + w) * pt, (y + h) * pt
+            if thick <= s.rule_max_thickness_pt:
+                if horizontal:
+                    mid = (top + bottom) / 2
+                    lines.append(_line(x0, mid, x1, mid, height_pt))
+                else:
+                    mid = (x0 + x1) / 2
+                    lines.append(_line(mid, top, mid, bottom, height_pt))
+            elif horizontal and thick >= s.bar_min_height_pt:
+                rects.append(_rect(x0, top, x1, bottom, height_pt))
+    return lines + _header_bar_rules(lines, rects, height_pt, s), rects
+
+
+def _header_bar_rules(lines: list[dict], rects: list[dict], height: float, s: OcrSettings) -> list[dict]:
+    """A dark bar on top of a ruled table is its shaded header row: the bar's top and bottom
+    become rules, and the table's column rules that stop at the bar run on up through it (a
+    scan shows the header's borders only as the bar's edges)."""
+    out: list[dict] = []
+    tol = s.bar_join_tol_pt
+    for r in rects:
+        below = [ln for ln in lines if ln["x0"] == ln["x1"] and r["x0"] - tol <= ln["x0"] <= r["x1"] + tol
+                 and abs(ln["top"] - r["bottom"]) <= tol]
+        if not below:
+            continue
+        out += [_line(r["x0"], y, r["x1"], y, height) for y in (r["top"], r["bottom"])]
+        out += [_line(ln["x0"], r["top"], ln["x0"], r["bottom"], height) for ln in below]
+    return out
+
+
+def _line(x0: float, top: float, x1: float, bottom: float, height: float) -> dict:
+    return {"object_type": "line", "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "y0": height - bottom, "y1": height - top, "width": x1 - x0, "height": bottom - top,
+            "linewidth": 1.0, "stroke": True, "fill": False, "pts": [(x0, top), (x1, bottom)],
+            "stroking_color": (0,), "non_stroking_color": (0,)}
+
+
+def _rect(x0: float, top: float, x1: float, bottom: float, height: float) -> dict:
+    return {"object_type": "rect", "x0": x0, "x1": x1, "top": top, "bottom": bottom, "doctop": top,
+            "y0": height - bottom, "y1": height - top, "width": x1 - x0, "height": bottom - top,
+            "linewidth": 0.0, "stroke": False, "fill": True,
+            "stroking_color": None, "non_stroking_color": (0.3,)}
+
+
+def dropped_mark(dark: np.ndarray, box_px: tuple[float, float, float, float], first_x0: float, floor: float,
+                 s: OcrSettings):
+    """The bullet the engine left out before a line (it drops ○, ● and ※; the detector's box
+    often still holds it): the glyph-sized blot nearest left of the first glyph read, told
+    apart by how much of its box it fills and by its centre. Thin rules and specks are not blots,
+    nor is text read left of `floor` (the end of the text read before it on the row)."""
+    from .ocr_engine import Glyph
+
+    top, bottom = int(round(box_px[1])), int(round(box_px[3]))
+    h = bottom - top
+    right = int(first_x0) - 1
+    left = max(0, int(floor) + 1, right - int(s.mark_reach * h))
+    if h <= 0 or right <= left:
+        return None
+    patch = dark[max(0, top):bottom, left:right]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(patch, connectivity=8)
+    lo, hi = s.mark_min_size * h, s.mark_max_size * h
+    boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
+    blots = [(x, y, w, bh) for x, y, w, bh in boxes if lo <= w <= hi and lo <= bh <= hi]
+    if not blots:
+        return None
+    x, y, w, bh = max(blots, key=lambda b: b[0])
+    blot = patch[y:y + bh, x:x + w]
+    fill = float(blot.mean()) / INK
+    centre = blot[bh // 3:bh - bh // 3, w // 3:w - w // 3]
+    mark = "●" if fill >= s.mark_solid_fill else ("○" if centre.mean() / INK < s.mark_hollow_centre else "※")
+    return Glyph(mark, (float(left + x), float(top), float(left + x + w), float(bottom)), 1.0)
+
+
+def ink_density(dark: np.ndarray, box_px: tuple[float, float, float, float]) -> float:
+    """Share of dark pixels (`ink`) in a box: bold type inks more of its box than regular type."""
+    x0, top, x1, bottom = (int(round(v)) for v in box_px)
+    patch = dark[max(0, top):max(top + 1, bottom), max(0, x0):max(x0 + 1, x1)]
+    return float(patch.mean()) / INK if patch.size else 0.0

@@ -1,0 +1,138 @@
+"""Issue 21: scanned reports are read by OCR into the same records as the text layer.
+
+Fast tests read the committed 4-page scan (fixtures/edge/scan_4p.pdf: landscape pages 13–15 and
+70 at 200 dpi, seed 21) and one scanned insert in the 5-page excerpt; the full scanned
+acceptance rendering is a slow test.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+from hokoku.extract import parse_report
+from hokoku.extract.errors import HokokuError
+from hokoku.extract.ocr_clean import clean_line
+from hokoku.extract.ocr_engine import Glyph, engine_params
+
+SCAN = FIXTURES / "edge" / "scan_4p.pdf"
+NAME = "起業化総合支援事業"
+
+
+@lru_cache(maxsize=None)
+def scanned():
+    return parse_report(SCAN)
+
+
+def _clean(text: str) -> tuple[str, list[int]]:
+    glyphs, repaired = clean_line(tuple(Glyph(ch, (k, 0, k + 1, 1), 1.0) for k, ch in enumerate(text)))
+    return "".join(g.text for g in glyphs), repaired
+
+
+@pytest.mark.parametrize("read, printed", [
+    ("国立研究開発法人新工ネルギ一·産業技術総合開発機構", "国立研究開発法人新エネルギー・産業技術総合開発機構"),
+    ("研究開発型べンチャ一企業", "研究開発型ベンチャー企業"),
+    ("O起業家支援拠点「K-NIC」", "○起業家支援拠点「K-NIC」"),
+    ("1、455件の起業や経営に関する相談対応", "1,455件の起業や経営に関する相談対応"),
+    ("②K-NICのことを知らない既存企業", "②K-NICのことを知らない既存企業"),
+    ("工業振興関連事業", "工業振興関連事業"),
+    ("第1、2回", "第1、2回"),
+    ("5\"", "5"),
+    ("○地域とのイベント参加延ベ人数", "○地域とのイベント参加延べ人数"),
+    ("目标(回)", "目標(回)"),
+])
+def test_clean_up_maps_the_engines_confusions(read, printed):
+    assert _clean(read)[0] == printed
+
+
+def test_number_repairs_are_reported():
+    assert _clean("実績1O回")[1] == [3]
+    assert _clean("実績10回")[1] == []
+
+
+def test_settings_that_would_download_models_are_refused():
+    with pytest.raises(HokokuError, match="download"):
+        engine_params(1, {"Rec.lang_type": "japan"})
+    assert all(Path(v).is_file() for k, v in engine_params(1).items() if k.endswith("model_path"))
+
+
+def test_scanned_pages_read_into_the_project():
+    r = scanned()
+    assert r.source.ocr_pages == [1, 2, 3, 4]
+    p = next(p for p in r.projects if p.name == NAME)
+    assert p.article == 12 and p.goal == "次代を支える産業を創出するため、市内での起業を盛んにする"
+    assert [c.no for c in p.check] == [1, 2, 3, 4] and [a.no for a in p.action] == [1, 2, 3, 4]
+    assert p.check[0].text.startswith("K-NICにおいて創業者の支援を行っていることから、事業承継の施策と連携し、廃業予定者と開業希望者")
+    assert p.action[3].text.startswith("ホームページやSNSを活用した情報発信に努めるとともに、大学へ直接アプローチ")
+
+
+def test_scanned_kpi_tables_keep_their_grid_and_digits():
+    p = next(p for p in scanned().projects if p.name == NAME)
+    got = {(i.name, v.fiscal_year): (v.target, v.actual) for i in p.indicators for v in i.values}
+    assert got[("川崎市創業支援事業計画全体での創業実績件数", 2020)] == (95, 201)
+    assert got[("川崎市創業支援事業計画全体での創業実績件数", 2021)] == (100, 183)
+    assert got[("かわさき起業家オーディション等の開催回数", 2021)] == (8, 8)
+    assert got[("研究開発型のベンチャー企業等への個別・集中支援の実施件数", 2021)] == (5, 10)  # split over two pages
+
+
+def test_ocr_values_carry_their_provenance():
+    p = next(p for p in scanned().projects if p.name == NAME)
+    v = p.indicators[0].values[0]
+    assert v.provenance.page == 1 and v.provenance.ocr.engine == "rapidocr"
+    assert 0.5 < v.provenance.ocr.confidence <= 1.0
+    assert "ocr" in json.dumps(scanned().to_dict()["projects"][0]["indicators"][0]["values"][0]["provenance"])
+
+
+def test_other_projects_grid_is_read():
+    names = [p.name for p in scanned().projects if p.kind == "other"]
+    assert names[:2] == ["医工連携等推進事業", "ソーシャルビジネス振興事業"]
+
+
+def test_text_pages_and_a_scanned_insert_each_read_their_own_way(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT))
+    from fixtures.scan import Degradation, scan_pdf
+
+    excerpt = FIXTURES / "edge" / "excerpt_3p.pdf"
+    mixed = scan_pdf(excerpt, tmp_path / "mixed.pdf", pages=[3], d=Degradation(dpi=150), seed=3, mixed=True)
+    r, text = parse_report(mixed), parse_report(excerpt)
+    assert r.source.ocr_pages == [3] and not text.source.ocr_pages
+    want = {(i.name, v.fiscal_year, v.target, v.actual) for p in text.projects for i in p.indicators for v in i.values}
+    got = {(i.name, v.fiscal_year, v.target, v.actual) for p in r.projects for i in p.indicators for v in i.values}
+    assert got == want
+    assert [c.text for c in r.projects[0].check] == [c.text for c in text.projects[0].check]
+    pages = {v.provenance.page: v.provenance.ocr is not None for p in r.projects for i in p.indicators for v in i.values}
+    assert pages.get(3) is True and not any(ocr for page, ocr in pages.items() if page != 3)
+
+
+def test_ingest_says_how_many_pages_were_read_by_ocr(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "hokoku", "ingest", str(SCAN), "-o", str(tmp_path), "--jobs", "2"],
+                         capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
+    assert "4 page(s) read by OCR" in out.stderr
+    d = json.loads((tmp_path / "scan_4p" / "report.json").read_text(encoding="utf-8"))
+    assert d["source"]["ocr_pages"] == [1, 2, 3, 4]
+
+
+@pytest.mark.slow
+def test_scanned_acceptance_landscape_scores(tmp_path, monkeypatch):
+    """The released landscape rendering, scanned at 200 dpi (seed 7), held to the 93 % it reads
+    today (93.3 %): the issue's goal, 95 %, is not reached yet (README, scanned reports)."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from fixtures.scan import Degradation, scan_pdf
+
+    src = ROOT.parent / "shared" / "acceptance" / "fy2021_word_landscape.pdf"
+    if not src.exists():
+        pytest.skip("acceptance PDFs not here")
+    scan = scan_pdf(src, tmp_path / "fy2021_word_landscape.pdf", d=Degradation(dpi=200), seed=7)
+    subprocess.run([sys.executable, "-m", "hokoku", "-q", "ingest", str(scan), "-o", str(tmp_path / "out"), "--jobs", "2"],
+                   check=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, str(src.parent / "score.py"), "--report",
+                          str(tmp_path / "out" / "fy2021_word_landscape" / "report.json")], capture_output=True, text=True)
+    score = float(out.stdout.strip().splitlines()[-1].split(":")[1].strip().rstrip("%"))
+    assert score >= 93.0, out.stdout
