@@ -63,7 +63,7 @@ def _stream(pages: list[PageLayout], s: ExtractSettings, pats: Patterns) -> list
         column = None
         for it in p.items:
             if id(it) in titles:
-                decided(p.index, "print-title", f"dropped {snippet(it.text if isinstance(it, Line) else '')}",
+                decided(p.index, "print-title", f"dropped {snippet(it.text)}",  # (only lines are items here)
                         "the same words at the same height open many pages")
                 continue
             if isinstance(it, TableRegion) and (it := _without_title_rows(it, titles)) is None:
