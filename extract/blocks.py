@@ -585,7 +585,9 @@ def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block
     that announces the part (「その他の事業（第12条から第18条）」) is its label."""
     t = pats.tables
     for h, row in enumerate(grid.rows[:3]):
-        heads = [" ".join(c) for c in row]
+        # header cells are short: a long cell (a project's text) is no header, even where its
+        # characters happen to hold a header word's in order
+        heads = [x if len(x) <= s.title_max_chars else "" for x in (" ".join(c) for c in row)]
         name_col = next((j for j, x in enumerate(heads) if any(overprinted(w, x) for w in t["overview_name"])), None)
         if name_col is None or not any(any(w in x for w in t["overview"]) for x in heads):
             continue

@@ -165,9 +165,6 @@ def test_parallel_conversions_do_not_collide(tmp_path):
 
 
 @pytest.mark.soffice
-@pytest.mark.xfail(strict=True, reason="regression from the calc branch's その他-grid reading (name and article "
-                   "columns found by header words): the draft's 技能奨励事業, printed right under 「17条 人材の確保及び育成」, "
-                   "is lost on read-back; not diagnosed yet")
 def test_draft_pdf_reads_back_as_next_years_report(pdf, expected):
     """The draft looks enough like the report that hokoku's own reader finds every project again."""
     from hokoku.extract import parse_report
