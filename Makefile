@@ -55,6 +55,7 @@ test-all: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# Every committed fixture, the held-out Typst and fpdf2 families included (fixtures/README.md).
 fixtures: $(STAMP)
 	$(BIN)/python -m fixtures.generate
 

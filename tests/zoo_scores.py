@@ -1,10 +1,11 @@
-"""Scores of every zoo, spreadsheet and Typst rendering, as a table; `--write-floors` records them.
+"""Scores of every zoo, spreadsheet, Typst and fpdf2 rendering, as a table; `--write-floors` records them.
 
     python -m tests.zoo_scores [--jobs N] [--only PREFIX] [--write-floors]
 
 The floors files hold, per rendering and metric, the level the extractor reaches now less a
 small margin: tests/data/zoo_floors.json for the zoo and the spreadsheet prints (tests/test_zoo.py),
-tests/data/typst_floors.json for the held-out Typst family (tests/test_typst.py); a test fails
+tests/data/typst_floors.json for the held-out Typst family (tests/test_typst.py),
+tests/data/fpdf_floors.json for the held-out fpdf2 family (tests/test_fpdf.py); a test fails
 when a rendering falls below its floor. `--only typst/` scores (and with `--write-floors`
 rewrites the floors of) the renderings whose name under fixtures/ starts with the prefix; the
 other entries of a floors file are kept. Raise the floors after an improvement, never lower
@@ -25,6 +26,9 @@ FIXTURES = ROOT / "fixtures"
 FLOORS = ROOT / "tests" / "data" / "zoo_floors.json"
 TYPST = FIXTURES / "typst"
 TYPST_FLOORS = ROOT / "tests" / "data" / "typst_floors.json"
+FPDF = FIXTURES / "fpdf"
+FPDF_FLOORS = ROOT / "tests" / "data" / "fpdf_floors.json"
+HELD_OUT = {TYPST: TYPST_FLOORS, FPDF: FPDF_FLOORS}  # families whose manifest names each rendering's truth
 TRUTH = ROOT / "tests" / "data" / "r3_expected.json"
 MARGIN = 1.0  # points below today's level: room for harmless changes in tie-breaking
 
@@ -35,7 +39,7 @@ def manifest(folder: Path) -> dict[str, dict]:
 
 def renderings() -> list[Path]:
     out = []
-    for folder in (FIXTURES / "zoo", FIXTURES / "zoo" / "heldout", FIXTURES / "zoo" / "v1", TYPST):
+    for folder in (FIXTURES / "zoo", FIXTURES / "zoo" / "heldout", FIXTURES / "zoo" / "v1", TYPST, FPDF):
         out += [folder / e["file"] for e in manifest(folder).values()]
     return out + sorted((FIXTURES / "calc").glob("*.pdf"))
 
@@ -46,23 +50,32 @@ def key(pdf: Path) -> str:
 
 
 def truth_path(pdf: Path) -> Path:
-    """The ground truth a rendering is scored against: the Typst manifest names it (one variant
-    prints the synthetic FY2022 year); every other rendering is the FY2021 content."""
-    if pdf.parent == TYPST:
-        return ROOT / next(e["truth"] for e in manifest(TYPST).values() if e["file"] == pdf.name)
+    """The ground truth a rendering is scored against: the Typst and fpdf2 manifests name it (a
+    variant of each prints a synthetic year); every other rendering is the FY2021 content."""
+    if pdf.parent in HELD_OUT:
+        return ROOT / next(e["truth"] for e in manifest(pdf.parent).values() if e["file"] == pdf.name)
     return TRUTH
 
 
 def floors_path(name: str) -> Path:
-    return TYPST_FLOORS if name.startswith("typst/") else FLOORS
+    return next((f for d, f in HELD_OUT.items() if name.startswith(d.name + "/")), FLOORS)
 
 
 def _score(pdf: Path) -> tuple[str, dict[str, float]]:
-    """(the rendering's name, as the floors files name it; its metrics)"""
+    """(the rendering's name, as the floors files name it; its metrics). A held-out rendering the
+    extractor refuses as not a report is scored as an empty report (all 0) rather than stopping
+    the table; any other rendering's refusal still raises."""
     from hokoku.extract import parse_report
+    from hokoku.extract.errors import InputError
 
     truth = json.loads(truth_path(pdf).read_text(encoding="utf-8"))
-    metrics = scoring.score(truth, parse_report(pdf).to_dict())
+    try:
+        pred = parse_report(pdf).to_dict()
+    except InputError:
+        if pdf.parent not in HELD_OUT:
+            raise
+        pred = {}
+    metrics = scoring.score(truth, pred)
     return key(pdf), {m.label: m.value for m in metrics}
 
 
