@@ -432,8 +432,7 @@ def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: Ext
         run: list = []
         for band in bands + [None]:
             segs = band[2] if band else []
-            wide_single = band is not None and len(segs) == 1 and segs[0].x1 - segs[0].x0 > s.band_wide_line_share * (x1 - x0)
-            if band is None or not segs or wide_single:
+            if band is None or not segs or _prose_band(segs, x1 - x0, s):
                 if len(run) >= max(s.band_min_rows, s.min_table_rows):
                     table = _bands_to_table(run, x0, x1, page_no, s)
                     if table:
@@ -444,8 +443,26 @@ def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: Ext
     return out
 
 
+def _text_rows(segs: list[Line]) -> list[list[Line]]:
+    """A band's text segments grouped by the row they stand on (overlapping heights)."""
+    rows: list[list[Line]] = []
+    for ln in sorted(segs, key=lambda ln: ln.top):
+        if rows and ln.top < max(o.bottom for o in rows[-1]):
+            rows[-1].append(ln)
+        else:
+            rows.append([ln])
+    return rows
+
+
+def _prose_band(segs: list[Line], width: float, s: ExtractSettings) -> bool:
+    """A band of one wide text segment per row (a caption, an indicator name, or paragraphs
+    under a label's rule): it separates tables, it is none itself."""
+    rows = _text_rows(segs)
+    return all(len(r) == 1 for r in rows) and any(r[0].x1 - r[0].x0 > s.band_wide_line_share * width for r in rows)
+
+
 def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, s: ExtractSettings) -> TableRegion | None:
-    widest = max(bands, key=lambda b: len(b[2]))[2]
+    widest = max((row for b in bands for row in _text_rows(b[2])), key=len)  # columns: segments side by side
     starts = sorted(ln.x0 for ln in widest)
     if len(starts) < s.min_table_cols:
         return None

@@ -86,21 +86,26 @@ def _sentence_ended_short(prev: Line, cur: Line, right: float, s: ExtractSetting
             and right - prev.x1 > _opening_width(cur) + s.sentence_fit_tol * prev.size)
 
 
-def line_pitch(stream: list, s: ExtractSettings) -> float:
-    """The usual gap between consecutive lines of a paragraph in this document (points)."""
-    gaps: dict[float, int] = {}
+def line_pitch(stream: list, s: ExtractSettings) -> dict[float, float]:
+    """The usual gap between consecutive lines of a paragraph, per font size (points): the
+    widest of the gaps seen at least `pitch_common_share` as often as the most frequent one at
+    that size. A document may set two leadings for one size (plain text, lists in boxes), and
+    the wider one is no paragraph break."""
+    gaps: dict[float, dict[float, int]] = {}
     prev = None
     for it in stream:
         if isinstance(it, Line) and isinstance(prev, Line) and it.page == prev.page and it.column == prev.column \
                 and abs(it.size - prev.size) < s.pitch_size_tol_pt:
             g = round((it.top - prev.bottom) * 2) / 2
             if 0 <= g < s.pitch_max_gap * it.size:
-                gaps[g] = gaps.get(g, 0) + 1
+                seen = gaps.setdefault(round(it.size, 1), {})
+                seen[g] = seen.get(g, 0) + 1
         prev = it
-    return max(gaps, key=gaps.get) if gaps else 0.0
+    return {size: max(g for g, n in seen.items() if n >= s.pitch_common_share * max(seen.values()))
+            for size, seen in gaps.items()}
 
 
-def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch: float = 1e9) -> bool:
+def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch: dict[float, float] | None = None) -> bool:
     if starts_item(cur.text):
         return False
     if abs(prev.size - cur.size) > s.same_size_tol or prev.heavy != cur.heavy:
@@ -113,7 +118,8 @@ def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch
         if prev.column != cur.column:
             return False
         gap = cur.top - prev.bottom
-        return -s.para_overlap * cur.size <= gap <= min(s.para_gap * cur.size, pitch + s.para_gap_extra * cur.size)
+        usual = (pitch or {}).get(round(cur.size, 1), s.para_gap * cur.size)
+        return -s.para_overlap * cur.size <= gap <= min(s.para_gap * cur.size, usual + s.para_gap_extra * cur.size)
     return True
 
 

@@ -31,6 +31,7 @@ MAX_LABEL_WORDS = 4  # a label printed with spaces: 「事業計画 Plan」, 「
 class Patterns:
     sections: dict[str, re.Pattern]
     tags: dict[str, set[str]]
+    numbered: dict[str, re.Pattern]  # cores that are a label only after a numbering (「1. 目標」)
     all_tags: frozenset[str]
     article: re.Pattern
     article_cell: re.Pattern
@@ -95,23 +96,23 @@ class Patterns:
         if (c := self.continued.search(t)) and c.start() > 0:
             t = t[: c.start()]
         t = _BRACKETED_TAG.sub(r"\1", t)
-        key = self._heading(t)
+        key = self._heading(t, self.sections)
         if key is None and (m := self.numbering.match(t)) and m.end() < len(t):
-            key = self._heading(t[m.end():])
+            key = self._heading(t[m.end():], self.sections) or self._heading(t[m.end():], self.numbered)
         return key
 
-    def _heading(self, t: str) -> str | None:
-        for key, rx in self.sections.items():
+    def _heading(self, t: str, sections: dict[str, re.Pattern]) -> str | None:
+        for key, rx in sections.items():
             if rx.fullmatch(t):
                 return key
-            tags = self.tags.get(key, ())
+            tags_of = self.tags.get(key, ())
             # a badge before, a tag after, or both: 「P 事業計画」「事業計画 Plan」「P 事業計画（Plan）」;
             # a badge and a tag both before: 「P Plan 事業計画」
             heads = [t]
             for _ in range(2):
-                heads += [h[len(a):].lstrip(":：・") for h in heads for a in tags if h.startswith(a)]
+                heads += [h[len(a):].lstrip(":：・") for h in heads for a in tags_of if h.startswith(a)]
             for h in heads:
-                if rx.fullmatch(h) or any(h.endswith(b) and rx.fullmatch(h[: -len(b)].rstrip(":：・")) for b in tags):
+                if rx.fullmatch(h) or any(h.endswith(b) and rx.fullmatch(h[: -len(b)].rstrip(":：・")) for b in tags_of):
                     return key
         return None
 
@@ -154,7 +155,11 @@ def _compile(d: dict) -> Patterns:
             rx = rx.replace("{" + k + "}", v)
         return rx
 
-    sections = {k: re.compile("|".join(f"(?:{expand(c)})" for c in v["core"])) for k, v in d["sections"].items()}
+    def alternatives(cores: list[str]) -> re.Pattern:
+        return re.compile("|".join(f"(?:{expand(c)})" for c in cores))
+
+    sections = {k: alternatives(v["core"]) for k, v in d["sections"].items()}
+    numbered = {k: alternatives(v["numbered"]) for k, v in d["sections"].items() if v.get("numbered")}
     tags = {k: set(v.get("tag", [])) for k, v in d["sections"].items()}
     # longest tags first so 'Plan' is tried before 'P'
     tags = {k: sorted(v, key=len, reverse=True) for k, v in tags.items()}
@@ -162,6 +167,7 @@ def _compile(d: dict) -> Patterns:
     return Patterns(
         sections=sections,
         tags=tags,
+        numbered=numbered,
         all_tags=frozenset(t for v in tags.values() for t in v),
         article=re.compile(d["article"]["pattern"]),
         article_cell=re.compile(d["article"]["cell"]),

@@ -706,6 +706,27 @@ def _article_opinions(blocks: list[Block], pats: Patterns) -> list[ArticleOpinio
     return out
 
 
+def _listed_opinions(front: list[Block], pats: Patterns) -> list[ArticleOpinion]:
+    """The opinions per article printed as lists before the first project (no table): an
+    article heading (「◆ 12条 創業、…の促進」) and the bulleted paragraphs under it."""
+    out: list[ArticleOpinion] = []
+    for b in front:
+        if not isinstance(b, Para):
+            continue
+        text = normalize_text(b.text)
+        bare = strip_bullet(text)
+        art = pats.article_heading(bare) if bare != text or pats.article_heading(text) else None
+        m = pats.article.match(re.sub(r"\s+", " ", bare)) if art is not None else None
+        if m:
+            out.append(ArticleOpinion(article=art, policy=normalize_text(m.group("policy")), opinions=[],
+                                      provenance=Provenance(page=b.page, bbox=_bbox(b))))
+        elif out and bare != text:
+            out[-1].opinions.append(bare)
+        elif out and out[-1].opinions:
+            break  # the list ended: the report's text goes on
+    return [o for o in out if o.opinions]
+
+
 def _article_no(text: str, pats: Patterns) -> int | None:
     m = pats.article_cell.match(re.sub(r"\s+", "", normalize_text(text)))
     return int(m.group("no")) if m else None
@@ -824,7 +845,8 @@ def build_structure(pages: list[PageLayout], pats: Patterns, s: ExtractSettings,
     return Parsed(
         info=read_info(pages, pats),
         projects=projects,
-        article_opinions=_article_opinions(blocks, pats),
+        article_opinions=_article_opinions(blocks, pats) or _listed_opinions(
+            blocks[: seg.units[0].start if seg.units else len(blocks)], pats),
         chapters=[filler.chapter(c) for c in seg.chapters],
         project_list=listing,
         list_pages={r.page for b in blocks if isinstance(b, TableBlock) and b.kind == "project_list" for r in b.grid.regions},
