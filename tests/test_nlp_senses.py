@@ -221,7 +221,7 @@ def test_unmatched_says_the_clause_and_the_terms_inside_a_compound(tax):
 
     assert one("物流の2024年問題に対応するため、運送事業者の荷待ち時間を減らす取組を進めてほしい。", tax).themes == ["productivity"]
     texts = ["物流の2030年問題に対応するため、運送事業者の荷役作業の負担を軽くする取組を進めてほしい。",
-             "外国人技能実習生の受入れ企業への相談を充実してほしい。"]
+             "外国人技能者の受入れ企業への相談を充実してほしい。"]
     res = classify_texts(texts, tax)
     assert [r.themes for r in res] == [[], []]
     recs = [ThemeRecord(fiscal_year=2025, source="r.json", project=f"事業{i}", article=None, kind="check", no=1, text=t,
@@ -230,7 +230,7 @@ def test_unmatched_says_the_clause_and_the_terms_inside_a_compound(tax):
     words = {s.word: s for s in suggest(recs, tax)}
     assert (words["2030年問題"].clause, words["2030年問題"].role) == ("物流の2030年問題に対応するため、", "purpose")
     assert "2030" not in words  # a number alone is no word
-    assert words["外国人技能実習生"].parts == [("技能", "talent")] and words["技能実習生"].themes[0][0] == "talent"
+    assert words["外国人技能者"].parts == [("技能", "talent")] and words["技能者"].themes[0][0] == "talent"
     assert words["荷役作業"].comments == ["2025-C-事業0-1"] and words["荷役作業"].role == "request"
 
 
@@ -239,9 +239,9 @@ def test_eval_themes_runs_the_loop_on_a_labelled_csv(tmp_path, capsys):
 
     labels = tmp_path / "labels.csv"
     labels.write_text("article,kind,project,no,text,themes,evidence\n"
-                      "17,check,雇用労働対策,1,外国人技能実習生の受入れ企業への相談を充実してほしい。,talent,\n"
+                      "17,check,雇用労働対策,1,外国人技能者の受入れ企業への相談を充実してほしい。,talent,\n"
                       "17,check,雇用労働対策,2,若手社員の研修を後押ししてほしい。,talent,\n", encoding="utf-8")
     assert hokoku_main(["eval-themes", str(labels), "--unmatched"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("2 comments") and "talent missed: 17-雇用労働対策-1" in out
-    assert "外国人技能実習生" in out.split("suggestions")[1] and "技能(人材確保・育成・定着)" in out
+    assert "外国人技能者" in out.split("suggestions")[1] and "技能(人材確保・育成・定着)" in out
