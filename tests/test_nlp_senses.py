@@ -126,11 +126,44 @@ def test_a_sense_for_a_term_the_theme_does_not_list_is_a_clear_error(tmp_path, t
         load_taxonomy(f)
 
 
+# ------------------------------------------------------------------ another sense that belongs to another theme
+# Comments of bench/data/themes_fy2026_probe.csv (a development probe), with their labelled themes.
+
+@pytest.mark.parametrize("text, themes, moved, to, words", [
+    ("市内の大学生が地元企業を知る機会が少ないことから、企業と学生をつなぐインターンシップを充実させてほしい。",
+     {"talent"}, "collaboration", "talent", "企業と学生をつなぐ"),
+    ("若手職人の技術承継を進めるため、熟練者が若手に技能を伝える場を設けてほしい。", {"talent"}, "succession", "talent",
+     "技術承継"),
+    ("市内に研究開発拠点を置く企業を増やすため、賃料補助や固定資産税の軽減など、立地促進の支援策を充実すべきである。",
+     {"location", "finance"}, "rnd", "location", "研究開発拠点を置"),
+])
+def test_a_word_in_another_sense_counts_for_the_theme_of_that_sense(text, themes, moved, to, words, tax):
+    r = one(text, tax)
+    assert set(r.themes) == themes
+    assert any(d["kind"] == "sense" and d["text"] == words for d in r.detail()[to])
+    assert all(d.get("reason") == "sense" for d in r.detail()[moved])  # 研究 and 開発 inside 研究開発拠点 too
+
+
+def test_a_sense_sent_to_a_theme_the_file_does_not_have_is_a_clear_error(tmp_path, tax):
+    text = Path(tax.source).read_text(encoding="utf-8").replace('to = "talent"', 'to = "jobs"', 1)
+    f = tmp_path / "themes.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(TaxonomyError, match="to = 'jobs' is not another theme"):
+        load_taxonomy(f)
+
+
 # ------------------------------------------------------------------ frames
 
 @pytest.mark.parametrize("text, theme, word", [
     ("後を継ぐ人がいないまま経営者が高齢になっている町工場は少なくないことから、早い段階から声をかけ、準備を促していく"
      "べきである。", "outreach", "声をかけ"),
+    # the probe: a partner named from the [lists] partners, and firms doing something to each other
+    ("市内の中小企業はサイバー攻撃への備えが十分でないことから、警察や専門機関と一緒に、被害事例と対策を伝える講習会を"
+     "開いてほしい。", "collaboration", "と一緒に"),
+    ("事業所の移転を検討している企業の情報をいち早くつかめるよう、不動産事業者や金融機関との情報交換を密にしてほしい。",
+     "collaboration", "情報交換"),
+    ("生産現場の改善に取り組む企業同士が、互いの工場を見学し合い、改善のノウハウを学び合う取組を広げてほしい。",
+     "collaboration", "互いの"),
     ("能登半島地震を教訓に、単独では難しい企業も多いことから、近隣の企業同士が一緒に備える取組を支援してほしい。",
      "collaboration", "一緒に"),
     ("第三者承継のマッチングでは、自社の情報が外に漏れることを心配する経営者も多いことから、秘密を守る仕組みを丁寧に"

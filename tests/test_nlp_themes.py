@@ -68,6 +68,20 @@ def test_words_in_another_sense(text, not_theme, tax):
     assert not_theme not in one(text, tax).themes
 
 
+@pytest.mark.parametrize("text, themes", [  # bench/data/themes_fy2026_probe.csv: four themes, plain subsidy wording
+    ("市内企業の脱炭素化を進めるため、金融機関と連携し、環境に配慮した設備投資への低利融資を周知してほしい。",
+     {"sdgs", "collaboration", "finance", "outreach"}),
+    ("市内の中小企業がカーボンニュートラルに向けた製品開発に挑戦できるよう、大学との共同研究に係る経費を助成してほしい。",
+     {"sdgs", "rnd", "collaboration", "finance"}),
+    ("企業の技術者が大学で学び直す機会は、研究開発力の底上げにつながることから、受講料の一部補助を検討してほしい。",
+     {"talent", "rnd", "finance"}),
+    ("物流の2024年問題により運送事業者の人手不足が深刻化していることから、荷待ち時間の削減や共同配送など、荷主企業と"
+     "運送事業者が一緒に取り組める仕組みを後押ししてほしい。", {"productivity", "collaboration"}),
+])
+def test_several_themes_in_one_request(text, themes, tax):
+    assert set(one(text, tax).themes) == themes
+
+
 def test_negated_mention(tax):
     assert "dx" not in one("この事業においてはオンライン化は不要である。", tax).themes
     # 「…で問題が無いわけではなく」 still talks about online delivery
