@@ -133,6 +133,7 @@ class _Comment:
     starts: list[int] = field(default_factory=list)  # approximate 文節 starts
     hits: list[Hit] = field(default_factory=list)
     dropped: list[Hit] = field(default_factory=list)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # rule and frame words found, by word
 
     def bunsetsu(self, pos: int) -> int:
         return sum(1 for s in self.starts if s <= pos)
@@ -284,6 +285,13 @@ class Classifier:
                 out.append(self._dropped(c, m, PART, f"{k.term}（{self.labels[k.theme]}）"))
         return out
 
+    def _find(self, c: _Comment, word: str) -> list[tuple[int, int]]:
+        """Spans of a rule or frame word in the comment, looked up once per comment (several
+        rules and frames share words: the partners list, 時間, 改善)."""
+        if word not in c.spans:
+            c.spans[word] = self.terms.find(word, c.index)
+        return c.spans[word]
+
     def _rule_hits(self, c: _Comment, theme: Theme, starts: list[int], free) -> list[Hit]:
         out: list[Hit] = []
         for rule in theme.rules:
@@ -291,7 +299,7 @@ class Classifier:
 
             def spans(term: str):
                 if term not in found:
-                    found[term] = [sp for sp in self.terms.find(term, c.index) if free(theme.id, *sp)]
+                    found[term] = [sp for sp in self._find(c, term) if free(theme.id, *sp)]
                 return found[term]
 
             def bunsetsu(pos: int) -> int:
@@ -309,18 +317,18 @@ class Classifier:
         """Frame words where the main clause uses them as its predicate."""
         out: list[Hit] = []
         for word in theme.frames:
-            for a, b in self.terms.find(word, c.index):
+            for a, b in self._find(c, word):
                 cl = role_at(c.clauses, a)
                 if cl is None or cl.role not in MAIN or not free(theme.id, a, b) or not self._predicate(c.index, a, b):
                     continue
                 out.append(self._hit(c, theme.id, "frame", a, b, self.s.frame_weight))
         for frame in theme.phrase_frames:
             for word in frame.words:
-                for a, b in self.terms.find(word, c.index):
+                for a, b in self._find(c, word):
                     cl = role_at(c.clauses, a)
                     if cl is None or cl.role not in MAIN or not free(theme.id, a, b):
                         continue
-                    if any(cl.start <= x < cl.end for w in frame.with_ for x, _ in self.terms.find(w, c.index)):
+                    if any(cl.start <= x < cl.end for w in frame.with_ for x, _ in self._find(c, w)):
                         out.append(self._hit(c, theme.id, "frame", a, b, self.s.frame_weight))
         return out
 

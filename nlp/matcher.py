@@ -30,6 +30,7 @@ class TextIndex:
         self.toks = toks
         self.bounds = toks.boundaries()
         self._first = (self._by_norm(toks.c), self._by_norm(toks.a))
+        self.first_c, self.first_a = self._first
 
     @staticmethod
     def _by_norm(seq: tuple[Token, ...]) -> dict[str, list[int]]:
@@ -111,7 +112,10 @@ class TermIndex:
     def find(self, term: str, index: TextIndex) -> list[tuple[int, int]]:
         if term not in self._patterns:
             self._patterns[term] = (clean(term), pattern(term))
-        return index.find(*self._patterns[term])
+        surface, (c, a) = self._patterns[term]
+        if (c and c[0] in index.first_c) or (a and a[0] in index.first_a) or surface in index.text:
+            return index.find(surface, (c, a))
+        return []  # most words of most rules and frames are not in a comment: no search at all
 
 
 def longest_first(matches: list[Match]) -> list[Match]:
