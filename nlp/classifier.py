@@ -2,6 +2,7 @@
 
 Signals per theme, each with a weight from the taxonomy settings:
   strong term  — one is enough, matched on whole tokens (matcher.py), longest match first
+                 (or a word of its Sudachi synonym group: 起業家 for アントレプレナー; [synonyms])
   weak term    — needs company (two weak terms, or one the request's predicate takes as argument)
   rule         — a coding rule (and/or/not/near) that holds
   frame        — the request clause's verb (or verbal noun) is one of the theme's frame words:
@@ -154,7 +155,9 @@ class Classifier:
             for kind, terms in (("strong", t.terms), ("weak", t.weak)):
                 for term in terms:
                     entries.setdefault(term, []).append((t.id, kind))
-        self.lexicon = Lexicon(entries)
+        strong = {term for t in taxonomy.themes for term in t.terms} - set(taxonomy.synonyms_exclude)
+        weak = {term for t in taxonomy.themes for term in t.weak}
+        self.lexicon = Lexicon(entries, tuple(sorted(strong - weak)))  # synonyms of strong terms only
         self.reason_weak = {t.id: set(t.reason_weak) for t in taxonomy.themes}
         self.senses = {t.id: t.senses for t in taxonomy.themes}
         self.labels = taxonomy.labels()

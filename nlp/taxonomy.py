@@ -79,6 +79,7 @@ class Taxonomy:
     source: str
     markers: Markers = field(default_factory=Markers)
     ignore: tuple[str, ...] = ()  # words --unmatched never suggests
+    synonyms_exclude: tuple[str, ...] = ()  # strong terms whose Sudachi synonym group is too wide to follow
 
     def labels(self) -> dict[str, str]:
         return {t.id: t.label for t in self.themes}
@@ -319,4 +320,6 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise TaxonomyError(f"{path}: no [[theme]] entries")
     _check_targets(themes, path)
     ignore = tuple(data.get("unmatched", {}).get("ignore", ()))
-    return Taxonomy(themes=themes, settings=settings, source=str(path), markers=markers, ignore=ignore)
+    exclude = tuple(_strings(data.get("synonyms", {}), "exclude", path, "[synonyms]"))
+    return Taxonomy(themes=themes, settings=settings, source=str(path), markers=markers, ignore=ignore,
+                    synonyms_exclude=exclude)

@@ -82,6 +82,27 @@ def test_several_themes_in_one_request(text, themes, tax):
     assert set(one(text, tax).themes) == themes
 
 
+@pytest.mark.parametrize("text, theme, word, term", [  # Sudachi synonym groups of strong terms
+    ("起業家同士が気軽に相談し合える場を設けてほしい。", "startup", "起業家", "アントレプレナー"),
+    # bench/data/themes_fy2026_probe.csv P47 (productivity, finance)
+    ("賃上げに取り組む中小企業が原資を確保できるよう、生産性の向上につながる設備投資への支援を強化すべきである。",
+     "finance", "原資", "資金"),
+])
+def test_a_synonym_of_a_strong_term_counts_as_that_term(text, theme, word, term, tax):
+    r = one(text, tax)
+    assert theme in r.themes and word in r.evidence[theme]
+    assert {"text": word, "term": term} in [{k: d.get(k) for k in ("text", "term")} for d in r.detail()[theme]]
+
+
+def test_a_synonym_group_listed_as_too_wide_is_not_followed(tmp_path, tax):
+    comment = "物価が上がっても事業を継続できるよう、相談窓口を設けてほしい。"  # 継続 shares a group with 承継
+    assert "succession" not in one(comment, tax).themes
+    text = Path(tax.source).read_text(encoding="utf-8").replace('exclude = ["承継", ', 'exclude = [', 1)
+    f = tmp_path / "themes.toml"
+    f.write_text(text, encoding="utf-8")
+    assert "succession" in one(comment, load_taxonomy(f)).themes
+
+
 def test_negated_mention(tax):
     assert "dx" not in one("この事業においてはオンライン化は不要である。", tax).themes
     # 「…で問題が無いわけではなく」 still talks about online delivery
