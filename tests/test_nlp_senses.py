@@ -117,15 +117,6 @@ def test_senses_are_taxonomy_data(tmp_path, tax):
     assert "立地" in one(comment, load_taxonomy(f)).evidence["location"]
 
 
-def test_a_sense_for_a_term_the_theme_does_not_list_is_a_clear_error(tmp_path, tax):
-    text = Path(tax.source).read_text(encoding="utf-8") + '\n[[theme]]\nid = "bcp"\nlabel = "BCP"\nterms = ["BCP"]\n' \
-        '[[theme.sense]]\nterm = "防災"\ncues = ["計画"]\n'
-    f = tmp_path / "themes.toml"
-    f.write_text(text, encoding="utf-8")
-    with pytest.raises(TaxonomyError, match="theme 'bcp' sense #1: term '防災' is not one of the theme's terms"):
-        load_taxonomy(f)
-
-
 # ------------------------------------------------------------------ another sense that belongs to another theme
 # Comments of bench/data/themes_fy2026_probe.csv (a development probe), with their labelled themes.
 
@@ -144,11 +135,21 @@ def test_a_word_in_another_sense_counts_for_the_theme_of_that_sense(text, themes
     assert all(d.get("reason") == "sense" for d in r.detail()[moved])  # 研究 and 開発 inside 研究開発拠点 too
 
 
-def test_a_sense_sent_to_a_theme_the_file_does_not_have_is_a_clear_error(tmp_path, tax):
-    text = Path(tax.source).read_text(encoding="utf-8").replace('to = "talent"', 'to = "jobs"', 1)
+def _append_bcp(text: str, tail: str) -> str:
+    return text + '\n[[theme]]\nid = "bcp"\nlabel = "BCP"\nterms = ["BCP"]\n' + tail
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda t: _append_bcp(t, '[[theme.sense]]\nterm = "防災"\ncues = ["計画"]\n'),
+     "theme 'bcp' sense #1: term '防災' is not one of the theme's terms"),
+    (lambda t: t.replace('to = "talent"', 'to = "jobs"', 1), "to = 'jobs' is not another theme"),
+    (lambda t: _append_bcp(t, '[[theme.frame]]\nwords = ["備える"]\nwith = ["@neighbours"]\n'),
+     "theme 'bcp' frame #1: no list 'neighbours' in \\[lists\\]"),
+])
+def test_a_taxonomy_mistake_is_a_clear_error_naming_where(edit, message, tmp_path, tax):
     f = tmp_path / "themes.toml"
-    f.write_text(text, encoding="utf-8")
-    with pytest.raises(TaxonomyError, match="to = 'jobs' is not another theme"):
+    f.write_text(edit(Path(tax.source).read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=message):
         load_taxonomy(f)
 
 
