@@ -6,6 +6,8 @@ substrings) on FY2021 (all 72, and the 29 held out), on the released FY2023-styl
 (../shared/themes, the development set) and on bench/data/themes_fy2025_heldout.csv (written
 and labelled before the classifier saw it; never tuned on).
 
+A `## Notes` section at the end of the results file is written by hand and kept by each run.
+
 Speed: every FY2021 comment (tests/data/r3_expected.json) and the other evaluation comments,
 repeated to a few thousand, model loads (Sudachi, GiNZA) apart: comments per second of wall
 time and per CPU second (a busy machine slows the first, hardly the second), and how many
@@ -30,9 +32,13 @@ SETS = [  # (name, labels CSV, split or "all")
     ("FY2021, held out (29)", ROOT / "tests/data/themes_labeled.csv", "heldout"),
     ("released FY2023-style 80 (development)", RELEASED, "all"),
     ("own FY2025-style split, never tuned on (56)", ROOT / "bench/data/themes_fy2025_heldout.csv", "all"),
+    ("own FY2026-style split, never tuned on (58)", ROOT / "bench/data/themes_fy2026_heldout.csv", "all"),
+    ("own FY2026-style fresh split, written after tuning (50)", ROOT / "bench/data/themes_fy2026_fresh.csv", "all"),
     ("own FY2025-style probe (40, development)", ROOT / "bench/data/themes_fy2025_dev.csv", "all"),
+    ("own FY2026-style probe (70, development)", ROOT / "bench/data/themes_fy2026_probe.csv", "all"),
 ]
 OUT = ROOT / "bench" / "themes_results.md"
+NOTES = "## Notes"  # heading of the hand-written part of OUT, which a run keeps
 
 
 def corpus() -> list[str]:
@@ -41,7 +47,9 @@ def corpus() -> list[str]:
     d = json.loads((ROOT / "tests/data/r3_expected.json").read_text(encoding="utf-8"))
     d["source"] = {"file": "r3.pdf", "sha256": "", "pages": 0}
     texts = [c.text for c in iter_comments(Report.from_dict(d))]
-    for path in (ROOT / "tests/data/themes_other_year.csv", ROOT / "bench/data/themes_fy2025_heldout.csv", RELEASED):
+    for path in (ROOT / "tests/data/themes_other_year.csv", ROOT / "bench/data/themes_fy2025_heldout.csv",
+                 ROOT / "bench/data/themes_fy2026_heldout.csv", ROOT / "bench/data/themes_fy2026_probe.csv",
+                 ROOT / "bench/data/themes_fy2026_fresh.csv", RELEASED):
         if path.exists():
             with path.open(encoding="utf-8", newline="") as f:
                 texts += [r["text"] for r in csv.DictReader(f)]
@@ -99,12 +107,20 @@ def speed() -> list[str]:
     ]
 
 
+def kept_notes() -> str:
+    """The hand-written part of the results file (from its NOTES heading on), kept across runs:
+    what a score means that the numbers cannot say (which split was scored when)."""
+    old = OUT.read_text(encoding="utf-8") if OUT.exists() else ""
+    return old[old.index(NOTES):] if NOTES in old else ""
+
+
 def main() -> int:
     timings = speed()  # first: the model loads are timed in a fresh process
     lines = ["# hokoku themes: quality and speed (`python -m bench.bench_themes`)", "",
              "| set | classifier micro / macro F1 | `--baseline` micro / macro F1 | micro gain |", "|---|---|---|---|",
              *quality(), "", *[f"- {s}" for s in timings]]
-    text = "\n".join(lines) + "\n"
+    notes = kept_notes()
+    text = "\n".join(lines) + "\n" + ("\n" + notes if notes else "")
     print(text)
     OUT.write_text(text, encoding="utf-8")
     return 0

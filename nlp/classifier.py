@@ -2,6 +2,7 @@
 
 Signals per theme, each with a weight from the taxonomy settings:
   strong term  — one is enough, matched on whole tokens (matcher.py), longest match first
+                 (or a word of its Sudachi synonym group: 起業家 for アントレプレナー; [synonyms])
   weak term    — needs company (two weak terms, or one the request's predicate takes as argument)
   rule         — a coding rule (and/or/not/near) that holds
   frame        — the request clause's verb (or verbal noun) is one of the theme's frame words:
@@ -9,6 +10,8 @@ Signals per theme, each with a weight from the taxonomy settings:
                  (「企業同士が一緒に備える」: one word with another in the same clause)
   weak+cue     — a weak term whose sense a cue near it confirms (改修費の補助): counts alone
   weak+frame   — a weak term that a carrier predicate takes (〜を後押し, 〜につなげる): counts alone
+  sense        — a term of another theme in a sense that belongs here (企業と学生をつなぐ: job
+                 matching, so talent, not collaboration): the words of that sense count
 A term only in a background clause (〜ことから、〜を背景に、) counts `background_factor` times
 its weight. Score = 1 − Π(1 − weight) over distinct words. The GiNZA dependency parse runs only
 for comments whose decision needs it: a negator word (…は不要) or a lone weak term in the request.
@@ -62,6 +65,17 @@ class Hit:
         if self.note:
             d["note"] = self.note
         return d
+
+
+@dataclass(frozen=True)
+class Other:
+    """An occurrence of a term in another sense: why (the taxonomy's words), and the theme it
+    belongs to instead with the span of the words that say so (empty when it names none)."""
+
+    why: str
+    to: str = ""
+    start: int = 0
+    end: int = 0
 
 
 @dataclass
@@ -120,6 +134,7 @@ class _Comment:
     starts: list[int] = field(default_factory=list)  # approximate 文節 starts
     hits: list[Hit] = field(default_factory=list)
     dropped: list[Hit] = field(default_factory=list)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # rule and frame words found, by word
 
     def bunsetsu(self, pos: int) -> int:
         return sum(1 for s in self.starts if s <= pos)
@@ -140,7 +155,9 @@ class Classifier:
             for kind, terms in (("strong", t.terms), ("weak", t.weak)):
                 for term in terms:
                     entries.setdefault(term, []).append((t.id, kind))
-        self.lexicon = Lexicon(entries)
+        strong = {term for t in taxonomy.themes for term in t.terms} - set(taxonomy.synonyms_exclude)
+        weak = {term for t in taxonomy.themes for term in t.weak}
+        self.lexicon = Lexicon(entries, tuple(sorted(strong - weak)))  # synonyms of strong terms only
         self.reason_weak = {t.id: set(t.reason_weak) for t in taxonomy.themes}
         self.senses = {t.id: t.senses for t in taxonomy.themes}
         self.labels = taxonomy.labels()
@@ -200,16 +217,17 @@ class Classifier:
             return index.text[toks[i].start:toks[i + 1].end]
         return ""
 
-    def _other_sense(self, c: _Comment, m: Match, blocked: list[tuple[int, int, str]]) -> str:
-        """The taxonomy's words for why this occurrence is another sense, or ''."""
+    def _other_sense(self, c: _Comment, m: Match, blocked: list[tuple[int, int, str]]) -> Other | None:
+        """Why this occurrence is another sense (the taxonomy's words), and the theme and words it
+        belongs to instead when the sense names one; None when it is the theme's sense."""
         for x, y, pat in blocked:
             if x <= m.start and m.end <= y:
-                return pat
+                return Other(pat)
         for sense in self.senses[m.theme].get(m.term, ()):
             for rx in sense.other:
-                if any(o.start() <= m.start and m.end <= o.end() for o in rx.finditer(c.text)):
-                    return sense.reason or rx.pattern
-        return ""
+                if o := next((o for o in rx.finditer(c.text) if o.start() <= m.start and m.end <= o.end()), None):
+                    return Other(sense.reason or rx.pattern, sense.to, o.start(), o.end())
+        return None
 
     def _dropped(self, c: _Comment, m: Match, reason: str, note: str) -> Hit:
         h = self._hit(c, m.theme, m.kind, m.start, m.end, 0.0)
@@ -232,16 +250,25 @@ class Classifier:
 
         found: list[Match] = []
         other: dict[tuple[str, str], str] = {}  # (theme, term) → why one occurrence is another sense
+        covered: list[tuple[str, int, int, str]] = []  # (theme, start, end, why) of the words of another sense
+        redirected: list[Hit] = []  # the words of another sense, for the theme that sense belongs to
         matches = [Match(theme, kind, term, a, b) for term, a, b in self.lexicon.matches(index)
                    for theme, kind in self.lexicon.entries[term]]
         for m in matches:
-            if why := self._other_sense(c, m, blocked[m.theme]):
-                other.setdefault((m.theme, m.term), why)
-        for m in matches:  # one sense per comment: a repeat of a word in another sense is that sense too
-            why = other.get((m.theme, m.term))
+            if o := self._other_sense(c, m, blocked[m.theme]):
+                other.setdefault((m.theme, m.term), o.why)
+                if o.end:
+                    covered.append((m.theme, o.start, o.end, o.why))
+                if o.to:
+                    h = self._hit(c, o.to, "sense", o.start, o.end, self.s.strong_weight)
+                    h.term, h.note = m.term, o.why
+                    redirected.append(h)
+        for m in matches:  # one sense per comment: a repeat of a word in another sense is that sense too,
+            why = other.get((m.theme, m.term))  # and so is a shorter term of the theme inside its words (研究 in 研究開発拠点を置く)
+            why = why or next((w for t, a, b, w in covered if t == m.theme and a <= m.start and m.end <= b), "")
             found.append(m) if not why else c.dropped.append(self._dropped(c, m, SENSE, why))
         kept = longest_first(found)
-        c.hits = [self._term_hit(c, m) for m in kept]
+        c.hits = [self._term_hit(c, m) for m in kept] + redirected
         c.dropped += self._claimed(c, found, kept)
         c.dropped += [self._dropped(c, Match(theme, kind, term, a, b), PART, word)
                       for term, a, b, word in self.lexicon.inside(index) for theme, kind in self.lexicon.entries[term]]
@@ -261,6 +288,13 @@ class Classifier:
                 out.append(self._dropped(c, m, PART, f"{k.term}（{self.labels[k.theme]}）"))
         return out
 
+    def _find(self, c: _Comment, word: str) -> list[tuple[int, int]]:
+        """Spans of a rule or frame word in the comment, looked up once per comment (several
+        rules and frames share words: the partners list, 時間, 改善)."""
+        if word not in c.spans:
+            c.spans[word] = self.terms.find(word, c.index)
+        return c.spans[word]
+
     def _rule_hits(self, c: _Comment, theme: Theme, starts: list[int], free) -> list[Hit]:
         out: list[Hit] = []
         for rule in theme.rules:
@@ -268,7 +302,7 @@ class Classifier:
 
             def spans(term: str):
                 if term not in found:
-                    found[term] = [sp for sp in self.terms.find(term, c.index) if free(theme.id, *sp)]
+                    found[term] = [sp for sp in self._find(c, term) if free(theme.id, *sp)]
                 return found[term]
 
             def bunsetsu(pos: int) -> int:
@@ -286,18 +320,18 @@ class Classifier:
         """Frame words where the main clause uses them as its predicate."""
         out: list[Hit] = []
         for word in theme.frames:
-            for a, b in self.terms.find(word, c.index):
+            for a, b in self._find(c, word):
                 cl = role_at(c.clauses, a)
                 if cl is None or cl.role not in MAIN or not free(theme.id, a, b) or not self._predicate(c.index, a, b):
                     continue
                 out.append(self._hit(c, theme.id, "frame", a, b, self.s.frame_weight))
         for frame in theme.phrase_frames:
             for word in frame.words:
-                for a, b in self.terms.find(word, c.index):
+                for a, b in self._find(c, word):
                     cl = role_at(c.clauses, a)
                     if cl is None or cl.role not in MAIN or not free(theme.id, a, b):
                         continue
-                    if any(cl.start <= x < cl.end for w in frame.with_ for x, _ in self.terms.find(w, c.index)):
+                    if any(cl.start <= x < cl.end for w in frame.with_ for x, _ in self._find(c, w)):
                         out.append(self._hit(c, theme.id, "frame", a, b, self.s.frame_weight))
         return out
 

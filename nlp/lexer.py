@@ -34,6 +34,7 @@ class Token:
     norm: str  # Sudachi's normalised form, casefolded: 結びつけ → 結び付ける, まちづくり → 町作り
     pos: str  # first level of the part of speech: 名詞, 動詞, 助詞, …
     pos3: str  # third level: サ変可能 for verbal nouns (周知, 連携), 一般, …
+    synonyms: tuple[int, ...] = ()  # Sudachi synonym groups (補助金 and 助成金 share one)
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def _tokenizer():
 
 def _token(m, offset: int) -> Token:
     pos = m.part_of_speech()
-    return Token(offset + m.begin(), offset + m.end(), m.surface(), m.normalized_form().casefold(), pos[0], pos[2])
+    return Token(offset + m.begin(), offset + m.end(), m.surface(), m.normalized_form().casefold(), pos[0], pos[2],
+                 tuple(m.synonym_group_ids()))
 
 
 def tokenize(text: str) -> Tokens:
@@ -102,6 +104,12 @@ def tokenize(text: str) -> Tokens:
             parts = m.split(mode_a)
             a.extend([_token(p, offset) for p in parts] if len(parts) > 1 else [t])
     return Tokens(tuple(c), tuple(a))
+
+
+def synonym_groups(term: str) -> tuple[int, ...]:
+    """The Sudachi synonym groups of a one-word term (mode C); none for a phrase."""
+    toks = tokenize(clean(term)).c
+    return toks[0].synonyms if len(toks) == 1 else ()
 
 
 def pattern(term: str) -> tuple[tuple[str, ...], tuple[str, ...]]:

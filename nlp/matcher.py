@@ -4,13 +4,15 @@ A term matches where its normalised tokens (Sudachi mode C, or mode A) occur in 
 token sequence, or where its surface starts and ends on token boundaries. So 結びつけ finds
 結び付ける, 事業承継 finds 事業承継施策, but エコ never fires inside エコシステム. Across all
 themes the longest match wins a span: 資金調達 (finance) keeps 調達 (procurement) out of it.
+A word in the Sudachi synonym group of a one-word term given to the lexicon matches that term
+(起業家 for アントレプレナー), unless the word is a term itself.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from .lexer import Token, Tokens, clean, pattern
+from .lexer import Token, Tokens, clean, pattern, synonym_groups
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class TextIndex:
         self.toks = toks
         self.bounds = toks.boundaries()
         self._first = (self._by_norm(toks.c), self._by_norm(toks.a))
+        self.first_c, self.first_a = self._first
 
     @staticmethod
     def _by_norm(seq: tuple[Token, ...]) -> dict[str, list[int]]:
@@ -59,8 +62,12 @@ class Lexicon:
     """Every strong/weak term of a taxonomy, looked up from the comment's tokens (one pass over
     the tokens instead of one search per term) plus one regex pass for the surface fallback."""
 
-    def __init__(self, entries: dict[str, list[tuple[str, str]]]):
+    def __init__(self, entries: dict[str, list[tuple[str, str]]], synonyms: tuple[str, ...] = ()):
         self.entries = entries  # term → [(theme id, kind)]
+        self._groups: dict[int, list[str]] = {}  # Sudachi synonym group → one-word terms in it
+        for term in synonyms:
+            for g in synonym_groups(term):
+                self._groups.setdefault(g, []).append(term)
         self._first: tuple[dict[str, list], dict[str, list]] = ({}, {})
         for term in entries:
             for first, norms in zip(self._first, pattern(term)):
@@ -79,6 +86,12 @@ class Lexicon:
                     j = i + len(norms)
                     if j <= len(seq) and all(seq[i + k].norm == n for k, n in enumerate(norms)):
                         found.add((term, tok.start, seq[j - 1].end))
+        direct = {(a, b) for _, a, b in found}
+        for tok in index.toks.c:  # a word of the same synonym group as a one-word term (貸付 for 融資);
+            if (tok.start, tok.end) in direct:  # a word that is a term itself is decided as that term
+                continue
+            for g in tok.synonyms:
+                found.update((term, tok.start, tok.end) for term in self._groups.get(g, ()))
         if self._rx is not None:
             for m in self._rx.finditer(index.text):
                 a, b = m.start(1), m.end(1)
@@ -111,7 +124,10 @@ class TermIndex:
     def find(self, term: str, index: TextIndex) -> list[tuple[int, int]]:
         if term not in self._patterns:
             self._patterns[term] = (clean(term), pattern(term))
-        return index.find(*self._patterns[term])
+        surface, (c, a) = self._patterns[term]
+        if (c and c[0] in index.first_c) or (a and a[0] in index.first_a) or surface in index.text:
+            return index.find(surface, (c, a))
+        return []  # most words of most rules and frames are not in a comment: no search at all
 
 
 def longest_first(matches: list[Match]) -> list[Match]:

@@ -36,12 +36,15 @@ class Sense:
     `other`: patterns (regular expressions) covering the term where it means something else
     (立地する企業 = where a firm is, not siting): such a hit does not count, and says why.
     `cues`: patterns near the term that confirm the theme's sense (改修費の補助, 費用面の支援):
-    a weak term with a cue counts on its own, like a strong one."""
+    a weak term with a cue counts on its own, like a strong one.
+    `to`: the theme the other sense belongs to, when it is one (企業と学生をつなぐ is job
+    matching: talent, not collaboration): the words `other` covered count for it instead."""
 
     term: str
     other: tuple[re.Pattern, ...] = ()
     cues: tuple[re.Pattern, ...] = ()
     reason: str = ""
+    to: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Taxonomy:
     source: str
     markers: Markers = field(default_factory=Markers)
     ignore: tuple[str, ...] = ()  # words --unmatched never suggests
+    synonyms_exclude: tuple[str, ...] = ()  # strong terms whose Sudachi synonym group is too wide to follow
 
     def labels(self) -> dict[str, str]:
         return {t.id: t.label for t in self.themes}
@@ -217,8 +221,8 @@ def _strings(table: dict, key: str, path: Path, where: str) -> list[str]:
 
 
 def _senses(t: dict, path: Path) -> dict[str, list[Sense]]:
-    """[[theme.sense]] tables: term (one or a list), other, cues, reason; each term must be
-    one of the theme's terms or weak terms."""
+    """[[theme.sense]] tables: term (one or a list), other, cues, reason, to; each term must be
+    one of the theme's terms or weak terms (`to` is checked once all themes are read)."""
     out: dict[str, list[Sense]] = {}
     for i, sense in enumerate(t.get("sense", []), start=1):
         where = f"theme {t['id']!r} sense #{i}"
@@ -231,16 +235,42 @@ def _senses(t: dict, path: Path) -> dict[str, list[Sense]]:
         for term in terms:
             if term not in (*t.get("terms", []), *t.get("weak", [])):
                 raise TaxonomyError(f"{path}: {where}: term {term!r} is not one of the theme's terms or weak terms")
-            out.setdefault(term, []).append(Sense(term, tuple(other), tuple(cues), str(sense.get("reason", ""))))
+            out.setdefault(term, []).append(Sense(term, tuple(other), tuple(cues), str(sense.get("reason", "")),
+                                                  str(sense.get("to", ""))))
     return out
 
 
-def _phrase_frames(t: dict, path: Path) -> list[PhraseFrame]:
-    """[[theme.frame]] tables: words (the frame) and with (a word it needs in the same clause)."""
+def _check_targets(themes: list[Theme], path: Path) -> None:
+    """A sense's `to` names another theme of the file."""
+    ids = {t.id for t in themes}
+    for t in themes:
+        for sense in (s for senses in t.senses.values() for s in senses):
+            if sense.to and (sense.to not in ids or sense.to == t.id):
+                raise TaxonomyError(f"{path}: theme {t.id!r} sense of {sense.term!r}: to = {sense.to!r} is not another theme")
+
+
+def _expand(words: list[str], lists: dict[str, list[str]], path: Path, where: str) -> list[str]:
+    """Words with each 「@name」 replaced by the [lists] entry of that name (partners shared by
+    several frames)."""
+    out: list[str] = []
+    for w in words:
+        if w.startswith("@"):
+            if w[1:] not in lists:
+                raise TaxonomyError(f"{path}: {where}: no list {w[1:]!r} in [lists]")
+            out += lists[w[1:]]
+        else:
+            out.append(w)
+    return out
+
+
+def _phrase_frames(t: dict, lists: dict[str, list[str]], path: Path) -> list[PhraseFrame]:
+    """[[theme.frame]] tables: words (the frame) and with (a word it needs in the same clause);
+    either may name a word list as 「@name」."""
     out = []
     for i, frame in enumerate(t.get("frame", []), start=1):
         where = f"theme {t['id']!r} frame #{i}"
-        words, with_ = _strings(frame, "words", path, where), _strings(frame, "with", path, where)
+        words = _expand(_strings(frame, "words", path, where), lists, path, where)
+        with_ = _expand(_strings(frame, "with", path, where), lists, path, where)
         if not words or not with_:
             raise TaxonomyError(f"{path}: {where}: needs words and with")
         out.append(PhraseFrame(tuple(words), tuple(with_)))
@@ -262,6 +292,9 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         raise TaxonomyError(f"{path}: not valid TOML ({e})") from None
     s = data.get("settings", {})
     settings = Settings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in s.items() if k in Settings.__dataclass_fields__})
+    lists = data.get("lists", {})
+    for name in lists:
+        _strings(lists, name, path, "[lists]")
     c = data.get("clauses", {})
     markers = Markers(**{k: tuple(c.get(k, ())) for k in Markers.__dataclass_fields__})
     themes: list[Theme] = []
@@ -281,9 +314,12 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
             rules=[parse_rule(r) for r in t.get("rules", [])], frames=list(t.get("frames", [])),
             reason_weak=list(t.get("reason_weak", [])), not_in=not_in,
             seeds=list(t.get("seeds", [])),
-            senses=_senses(t, path), phrase_frames=_phrase_frames(t, path),
+            senses=_senses(t, path), phrase_frames=_phrase_frames(t, lists, path),
         ))
     if not themes:
         raise TaxonomyError(f"{path}: no [[theme]] entries")
+    _check_targets(themes, path)
     ignore = tuple(data.get("unmatched", {}).get("ignore", ()))
-    return Taxonomy(themes=themes, settings=settings, source=str(path), markers=markers, ignore=ignore)
+    exclude = tuple(_strings(data.get("synonyms", {}), "exclude", path, "[synonyms]"))
+    return Taxonomy(themes=themes, settings=settings, source=str(path), markers=markers, ignore=ignore,
+                    synonyms_exclude=exclude)

@@ -68,6 +68,41 @@ def test_words_in_another_sense(text, not_theme, tax):
     assert not_theme not in one(text, tax).themes
 
 
+@pytest.mark.parametrize("text, themes", [  # bench/data/themes_fy2026_probe.csv: four themes, plain subsidy wording
+    ("市内企業の脱炭素化を進めるため、金融機関と連携し、環境に配慮した設備投資への低利融資を周知してほしい。",
+     {"sdgs", "collaboration", "finance", "outreach"}),
+    ("市内の中小企業がカーボンニュートラルに向けた製品開発に挑戦できるよう、大学との共同研究に係る経費を助成してほしい。",
+     {"sdgs", "rnd", "collaboration", "finance"}),
+    ("企業の技術者が大学で学び直す機会は、研究開発力の底上げにつながることから、受講料の一部補助を検討してほしい。",
+     {"talent", "rnd", "finance"}),
+    ("物流の2024年問題により運送事業者の人手不足が深刻化していることから、荷待ち時間の削減や共同配送など、荷主企業と"
+     "運送事業者が一緒に取り組める仕組みを後押ししてほしい。", {"productivity", "collaboration"}),
+])
+def test_several_themes_in_one_request(text, themes, tax):
+    assert set(one(text, tax).themes) == themes
+
+
+@pytest.mark.parametrize("text, theme, word, term", [  # Sudachi synonym groups of strong terms
+    ("起業家同士が気軽に相談し合える場を設けてほしい。", "startup", "起業家", "アントレプレナー"),
+    # bench/data/themes_fy2026_probe.csv P47 (productivity, finance)
+    ("賃上げに取り組む中小企業が原資を確保できるよう、生産性の向上につながる設備投資への支援を強化すべきである。",
+     "finance", "原資", "資金"),
+])
+def test_a_synonym_of_a_strong_term_counts_as_that_term(text, theme, word, term, tax):
+    r = one(text, tax)
+    assert theme in r.themes and word in r.evidence[theme]
+    assert {"text": word, "term": term} in [{k: d.get(k) for k in ("text", "term")} for d in r.detail()[theme]]
+
+
+def test_a_synonym_group_listed_as_too_wide_is_not_followed(tmp_path, tax):
+    comment = "物価が上がっても事業を継続できるよう、相談窓口を設けてほしい。"  # 継続 shares a group with 承継
+    assert "succession" not in one(comment, tax).themes
+    text = Path(tax.source).read_text(encoding="utf-8").replace('exclude = ["承継", ', 'exclude = [', 1)
+    f = tmp_path / "themes.toml"
+    f.write_text(text, encoding="utf-8")
+    assert "succession" in one(comment, load_taxonomy(f)).themes
+
+
 def test_negated_mention(tax):
     assert "dx" not in one("この事業においてはオンライン化は不要である。", tax).themes
     # 「…で問題が無いわけではなく」 still talks about online delivery
