@@ -632,16 +632,38 @@ def _drop_nested(regions: list[TableRegion], s: ExtractSettings) -> list[TableRe
 # ---------------------------------------------------------------- columns
 
 
-def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettings) -> tuple[float, float] | None:
+def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettings,
+                 index: CharIndex | None = None) -> tuple[float, float] | None:
+    """An empty vertical band between two panels, or None. Where panels' lines run into each
+    other at the same height (a narrow gutter), no band is empty by the lines' boxes; then,
+    when both sides hold text of their own, the band is looked for by those lines' chars
+    (`index`): the gap between their chars is the gutter."""
     if len(items) < s.gutter_min_page_items:
         return None
     lo, hi = int(width * s.gutter_search[0]), int(width * s.gutter_search[1])
+    found = _empty_band(items, width, lo, hi, s, None)
+    if found is None and index is not None and _text_both_sides(items, lo, hi, s):
+        found = _empty_band(items, width, lo, hi, s, index)
+    return found
+
+
+def _text_both_sides(items: list[Line | TableRegion], lo: int, hi: int, s: ExtractSettings) -> bool:
+    """Enough items wholly on each side of the search zone's middle: two panels of text."""
+    need, mid = max(s.gutter_min_items, s.gutter_min_share * len(items)), (lo + hi) / 2
+    return sum(1 for it in items if it.x1 <= mid) >= need and sum(1 for it in items if it.bbox[0] >= mid) >= need
+
+
+def _empty_band(items: list[Line | TableRegion], width: float, lo: int, hi: int, s: ExtractSettings,
+                index: CharIndex | None) -> tuple[float, float] | None:
+    """The widest band in lo..hi that at most `gutter_max_cross` items cover (a line's chars,
+    with `index`; else its box), with enough items on each side of it."""
     cover = [0] * (int(width) + 2)
     for it in items:
         x0, _, x1, _ = it.bbox
-        if x0 < lo and x1 > hi:
+        if x0 < lo and x1 > hi and (index is None or not isinstance(it, Line)):
             continue  # spans both panels (a title band, a full-width table): a band break, not text
-        for x in range(max(0, int(x0)), min(len(cover), int(x1) + 1)):
+        spans = _char_spans(it, index) if index is not None and isinstance(it, Line) else [(x0, x1)]
+        for x in {x for a, b in spans for x in range(max(0, int(a)), min(len(cover), int(b) + 1))}:
             cover[x] += 1
     best: tuple[int, int] | None = None
     start = None
@@ -662,6 +684,12 @@ def _find_gutter(items: list[Line | TableRegion], width: float, s: ExtractSettin
     if min(left, right) < max(s.gutter_min_items, s.gutter_min_share * n):
         return None
     return float(best[0]), float(best[1])
+
+
+def _char_spans(ln: Line, index: CharIndex) -> list[tuple[float, float]]:
+    """The x-extents of a line's printed chars (the gaps between them left open)."""
+    return [(c["x0"], c["x1"]) for c in index.within((ln.x0 - 1, ln.top - 1, ln.x1 + 1, ln.bottom + 1))
+            if ln.top <= middle(c["top"], c["bottom"]) <= ln.bottom and c["text"].strip()]
 
 
 def reading_order(items: list[Line | TableRegion], gutter: tuple[float, float] | None) -> list[Line | TableRegion]:
@@ -729,7 +757,7 @@ def layout_page(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" 
     for ln in lines:
         (pl.margin_lines if ln.bottom < zone or ln.top > height - zone else body).append(ln)
     pl.items = [*body, *tables]
-    pl.gutter = _find_gutter(pl.items, width, s)
+    pl.gutter = _find_gutter(pl.items, width, s, index)
     if pl.gutter:
         pl.items = [*_split_at_gutter(body, pl.gutter, index, s), *tables]
     return pl

@@ -49,6 +49,7 @@ class Patterns:
     toc_heading: re.Pattern
     numbering: re.Pattern
     continued: re.Pattern
+    enclosed: re.Pattern  # a label set in brackets: 「【事業計画】」, 「〈事業計画〉 Plan」
     kpi_value_remark: re.Pattern
     null_values: frozenset[str]
     tables: dict[str, list[str]]
@@ -98,7 +99,11 @@ class Patterns:
         t = _BRACKETED_TAG.sub(r"\1", t)
         key = self._heading(t, self.sections)
         if key is None and (m := self.numbering.match(t)) and m.end() < len(t):
-            key = self._heading(t[m.end():], self.sections) or self._heading(t[m.end():], self.numbered)
+            t = t[m.end():]
+            key = self._heading(t, self.sections) or self._heading(t, self.numbered)
+        if key is None and (m := self.enclosed.match(t)):  # set off by brackets as by a number
+            t = m.group("label") + t[m.end():]
+            key = self._heading(t, self.sections) or self._heading(t, self.numbered)
         return key
 
     def _heading(self, t: str, sections: dict[str, re.Pattern]) -> str | None:
@@ -185,6 +190,7 @@ def _compile(d: dict) -> Patterns:
         toc_heading=re.compile(d.get("toc", {}).get("heading", r"(?!)")),
         numbering=re.compile(d.get("numbering", {}).get("prefix", r"(?!)")),
         continued=re.compile(d.get("numbering", {}).get("continued", r"(?!)")),
+        enclosed=re.compile(d.get("numbering", {}).get("enclosed", r"(?!)")),
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
         tables={"overview_name": d["tables"].get("project_list", []), **d["tables"]},

@@ -18,7 +18,7 @@ from .model import (ActionItem, ArticleOpinion, Chapter, CheckItem, Project, Pro
                     ReportInfo)
 from .normalize import NOTE_MARK, NOTE_OPENERS, normalize_text, split_numbered, strip_bullet
 from .paragraphs import Para, build_paragraphs
-from .patterns import Patterns
+from .patterns import LINE_MARKERS, Patterns
 from .segment import ChapterUnit, Segmenter, Unit, name_key
 from .settings import ExtractSettings
 from .tables import Grid, _same_columns, kpi_row_kind, parse_kpis, to_table, year_of
@@ -708,22 +708,27 @@ def _article_opinions(blocks: list[Block], pats: Patterns) -> list[ArticleOpinio
 
 def _listed_opinions(front: list[Block], pats: Patterns) -> list[ArticleOpinion]:
     """The opinions per article printed as lists before the first project (no table): an
-    article heading (「◆ 12条 創業、…の促進」) and the bulleted paragraphs under it."""
+    article heading (「◆ 12条 創業、…の促進」) and the bulleted paragraphs under it, up to the
+    first paragraph that is no item — but for one at the top of the next page (its running
+    header, where none was recognised as such), which the list goes on past."""
     out: list[ArticleOpinion] = []
+    open_list, last_page = False, 0
     for b in front:
         if not isinstance(b, Para):
             continue
         text = normalize_text(b.text)
         bare = strip_bullet(text)
-        art = pats.article_heading(bare) if bare != text or pats.article_heading(text) else None
-        m = pats.article.match(re.sub(r"\s+", " ", bare)) if art is not None else None
-        if m:
-            out.append(ArticleOpinion(article=art, policy=normalize_text(m.group("policy")), opinions=[],
-                                      provenance=Provenance(page=b.page, bbox=_bbox(b))))
-        elif out and bare != text:
+        m = pats.article.match(re.sub(r"\s+", " ", bare)) if not LINE_MARKERS.match(bare) else None
+        if m and (bare != text or pats.article_heading(text) is not None):
+            out.append(ArticleOpinion(article=int(m.group("no")), policy=normalize_text(m.group("policy")),
+                                      opinions=[], provenance=Provenance(page=b.page, bbox=_bbox(b))))
+            open_list, last_page = True, b.page
+        elif open_list and bare != text:
             out[-1].opinions.append(bare)
-        elif out and out[-1].opinions:
-            break  # the list ended: the report's text goes on
+            last_page = b.page
+        elif open_list and out[-1].opinions:
+            open_list = b.page != last_page  # a new page's furniture: the items may go on under it
+            last_page = b.page
     return [o for o in out if o.opinions]
 
 
