@@ -776,10 +776,13 @@ def _split_at_gutter(lines: list[Line], gutter: tuple[float, float], index: Char
         chars = sorted((c for c in index.within((ln.x0 - 1, ln.top - 1, ln.x1 + 1, ln.bottom + 1))
                         if ln.top <= middle(c["top"], c["bottom"]) <= ln.bottom and c["text"].strip()),
                        key=lambda c: c["x0"])
-        gaps = [(c["x0"] - prev["x1"], k) for k, (prev, c) in enumerate(zip(chars, chars[1:]), start=1)
+        # a gap measured against the smaller of the chars beside it: a panel's title in large
+        # type runs up to the gutter beside the other panel's body text
+        gaps = [((c["x0"] - prev["x1"]) / min(prev["size"], c["size"]), k)
+                for k, (prev, c) in enumerate(zip(chars, chars[1:]), start=1)
                 if prev["x1"] >= g0 - ln.size and c["x0"] <= g1 + ln.size]
         gap, k = max(gaps, default=(0.0, 0))
-        if gap < s.gutter_split_gap * ln.size:
+        if gap < s.gutter_split_gap:
             out.append(ln)  # a title or a line truly across both panels
             continue
         for part in (chars[:k], chars[k:]):

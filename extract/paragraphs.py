@@ -86,26 +86,27 @@ def _sentence_ended_short(prev: Line, cur: Line, right: float, s: ExtractSetting
             and right - prev.x1 > _opening_width(cur) + s.sentence_fit_tol * prev.size)
 
 
-def line_pitch(stream: list, s: ExtractSettings) -> dict[float, float]:
-    """The usual gap between consecutive lines of a paragraph, per font size (points): the
-    widest of the gaps seen at least `pitch_common_share` as often as the most frequent one at
-    that size. A document may set two leadings for one size (plain text, lists in boxes), and
-    the wider one is no paragraph break."""
-    gaps: dict[float, dict[float, int]] = {}
+def line_pitch(stream: list, s: ExtractSettings) -> dict[float | None, float]:
+    """The usual gap between consecutive lines of a paragraph (points), per font size and for
+    the whole document (key None): measured after lines that fill their column, which surely
+    go on in the next line. A document's gap between short paragraphs or list items may be
+    narrower than its leading, so the most frequent gap of all lines need not be the pitch."""
+    gaps: dict[float | None, dict[float, int]] = {}
     prev = None
     for it in stream:
         if isinstance(it, Line) and isinstance(prev, Line) and it.page == prev.page and it.column == prev.column \
-                and abs(it.size - prev.size) < s.pitch_size_tol_pt:
+                and abs(it.size - prev.size) < s.pitch_size_tol_pt and prev.col_right - prev.x1 <= s.line_end_slack * prev.size:
             g = round((it.top - prev.bottom) * 2) / 2
             if 0 <= g < s.pitch_max_gap * it.size:
-                seen = gaps.setdefault(round(it.size, 1), {})
-                seen[g] = seen.get(g, 0) + 1
+                for key in (round(it.size, 1), None):
+                    seen = gaps.setdefault(key, {})
+                    seen[g] = seen.get(g, 0) + 1
         prev = it
-    return {size: max(g for g, n in seen.items() if n >= s.pitch_common_share * max(seen.values()))
-            for size, seen in gaps.items()}
+    return {key: max(seen, key=seen.get) for key, seen in gaps.items()}
 
 
-def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch: dict[float, float] | None = None) -> bool:
+def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings,
+               pitch: dict[float | None, float] | None = None) -> bool:
     if starts_item(cur.text):
         return False
     if abs(prev.size - cur.size) > s.same_size_tol or prev.heavy != cur.heavy:
@@ -118,7 +119,8 @@ def _continues(prev: Line, cur: Line, same_page: bool, s: ExtractSettings, pitch
         if prev.column != cur.column:
             return False
         gap = cur.top - prev.bottom
-        usual = (pitch or {}).get(round(cur.size, 1), s.para_gap * cur.size)
+        known = pitch or {}
+        usual = known.get(round(cur.size, 1), known.get(None, s.para_gap * cur.size))
         return -s.para_overlap * cur.size <= gap <= min(s.para_gap * cur.size, usual + s.para_gap_extra * cur.size)
     return True
 

@@ -62,7 +62,7 @@ class Segments:
 
 def name_key(text: str) -> str:
     """A project name for comparison: normalised, without spaces, markers, trailing notes."""
-    t = normalize_text(text)
+    t = strip_bullet(normalize_text(text))  # 「■ …事業」: the mark a title is printed with
     t = "".join(ch for ch in t if not CIRCLED_START.match(ch))
     return _NAME_JUNK.sub("", _NAME_JUNK.sub("", t))
 

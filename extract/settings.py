@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, fields
 
 SHARES = ("line_overlap", "heavy_line_share", "gutter_min_share", "gutter_doc_share", "margin_zone", "repeat_share",
           "title_row_zone", "open_rule_cover", "band_wide_line_share", "container_empty_share", "container_span",
-          "text_col_pitch_share", "column_head_overlap", "piece_column_overlap", "toc_match", "pitch_common_share")
+          "text_col_pitch_share", "column_head_overlap", "piece_column_overlap", "toc_match")
 """The settings that are shares (of a length, a count, a page) or ratios: within 0..1."""
 
 
@@ -96,7 +96,7 @@ class ExtractSettings:
     """A page with fewer lines and tables than this is not searched for a gutter."""
 
     gutter_split_gap: float = 1.0
-    """A line running across a gutter with a gap at least this × font size inside it (a panel's
+    """A line running across a gutter with a gap at least this × the smaller font size beside it (a panel's
     line ending close to the gutter, the other panel's line beginning) is two lines."""
     gutter_doc_share: float = 0.15
     """When this share of a document's pages (of one width) show a gutter, the document is
@@ -138,9 +138,6 @@ class ExtractSettings:
     this many points…"""
     pitch_max_gap: float = 2.0
     """…and whose gap is under this × font size (larger gaps are paragraph breaks, not the pitch)."""
-    pitch_common_share: float = 0.5
-    """A gap seen at least this share as often as the most frequent one at a font size is a usual
-    line pitch too (two leadings in one document); the widest usual one is the pitch."""
     cell_text_pad: float = 1.5
     """Text wrapped in a table cell reaches within this × font size of the cell's right border
     (cell padding); a line stopping shorter ends its paragraph, even when it is the cell's longest."""
