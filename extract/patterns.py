@@ -49,6 +49,7 @@ class Patterns:
     toc_heading: re.Pattern
     numbering: re.Pattern
     continued: re.Pattern
+    heading_mark: re.Pattern  # a mark before a heading: 「▼ 12条 …」
     enclosed: re.Pattern  # a label set in brackets: 「【事業計画】」, 「〈事業計画〉 Plan」
     kpi_value_remark: re.Pattern
     null_values: frozenset[str]
@@ -191,6 +192,7 @@ def _compile(d: dict) -> Patterns:
         numbering=re.compile(d.get("numbering", {}).get("prefix", r"(?!)")),
         continued=re.compile(d.get("numbering", {}).get("continued", r"(?!)")),
         enclosed=re.compile(d.get("numbering", {}).get("enclosed", r"(?!)")),
+        heading_mark=re.compile(d.get("numbering", {}).get("mark", r"(?!)")),
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),
         tables={"overview_name": d["tables"].get("project_list", []), **d["tables"]},

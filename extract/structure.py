@@ -501,7 +501,8 @@ class _Filler:
         """Unit u read as a project: its blocks in printed order, each into the section its label opened."""
         first = self.blocks[u.title[0]] if u.title else self.blocks[u.anchor]
         raw = " ".join(self.blocks[k].text for k in u.title if isinstance(self.blocks[k], Para)) or None
-        proj = Project(name=u.name, kind=u.kind, article=u.article,
+        name = u.name.split(NOTE_MARK)[0].strip() or u.name  # a ※ note after the name is none of it (raw keeps it)
+        proj = Project(name=name, kind=u.kind, article=u.article,
                        provenance=Provenance(page=first.page, bbox=_bbox(first), raw=raw))
         skip = set(u.title)
         resume: dict[int, int] = {start: body for start, body in u.repeats}
@@ -718,8 +719,9 @@ def _listed_opinions(front: list[Block], pats: Patterns) -> list[ArticleOpinion]
             continue
         text = normalize_text(b.text)
         bare = strip_bullet(text)
-        m = pats.article.match(re.sub(r"\s+", " ", bare)) if not LINE_MARKERS.match(bare) else None
-        if m and (bare != text or pats.article_heading(text) is not None):
+        head = pats.heading_mark.sub("", text)
+        m = pats.article.match(re.sub(r"\s+", " ", head)) if not LINE_MARKERS.match(head) else None
+        if m and (head != text or pats.article_heading(text) is not None):
             out.append(ArticleOpinion(article=int(m.group("no")), policy=normalize_text(m.group("policy")),
                                       opinions=[], provenance=Provenance(page=b.page, bbox=_bbox(b))))
             open_list, last_page = True, b.page
