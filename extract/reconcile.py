@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -404,29 +404,44 @@ def _group(name: str) -> str:
     return name.split(" ")[0] if " " in name.strip() else name
 
 
+# The sections expected of a project of each kind where nearly all its peers have them.
+EXPECTED_SECTIONS: dict[str, dict[str, Callable[[Project], bool]]] = {
+    "verified": {"goal": lambda p: bool(p.goal), "plan": lambda p: bool(p.plan), "check": lambda p: bool(p.check),
+                 "indicators": lambda p: bool(p.indicators), "next_plan": lambda p: bool(p.next_plan)},
+    "other": {"next_plan": lambda p: bool(p.next_plan), "results": lambda p: bool(p.results)},
+}
+
+
 def check_sections(report: Report, listed: list[Listed], ev: Evidence, pats: Patterns,
                    s: ExtractSettings) -> list[Finding]:
-    """A verified project lacks a section (goal, plan, Check) that its peers have although
-    its label is printed on the project's pages; a sub-project is not missing Check when
+    """A project lacks a section that its peers (the projects of its kind) have: warned where
+    the section's label is printed on the project's pages and `peer_section_share` of the peers
+    have it, or even with no label seen (worded in a way the patterns do not know) where
+    `peer_section_unlabelled_share` of them have it. A sub-project is not missing Check when
     another of its group has it. Where the report has a project list, its peers are the
     projects it names."""
     named = {k for x in listed if (k := _match(x, report.projects)) is not None}
-    verified = [(k, p) for k, p in enumerate(report.projects) if p.kind == "verified" and (not listed or k in named)]
-    has = {"goal": lambda p: bool(p.goal), "plan": lambda p: bool(p.plan), "check": lambda p: bool(p.check)}
     out: list[Finding] = []
-    for key, test in has.items():
-        peers = sum(1 for _, p in verified if test(p))
-        if not verified or peers < s.peer_section_share * len(verified):
-            continue
-        for k, p in verified:
-            if test(p) or not _label_printed(p, key, ev, pats):
+    for kind, sections in EXPECTED_SECTIONS.items():
+        peers_of = [(k, p) for k, p in enumerate(report.projects) if p.kind == kind and (not listed or k in named)]
+        for key, test in sections.items():
+            have = sum(1 for _, p in peers_of if test(p))
+            if not peers_of or have < s.peer_section_share * len(peers_of):
                 continue
-            if key == "check" and any(q.check for _, q in verified if q is not p and _group(q.name) == _group(p.name)
-                                      and _group(p.name) != p.name):
-                continue
-            out.append(Finding(warn("section_missing", p.name, _first_page(p), section=section_name(key),
-                                    peers=peers), k))
+            unlabelled = have >= s.peer_section_unlabelled_share * len(peers_of)
+            for k, p in peers_of:
+                if test(p) or not (unlabelled or _label_printed(p, key, ev, pats)) or _group_has(p, key, peers_of):
+                    continue
+                out.append(Finding(warn("section_missing", p.name, _first_page(p), section=section_name(key),
+                                        peers=have), k))
     return out
+
+
+def _group_has(p: Project, key: str, peers: list[tuple[int, Project]]) -> bool:
+    """A sub-project's Check (or next year's plan) printed once for its group, on another of it."""
+    group = _group(p.name)
+    return key in ("check", "next_plan") and group != p.name and any(
+        q is not p and _group(q.name) == group and (q.check if key == "check" else q.next_plan) for _, q in peers)
 
 
 def _label_printed(p: Project, key: str, ev: Evidence, pats: Patterns) -> bool:

@@ -305,8 +305,10 @@ class ExtractSettings:
     """Text of this length after a Check/Action item's last sentence that begins a section
     label (「検証」 of 「検証・改善」) is the label run into the item (item_has_label)."""
     peer_section_share: float = 0.8
-    """A section (goal, plan, Check) that this share of the verified projects have is expected
-    of every verified project (section_missing)."""
+    """A section (goal, plan, Check …) that this share of a kind's projects have is expected of
+    every project of that kind where its label is printed on the project's pages (section_missing)…"""
+    peer_section_unlabelled_share: float = 0.95
+    """…and where no label for it was seen at all, when this share of them have it."""
     pairing_share: float = 0.8
     """The layout pairs Check and Action items when this share of the projects with Check items
     have Action items too; then every Check is to be answered and every Action to answer one."""
