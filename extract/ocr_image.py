@@ -114,7 +114,31 @@ def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[li
                     lines.append(_line(mid, top, mid, bottom, height_pt))
             elif horizontal and thick >= s.bar_min_height_pt:
                 rects.append(_rect(x0, top, x1, bottom, height_pt))
+    lines += _cell_rules(dark, lines, pt, height_pt, s)
     return lines + _header_bar_rules(lines, rects, height_pt, s), rects
+
+
+def _cell_rules(dark: np.ndarray, lines: list[dict], pt: float, height: float, s: OcrSettings) -> list[dict]:
+    """Column rules of one short row (a table's header row under a spanning row) are shorter
+    than any rule found alone, and would leave the row one cell: a short vertical run is a rule
+    when both its ends meet a horizontal rule running across it (a glyph stroke stands off the
+    cell's borders by the cell's padding)."""
+    flat = [ln for ln in lines if ln["top"] == ln["bottom"]]
+    upright = [ln for ln in lines if ln["x0"] == ln["x1"]]
+    tol, near = s.bar_join_tol_pt, s.cell_rule_tol_pt
+    out: list[dict] = []
+    for x, y, w, h in _components(_runs(dark, max(2, int(s.cell_rule_min_pt / pt)), horizontal=False)):
+        if w * pt > s.rule_max_thickness_pt:
+            continue
+        mid, top, bottom = (x + w / 2) * pt, y * pt, (y + h) * pt
+        if any(abs(ln["x0"] - mid) <= tol and ln["top"] - tol <= top and bottom <= ln["bottom"] + tol for ln in upright):
+            continue  # (part of a rule found already)
+
+        def meets(end: float) -> bool:
+            return any(abs(ln["top"] - end) <= near and ln["x0"] - tol <= mid <= ln["x1"] + tol for ln in flat)
+        if meets(top) and meets(bottom):
+            out.append(_line(mid, top, mid, bottom, height))
+    return out
 
 
 def _header_bar_rules(lines: list[dict], rects: list[dict], height: float, s: OcrSettings) -> list[dict]:

@@ -33,6 +33,10 @@ class OcrSettings:
     """A dark run at least this long (points) is a horizontal / vertical rule (longer than any glyph stroke)."""
     rule_max_thickness_pt: float = 2.5
     """…and at most this thick; a thicker horizontal run is a bar (a filled heading band)."""
+    cell_rule_min_pt: float = 5.0
+    cell_rule_tol_pt: float = 1.0
+    """…but a shorter vertical run, down to this long, is a rule when both its ends lie within
+    this many points of horizontal rules (a glyph's stroke stops short of the cell's borders)."""
     bar_min_height_pt: float = 8.0
     """A dark bar at least this tall is a filled rect (a white-on-dark heading)."""
     stroke_tol_pt: float = 1.5
