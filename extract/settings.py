@@ -39,6 +39,10 @@ class OcrSettings:
     this many points of horizontal rules (a glyph's stroke stops short of the cell's borders)."""
     bar_min_height_pt: float = 8.0
     """A dark bar at least this tall is a filled rect (a white-on-dark heading)."""
+    bar_min_width_pt: float = 20.0
+    """…and at least this wide, once the white letters on it are filled in…"""
+    bar_hole_max_pt: float = 14.0
+    """…a white shape enclosed by ink and at most this wide and tall being a letter (or a glyph's counter)."""
     stroke_tol_pt: float = 1.5
     """A rule inside a text line's box (by this margin) is a glyph stroke and is dropped."""
     bar_join_tol_pt: float = 3.0
@@ -53,8 +57,10 @@ class OcrSettings:
     mark_solid_fill: float = 0.6
     mark_hollow_centre: float = 0.2
     """A blot filling this share of its box is ●; one whose middle third inks less than this is ○; else ※."""
+    pitch_min_steps: int = 3
+    """A line's type size is the step between its full-width glyphs when it has this many steps…"""
     size_per_box: float = 0.7
-    """Type size in points as a share of the detected line box's height (the box has padding)."""
+    """…else this share of the detected line box's height in points (the box has padding)."""
     glue_gap: float = 0.6
     """A gap up to this × the type size between two glyph boxes of one detected text line is
     closed (the engine's boxes leave slivers; real word spaces come as printed spaces)."""
