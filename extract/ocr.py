@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
-from .settings import OcrSettings
+from .settings import OCR_MODES, OcrSettings
 
 if TYPE_CHECKING:  # the OpenCV and onnxruntime modules load only when a page is read by OCR
     from .ocr_engine import Glyph, TextLine
     from .ocr_image import PageImage
 
 BBox = tuple[float, float, float, float]
-MODES = ("auto", "force", "off")
+MODES = OCR_MODES
 REGULAR_FONT = "OCR-Regular"
 BOLD_FONT = "OCR-Bold"
 MARKS = "○●※・◯◎■□◆◇"
