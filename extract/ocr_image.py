@@ -116,7 +116,9 @@ def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[li
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    ax0, atop, ax1, abottom = a
+    bx0, btop, bx1, bbottom = b
+    return ax0 < bx1 and bx0 < ax1 and atop < bbottom and btop < abottom
 
 
 def _solid_bars(dark: np.ndarray, pt: float, s: OcrSettings) -> list[tuple[float, float, float, float]]:
