@@ -47,6 +47,7 @@ def read_report(
     """`parse_report`, with the tally of what was read (the summary line `hokoku ingest` prints)."""
     from .inputcheck import check_garbled_sample, corrupt, garbled_pages, raise_garbled, reading_pdf, require_text_layer
     from .layout import body_font_size, fewer_collections, layout_document
+    from .ocr_repair import repair_report
     from .ocr_report import mark_ocr
     from .patterns import load_patterns
     from .reconcile import Evidence, page_lines, reconcile
@@ -82,6 +83,7 @@ def read_report(
         chapters=parsed.chapters,
     )
     mark_ocr(report, [p.ocr for p in pages if p.ocr], s.ocr)
+    repair_report(report, parsed.project_list, pats, s.ocr)
     evidence = Evidence(listing=parsed.project_list, list_pages=parsed.list_pages, lines=page_lines(pages),
                         printed={p.index: p.printed for p in pages})
     return report, reconcile(report, evidence, pats, s)

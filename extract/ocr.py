@@ -10,21 +10,23 @@ filter would drop every line drawn on it). What was read by OCR is returned per 
 from __future__ import annotations
 
 import statistics
+import unicodedata
 from dataclasses import dataclass, field
 
 from typing import TYPE_CHECKING
 
-from .settings import OcrSettings
+from .settings import OCR_MODES, OcrSettings
 
 if TYPE_CHECKING:  # the OpenCV and onnxruntime modules load only when a page is read by OCR
     from .ocr_engine import Glyph, TextLine
     from .ocr_image import PageImage
 
 BBox = tuple[float, float, float, float]
-MODES = ("auto", "force", "off")
+MODES = OCR_MODES
 REGULAR_FONT = "OCR-Regular"
 BOLD_FONT = "OCR-Bold"
-MARKS = "○●※・◯◎■□◆◇"  # a line opening with one of these read has no bullet dropped
+MARKS = "○●※・◯◎■□◆◇"
+_FULL_WIDTH = ("W", "F")  # East Asian widths of a glyph one em wide  # a line opening with one of these read has no bullet dropped
 
 
 @dataclass
@@ -77,8 +79,7 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
     density = [ink_density(dark, t.box) for t in text_lines]
     median = statistics.median(density) if density else 0.0
     pt = img.pt
-    sizes = _snapped_sizes([(t.box[3] - t.box[1]) * pt * s.size_per_box for t in text_lines],
-                           [len(t.glyphs) for t in text_lines], s.size_snap)
+    sizes = _snapped_sizes([_type_size(t, pt, s) for t in text_lines], [len(t.glyphs) for t in text_lines], s.size_snap)
     chars: list[dict] = []
     for t, d, size in zip(text_lines, density, sizes):
         mark = dropped_mark(dark, t.box, t.glyphs[0].box[0], _left_reach(t, text_lines), s) \
@@ -111,6 +112,17 @@ def _left_reach(t: TextLine, text_lines: list[TextLine]) -> float:
         if end <= first and o_top < bottom and top < o_bottom:  # left of it, on its row
             ends.append(end)
     return max(ends, default=0.0)
+
+
+def _type_size(t: TextLine, pt: float, s: OcrSettings) -> float:
+    """A line's type size in points: the median step between its full-width glyphs (each is one
+    em wide; the steps hold to a pixel, where the detector's box heights vary by a quarter from
+    line to line), or, on a line with few of them, a share of its box's height."""
+    steps = [(b.box[0] - a.box[0]) * pt for a, b in zip(t.glyphs, t.glyphs[1:])
+             if unicodedata.east_asian_width(a.text) in _FULL_WIDTH and unicodedata.east_asian_width(b.text) in _FULL_WIDTH]
+    if len(steps) >= s.pitch_min_steps:
+        return statistics.median(steps)
+    return (t.box[3] - t.box[1]) * pt * s.size_per_box
 
 
 def _snapped_sizes(sizes: list[float], weights: list[int], snap: float) -> list[float]:

@@ -95,26 +95,93 @@ def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[li
     dark bars (filled "rect" objects) found in the page image, in PDF points."""
     dark = ink(img.pixels)
     pt = img.pt
+    bars = _solid_bars(dark, pt, s)
+    bars += [b for b in _filled_bars(dark, pt, s) if not any(_overlap(b, o) for o in bars)]
+    rects = [_rect(x0, top, x1, bottom, height_pt) for x0, top, x1, bottom in bars]
+    for x0, top, x1, bottom in bars:  # a bar is no rule, nor are the dark gaps between its white letters
+        dark[int(top / pt):int(bottom / pt) + 1, int(x0 / pt):int(x1 / pt) + 1] = 0
     lines: list[dict] = []
-    rects: list[dict] = []
     for horizontal, min_len in ((True, s.rule_min_h_pt), (False, s.rule_min_v_pt)):
-        if not horizontal:  # the dark gaps between white letters on a bar are not rules
-            for r in rects:
-                dark[int(r["top"] / pt):int(r["bottom"] / pt) + 1, int(r["x0"] / pt):int(r["x1"] / pt) + 1] = 0
-        runs = _runs(dark, max(2, int(min_len / pt)), horizontal)
-        for x, y, w, h in _components(runs):
-            thick = (h if horizontal else w) * pt
+        for x, y, w, h in _components(_runs(dark, max(2, int(min_len / pt)), horizontal)):
+            if (h if horizontal else w) * pt > s.rule_max_thickness_pt:
+                continue
             x0, top, x1, bottom = x * pt, y * pt, (x + w) * pt, (y + h) * pt
-            if thick <= s.rule_max_thickness_pt:
-                if horizontal:
-                    mid = (top + bottom) / 2
-                    lines.append(_line(x0, mid, x1, mid, height_pt))
-                else:
-                    mid = (x0 + x1) / 2
-                    lines.append(_line(mid, top, mid, bottom, height_pt))
-            elif horizontal and thick >= s.bar_min_height_pt:
-                rects.append(_rect(x0, top, x1, bottom, height_pt))
+            if horizontal:
+                lines.append(_line(x0, (top + bottom) / 2, x1, (top + bottom) / 2, height_pt))
+            else:
+                lines.append(_line((x0 + x1) / 2, top, (x0 + x1) / 2, bottom, height_pt))
+    lines += _shaded_cell_rules(lines, rects, height_pt, s)
+    lines += _cell_rules(dark, lines, pt, height_pt, s)
     return lines + _header_bar_rules(lines, rects, height_pt, s), rects
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    ax0, atop, ax1, abottom = a
+    bx0, btop, bx1, bbottom = b
+    return ax0 < bx1 and bx0 < ax1 and atop < bbottom and btop < abottom
+
+
+def _solid_bars(dark: np.ndarray, pt: float, s: OcrSettings) -> list[tuple[float, float, float, float]]:
+    """Wide dark bars (a heading band): horizontal runs longer than a rule, stacked at least a
+    bar's height."""
+    out = []
+    for x, y, w, h in _components(_runs(dark, max(2, int(s.rule_min_h_pt / pt)), horizontal=True)):
+        if h * pt >= s.bar_min_height_pt:
+            out.append((x * pt, y * pt, (x + w) * pt, (y + h) * pt))
+    return out
+
+
+def _filled_bars(dark: np.ndarray, pt: float, s: OcrSettings) -> list[tuple[float, float, float, float]]:
+    """Dark bars with white letters on them (a label cell printed white on dark): the letters'
+    white shapes, enclosed by the bar, are filled in, and what stays solid over a bar's least
+    width and height is a bar. Black text on white keeps its gaps open to the paper."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(dark), connectivity=4)
+    hole = s.bar_hole_max_pt / pt
+    small = (stats[:, cv2.CC_STAT_WIDTH] <= hole) & (stats[:, cv2.CC_STAT_HEIGHT] <= hole)
+    filled = np.where(small[labels], np.uint8(255), dark)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(2, int(s.bar_min_width_pt / pt)),
+                                                         max(2, int(s.bar_min_height_pt / pt))))
+    solid = cv2.morphologyEx(filled, cv2.MORPH_OPEN, kernel)
+    return [(x * pt, y * pt, (x + w) * pt, (y + h) * pt) for x, y, w, h in _components(solid)]
+
+
+def _shaded_cell_rules(lines: list[dict], rects: list[dict], height: float, s: OcrSettings) -> list[dict]:
+    """A bar between two horizontal rules that run on beside it is a shaded cell of a ruled
+    row (a label cell): its four sides are rules, as a born-digital table draws them."""
+    flat = [ln for ln in lines if ln["top"] == ln["bottom"]]
+    tol = s.bar_join_tol_pt
+
+    def meets(y: float, r: dict) -> bool:
+        return any(abs(ln["top"] - y) <= tol and ln["x0"] <= r["x1"] + tol and r["x0"] - tol <= ln["x1"] for ln in flat)
+    out: list[dict] = []
+    for r in rects:
+        if meets(r["top"], r) and meets(r["bottom"], r):
+            out += [_line(r["x0"], y, r["x1"], y, height) for y in (r["top"], r["bottom"])]
+            out += [_line(x, r["top"], x, r["bottom"], height) for x in (r["x0"], r["x1"])]
+    return out
+
+
+def _cell_rules(dark: np.ndarray, lines: list[dict], pt: float, height: float, s: OcrSettings) -> list[dict]:
+    """Column rules of one short row (a table's header row under a spanning row) are shorter
+    than any rule found alone, and would leave the row one cell: a short vertical run is a rule
+    when both its ends meet a horizontal rule running across it (a glyph stroke stands off the
+    cell's borders by the cell's padding)."""
+    flat = [ln for ln in lines if ln["top"] == ln["bottom"]]
+    upright = [ln for ln in lines if ln["x0"] == ln["x1"]]
+    tol, near = s.bar_join_tol_pt, s.cell_rule_tol_pt
+    out: list[dict] = []
+    for x, y, w, h in _components(_runs(dark, max(2, int(s.cell_rule_min_pt / pt)), horizontal=False)):
+        if w * pt > s.rule_max_thickness_pt:
+            continue
+        mid, top, bottom = (x + w / 2) * pt, y * pt, (y + h) * pt
+        if any(abs(ln["x0"] - mid) <= tol and ln["top"] - tol <= top and bottom <= ln["bottom"] + tol for ln in upright):
+            continue  # (part of a rule found already)
+
+        def meets(end: float) -> bool:
+            return any(abs(ln["top"] - end) <= near and ln["x0"] - tol <= mid <= ln["x1"] + tol for ln in flat)
+        if meets(top) and meets(bottom):
+            out.append(_line(mid, top, mid, bottom, height))
+    return out
 
 
 def _header_bar_rules(lines: list[dict], rects: list[dict], height: float, s: OcrSettings) -> list[dict]:
@@ -181,3 +248,4 @@ def ink_density(dark: np.ndarray, box_px: tuple[float, float, float, float]) -> 
     x0, top, x1, bottom = (int(round(v)) for v in box_px)
     patch = dark[max(0, top):max(top + 1, bottom), max(0, x0):max(x0 + 1, x1)]
     return float(patch.mean()) / INK if patch.size else 0.0
+

@@ -7,6 +7,11 @@ SHARES = ("line_overlap", "heavy_line_share", "gutter_min_share", "gutter_doc_sh
           "title_row_zone", "open_rule_cover", "band_wide_line_share", "container_empty_share", "container_span",
           "text_col_pitch_share", "column_head_overlap", "piece_column_overlap", "toc_match")
 """The settings that are shares (of a length, a count, a page) or ratios: within 0..1."""
+OCR_MODES = ("auto", "force", "off")
+"""auto: OCR the pages without text; force: every page; off: none."""
+OCR_SHARES = ("size_snap", "mark_min_size", "mark_max_size", "mark_solid_fill", "mark_hollow_centre", "size_per_box",
+              "low_confidence", "name_match_min", "name_warn_below")
+"""OcrSettings that are shares or ratios."""
 
 
 @dataclass(frozen=True)
@@ -33,8 +38,16 @@ class OcrSettings:
     """A dark run at least this long (points) is a horizontal / vertical rule (longer than any glyph stroke)."""
     rule_max_thickness_pt: float = 2.5
     """…and at most this thick; a thicker horizontal run is a bar (a filled heading band)."""
+    cell_rule_min_pt: float = 5.0
+    cell_rule_tol_pt: float = 1.0
+    """…but a shorter vertical run, down to this long, is a rule when both its ends lie within
+    this many points of horizontal rules (a glyph's stroke stops short of the cell's borders)."""
     bar_min_height_pt: float = 8.0
     """A dark bar at least this tall is a filled rect (a white-on-dark heading)."""
+    bar_min_width_pt: float = 20.0
+    """…and at least this wide, once the white letters on it are filled in…"""
+    bar_hole_max_pt: float = 14.0
+    """…a white shape enclosed by ink and at most this wide and tall being a letter (or a glyph's counter)."""
     stroke_tol_pt: float = 1.5
     """A rule inside a text line's box (by this margin) is a glyph stroke and is dropped."""
     bar_join_tol_pt: float = 3.0
@@ -49,17 +62,43 @@ class OcrSettings:
     mark_solid_fill: float = 0.6
     mark_hollow_centre: float = 0.2
     """A blot filling this share of its box is ●; one whose middle third inks less than this is ○; else ※."""
+    pitch_min_steps: int = 3
+    """A line's type size is the step between its full-width glyphs when it has this many steps…"""
     size_per_box: float = 0.7
-    """Type size in points as a share of the detected line box's height (the box has padding)."""
+    """…else this share of the detected line box's height in points (the box has padding)."""
     glue_gap: float = 0.6
     """A gap up to this × the type size between two glyph boxes of one detected text line is
     closed (the engine's boxes leave slivers; real word spaces come as printed spaces)."""
     heavy_ink_ratio: float = 1.3
     """A line whose glyphs ink this × the page's median share of their box is set in bold."""
-    low_confidence: float = 0.8
+    low_confidence: float = 0.6
     """A value read on a text line of lower confidence gets a warning on its project."""
     min_text_chars: int = 1
     """In auto mode a page with fewer text-layer characters than this is read by OCR."""
+    name_match_min: float = 0.85
+    """A project name read by OCR this near (difflib ratio) to a name of the report's project
+    list takes the list's reading…"""
+    name_warn_below: float = 0.95
+    """…and is warned when less near than this (a character or two apart in a long name is the
+    list confirming the name; more is a guess)."""
+    kpi_years_back: int = 6
+    kpi_years_ahead: int = 1
+    """A KPI year read by OCR more than this many years before / after the report's fiscal year is doubted."""
+
+    def __post_init__(self) -> None:
+        """Refuse a mode the reader does not know, a number that is not positive, a share beyond 0..1."""
+        if self.mode not in OCR_MODES:
+            raise ValueError(f"OcrSettings.mode must be auto, force or off, not {self.mode!r}")
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                continue
+            if v <= 0:
+                raise ValueError(f"OcrSettings.{f.name} must be positive, not {v!r}")
+            if f.name in OCR_SHARES and v > 1:
+                raise ValueError(f"OcrSettings.{f.name} is a share: it must be within 0..1, not {v!r}")
+        if not self.min_dpi <= self.default_dpi <= self.max_dpi:
+            raise ValueError("OcrSettings.default_dpi must lie within min_dpi..max_dpi")
 
 
 @dataclass(frozen=True)

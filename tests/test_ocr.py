@@ -21,6 +21,9 @@ from hokoku.extract import parse_report
 from hokoku.extract.errors import HokokuError
 from hokoku.extract.ocr_clean import clean_line
 from hokoku.extract.ocr_engine import Glyph, engine_params
+from hokoku.extract.ocr_repair import closest_name, listed_names, repair_number, year_plausible
+from hokoku.extract.patterns import load_patterns
+from hokoku.extract.settings import OcrSettings
 
 SCAN = FIXTURES / "edge" / "scan_4p.pdf"
 NAME = "起業化総合支援事業"
@@ -55,6 +58,41 @@ def test_clean_up_maps_the_engines_confusions(read, printed):
 def test_number_repairs_are_reported():
     assert _clean("実績1O回")[1] == [3]
     assert _clean("実績10回")[1] == []
+
+
+# the FY2021 report's own project list rows, as the scanned landscape's 施策一覧 reads them
+LISTING = [(14, ["新川崎・創造のもり推進事業", "①新産業創造支援事業", "②新川崎・創造のもり推進事業"], (25, 29)),
+           (16, ["農業振興関連事業", "多様な連携推進事業"], (50, 52)), (12, ["起業化総合支援事業"], (18, 19))]
+
+
+def test_a_scanned_name_takes_the_project_lists_reading():
+    names = listed_names(LISTING)
+    assert "新川崎・創造のもり推進事業 ①新産業創造支援事業" in names
+    m = closest_name("新川崎・創造のもり推進事業美 ①新産業創造支援事業", names, 0.85)  # a speck read as 美
+    assert m.name == "新川崎・創造のもり推進事業 ①新産業創造支援事業" and 0.95 < m.ratio < 1.0
+    assert closest_name("農業振興関連事業多様な連携推進事業", names, 0.85).ratio == 1.0  # spaced otherwise
+    assert closest_name("ウェルフェアイノベーション推進事業", names, 0.85) is None  # not listed here: kept
+
+
+@pytest.mark.parametrize("read, number", [("1O", 10), ("l,455", 1455), ("1、455", 1455), ("7O.5", 70.5),
+                                          ("中止", None), ("76.8", 76.8)])
+def test_kpi_cells_are_read_as_numbers_once_look_alikes_are_mapped(read, number):
+    from hokoku.extract.ocr_clean import confusions
+
+    assert repair_number(read, load_patterns(None), confusions()) == number
+
+
+def test_kpi_years_far_from_the_fiscal_year_are_doubted():
+    s = OcrSettings()
+    assert year_plausible(2020, 2021, s) and year_plausible(2022, 2021, s)
+    assert not year_plausible(2071, 2021, s) and not year_plausible(2001, 2021, s)
+
+
+def test_ocr_settings_are_validated():
+    with pytest.raises(ValueError, match="mode"):
+        OcrSettings(mode="always")
+    with pytest.raises(ValueError, match="share"):
+        OcrSettings(name_match_min=1.5)
 
 
 def test_settings_that_would_download_models_are_refused():
@@ -122,8 +160,8 @@ def test_ingest_says_how_many_pages_were_read_by_ocr(tmp_path):
 
 @pytest.mark.slow
 def test_scanned_acceptance_landscape_scores(tmp_path, monkeypatch):
-    """The released landscape rendering, scanned at 200 dpi (seed 7), held to the 93 % it reads
-    today (93.3 %): the issue's goal, 95 %, is not reached yet (README, scanned reports)."""
+    """The released landscape rendering, scanned at 200 dpi (seed 7), held to the 98 % it reads
+    today (98.9 %; the issue's goal is 95 %), its self-check warning on the misread projects."""
     monkeypatch.syspath_prepend(str(ROOT))
     from fixtures.scan import Degradation, scan_pdf
 
@@ -137,4 +175,8 @@ def test_scanned_acceptance_landscape_scores(tmp_path, monkeypatch):
                           str(tmp_path / "out" / "fy2021_word_landscape" / "report.json")], capture_output=True, text=True)
     last = out.stdout.strip().splitlines()[-1]  # "extraction score: 93.3% (mean of metrics)"
     score = float(re.search(r"([0-9.]+)%", last).group(1))
-    assert score >= 93.0, out.stdout
+    assert score >= 98.0, out.stdout
+    report = json.loads((tmp_path / "out" / "fy2021_word_landscape" / "report.json").read_text(encoding="utf-8"))
+    names = [p["name"] for p in report["projects"]]
+    assert names[0] == "起業化総合支援事業"  # its 施策一覧 read as a list: the header row's column rules found
+    assert "新川崎・創造のもり推進事業 ①新産業創造支援事業" in names  # repaired from the list
