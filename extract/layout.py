@@ -688,8 +688,14 @@ def _empty_band(items: list[Line | TableRegion], width: float, lo: int, hi: int,
 
 def _char_spans(ln: Line, index: CharIndex) -> list[tuple[float, float]]:
     """The x-extents of a line's printed chars (the gaps between them left open)."""
-    return [(c["x0"], c["x1"]) for c in index.within((ln.x0 - 1, ln.top - 1, ln.x1 + 1, ln.bottom + 1))
-            if ln.top <= middle(c["top"], c["bottom"]) <= ln.bottom and c["text"].strip()]
+    return [(c["x0"], c["x1"]) for c in _line_chars(ln, index)]
+
+
+def _line_chars(ln: Line, index: CharIndex) -> list[dict]:
+    """A line's printed chars (spaces aside), left to right."""
+    return sorted((c for c in index.within((ln.x0 - 1, ln.top - 1, ln.x1 + 1, ln.bottom + 1))
+                   if ln.top <= middle(c["top"], c["bottom"]) <= ln.bottom and c["text"].strip()),
+                  key=lambda c: c["x0"])
 
 
 def reading_order(items: list[Line | TableRegion], gutter: tuple[float, float] | None) -> list[Line | TableRegion]:
@@ -773,9 +779,7 @@ def _split_at_gutter(lines: list[Line], gutter: tuple[float, float], index: Char
         if not (ln.x0 < g0 and ln.x1 > g1):
             out.append(ln)
             continue
-        chars = sorted((c for c in index.within((ln.x0 - 1, ln.top - 1, ln.x1 + 1, ln.bottom + 1))
-                        if ln.top <= middle(c["top"], c["bottom"]) <= ln.bottom and c["text"].strip()),
-                       key=lambda c: c["x0"])
+        chars = _line_chars(ln, index)
         # a gap measured against the smaller of the chars beside it: a panel's title in large
         # type runs up to the gutter beside the other panel's body text
         gaps = [((c["x0"] - prev["x1"]) / min(prev["size"], c["size"]), k)

@@ -111,14 +111,14 @@ class Patterns:
         for key, rx in sections.items():
             if rx.fullmatch(t):
                 return key
-            tags_of = self.tags.get(key, ())
+            tags = self.tags.get(key, ())
             # a badge before, a tag after, or both: 「P 事業計画」「事業計画 Plan」「P 事業計画（Plan）」;
             # a badge and a tag both before: 「P Plan 事業計画」
             heads = [t]
             for _ in range(2):
-                heads += [h[len(a):].lstrip(":：・") for h in heads for a in tags_of if h.startswith(a)]
+                heads += [h[len(a):].lstrip(":：・") for h in heads for a in tags if h.startswith(a)]
             for h in heads:
-                if rx.fullmatch(h) or any(h.endswith(b) and rx.fullmatch(h[: -len(b)].rstrip(":：・")) for b in tags_of):
+                if rx.fullmatch(h) or any(h.endswith(b) and rx.fullmatch(h[: -len(b)].rstrip(":：・")) for b in tags):
                     return key
         return None
 

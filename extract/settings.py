@@ -7,6 +7,20 @@ SHARES = ("line_overlap", "heavy_line_share", "gutter_min_share", "gutter_doc_sh
           "title_row_zone", "open_rule_cover", "band_wide_line_share", "container_empty_share", "container_span",
           "text_col_pitch_share", "column_head_overlap", "piece_column_overlap", "toc_match")
 """The settings that are shares (of a length, a count, a page) or ratios: within 0..1."""
+def check_numbers(settings: object, shares: tuple[str, ...]) -> None:
+    """Refuse a number of a settings dataclass that is not positive, or a share (named in
+    `shares`) beyond 0..1, naming the class and the field."""
+    cls = type(settings).__name__
+    for f in fields(settings):
+        v = getattr(settings, f.name)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            continue
+        if v <= 0:
+            raise ValueError(f"{cls}.{f.name} must be positive, not {v!r}")
+        if f.name in shares and v > 1:
+            raise ValueError(f"{cls}.{f.name} is a share: it must be within 0..1, not {v!r}")
+
+
 OCR_MODES = ("auto", "force", "off")
 """auto: OCR the pages without text; force: every page; off: none."""
 OCR_SHARES = ("size_snap", "mark_min_size", "mark_max_size", "mark_solid_fill", "mark_hollow_centre", "size_per_box",
@@ -89,14 +103,7 @@ class OcrSettings:
         """Refuse a mode the reader does not know, a number that is not positive, a share beyond 0..1."""
         if self.mode not in OCR_MODES:
             raise ValueError(f"OcrSettings.mode must be auto, force or off, not {self.mode!r}")
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                continue
-            if v <= 0:
-                raise ValueError(f"OcrSettings.{f.name} must be positive, not {v!r}")
-            if f.name in OCR_SHARES and v > 1:
-                raise ValueError(f"OcrSettings.{f.name} is a share: it must be within 0..1, not {v!r}")
+        check_numbers(self, OCR_SHARES)
         if not self.min_dpi <= self.default_dpi <= self.max_dpi:
             raise ValueError("OcrSettings.default_dpi must lie within min_dpi..max_dpi")
 
@@ -385,14 +392,7 @@ class ExtractSettings:
     def __post_init__(self) -> None:
         """Refuse a setting out of range (every number positive, every share within 0..1), so a
         typo fails at once rather than as a silently different reading."""
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                continue
-            if v <= 0:
-                raise ValueError(f"ExtractSettings.{f.name} must be positive, not {v!r}")
-            if f.name in SHARES and v > 1:
-                raise ValueError(f"ExtractSettings.{f.name} is a share: it must be within 0..1, not {v!r}")
+        check_numbers(self, SHARES)
         lo, hi = self.gutter_search
         if not 0 <= lo < hi <= 1:
             raise ValueError(f"ExtractSettings.gutter_search must be two shares of the page width, "
