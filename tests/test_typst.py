@@ -116,3 +116,42 @@ def test_pdf_shows_its_variation(name):
     assert str(printed[0]) in last_line
     if entry["look"]["kpi"] == "year_rows":
         assert re.search(r"年度\s*目標\s*\(件\)\s*実績\s*\(件\)\n2021年度\s*[（(]R3[)）]", text)
+
+
+def test_new_looks_print_the_seed_in_their_layout(monkeypatch, tmp_path):
+    """A look drawn with the newer options (「事業名：」 band, No. | Check | Action rows, one
+    その他 grid, ○ opinions, 「目標（件）」) prints the seed's texts in that layout: the name after
+    its prefix, the first Check beside the Action answering it on one line, the grid's header
+    on each of its pages."""
+    pytest.importorskip("typst")
+    from dataclasses import replace
+
+    doc = _seed_doc(monkeypatch)
+    from fixtures import render_typst as rt
+    from fixtures.seed import expected_report
+
+    look = replace(rt.VARIANTS["typst_a4"], name="new_look", name_look="prefixed", check_action="paired",
+                   other="one_grid", opinions="lists", opinion_mark="○", kpi_unit="label")
+    meta = rt.render(doc, look, tmp_path)
+    want = expected_report(doc)
+    first, others = want["projects"][0], [p["name"] for p in want["projects"] if p["kind"] == "other"]
+
+    def at(name: str) -> list[int]:  # a project's pages, 0-based PDF indices
+        return [n + meta["first_numbered_pdf_page"] - 2 for n in meta["projects"][name]]
+
+    with pdfplumber.open(tmp_path / "new_look.pdf") as pdf:  # up to the first project, and the grid
+        read = list(range(at(first["name"])[-1] + 1)) + list(range(at(others[0])[0], at(others[-1])[-1] + 1))
+        pages = {k: _flat(pdf.pages[k].extract_text() or "") for k in read}
+    text = "\n".join(pages.values())
+    assert _flat("事業名：" + first["name"]) in pages[at(first["name"])[0]]
+    check = first["check"][0]
+    action = next(a for a in first["action"] if check["no"] in a["answers"])
+    assert any(_flat(check["text"])[:8] in line and _flat(action["text"])[:8] in line for line in text.splitlines())
+    assert _flat("○" + want["article_opinions"][0]["opinions"][0])[:12] in text
+    assert "目標(件)" in text
+    grid_head = _flat("条文事務事業名" + doc.projects[-1].sections[1].heading)
+    assert sum(grid_head in pages[k] for k in range(at(others[0])[0], at(others[-1])[-1] + 1)) >= 2
+
+
+def _flat(s: str) -> str:
+    return unicodedata.normalize("NFKC", s).replace(" ", "")
