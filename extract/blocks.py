@@ -25,6 +25,7 @@ from .trace import decided
 CELL_PARA_LABELS = {"do", "results", "achievements", "challenges", "check", "action", "next_plan"}
 # Labels of a project's header block: the next paragraph is their value, not section content.
 ONE_SHOT = {"name", "article_label", "policy_label"}
+NUMBER_COLUMN = "number"  # the key of a column of item numbers (「No.」 | 主な検証意見 | 対応)
 
 
 @dataclass
@@ -236,9 +237,9 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
         if i < skip_to:
             continue
         keys, filled, labelled = _row_labels(row, pats)
-        if len(labelled) > 1 and len(labelled) == len(filled):
+        if len(labelled) > 1 and len(labelled) + len(_number_heads(row, keys, pats)) == len(filled):
             flush()
-            columns, carried = _open_columns(row, keys, labelled, carry, grid), False
+            columns, carried = _open_columns(row, keys, labelled, carry, grid, pats), False
             continue
         if labelled:
             flush()
@@ -282,10 +283,11 @@ def _row_labels(row: list[Cell | None], pats: Patterns) -> tuple[list[str | None
 
 
 def _open_columns(row: list[Cell | None], keys: list[str | None], labelled: list[int], carry: ColumnHeads,
-                  grid: Grid) -> dict[int, Label]:
-    """A row of labels only heads columns: their labels by column, kept in `carry` too (the
-    columns may go on past a page break)."""
+                  grid: Grid, pats: Patterns) -> dict[int, Label]:
+    """A row of labels only heads columns (beside, maybe, a head over item numbers): their
+    labels by column, kept in `carry` too (the columns may go on past a page break)."""
     columns = {j: _label(row[j], keys[j]) for j in labelled}
+    columns |= {j: _label(row[j], NUMBER_COLUMN) for j in _number_heads(row, keys, pats)}
     carry.labels, carry.page = list(columns.values()), grid.regions[-1].page
     return columns
 
@@ -315,12 +317,7 @@ def _under_heads(rows: list[list[Cell | None]], carry: ColumnHeads, grid: Grid, 
             "their cells stand under two or more of those heads")
     out: list[Block] = []
     for row in rows:
-        for c in row:
-            if _has_content(c, pats):
-                head = carry.head(c, s)
-                if head is not None:
-                    out.append(head)
-                out.extend(_cell_blocks(c, pats, s))
+        out.extend(_headed_cells([(c, carry.head(c, s)) for c in row if _has_content(c, pats)], pats, s))
     carry.page = grid.regions[-1].page
     return out
 
@@ -349,13 +346,32 @@ def _labels_and_content(row: list[Cell | None], filled: list[int], keys: list[st
 def _under_columns(row: list[Cell | None], filled: list[int], columns: dict[int, Label], pats: Patterns,
                    s: ExtractSettings) -> list[Block]:
     """A row under a row of column labels: each cell after the label of its column."""
+    return _headed_cells([(row[j], _column_label(columns, j)) for j in filled], pats, s)
+
+
+def _headed_cells(cells: list[tuple[Cell, Label | None]], pats: Patterns, s: ExtractSettings) -> list[Block]:
+    """A row's cells, each after the head of its column; a cell under a number head (「①」
+    under 「No.」) numbers the item of the next cell."""
     out: list[Block] = []
-    for j in filled:
-        head = _column_label(columns, j)
+    number = ""
+    for cell, head in cells:
+        if head is not None and head.key == NUMBER_COLUMN:
+            number += normalize_text(cell.text).strip()
+            continue
         if head is not None:
             out.append(head)
-        out.extend(_cell_blocks(row[j], pats, s))
+        blocks = _cell_blocks(cell, pats, s)
+        if number and blocks and isinstance(blocks[0], Para) and blocks[0].lines:
+            first = blocks[0].lines[0]
+            blocks[0] = Para([replace(first, text=number + first.text), *blocks[0].lines[1:]])
+        number = ""
+        out.extend(blocks)
     return out
+
+
+def _number_heads(row: list[Cell | None], keys: list[str | None], pats: Patterns) -> list[int]:
+    """The columns of a row of heads that are item-number heads (「No.」)."""
+    return [j for j, c in enumerate(row) if c is not None and c.lines and not keys[j] and pats.is_number_head(c.text)]
 
 
 def _label_block(grid: Grid, r0: int, r1: int, c0: int, pats: Patterns, s: ExtractSettings,

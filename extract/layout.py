@@ -764,8 +764,9 @@ def layout_page(page, page_no: int, s: ExtractSettings, pats: "Patterns | None" 
         (pl.margin_lines if ln.bottom < zone or ln.top > height - zone else body).append(ln)
     pl.items = [*body, *tables]
     pl.gutter = _find_gutter(pl.items, width, s, index)
-    if pl.gutter:
+    if pl.gutter:  # margin lines too: a panel's first line may lie in the margin zone
         pl.items = [*_split_at_gutter(body, pl.gutter, index, s), *tables]
+        pl.margin_lines = _split_at_gutter(pl.margin_lines, pl.gutter, index, s)
     return pl
 
 
@@ -780,11 +781,12 @@ def _split_at_gutter(lines: list[Line], gutter: tuple[float, float], index: Char
             out.append(ln)
             continue
         chars = _line_chars(ln, index)
-        # a gap measured against the smaller of the chars beside it: a panel's title in large
-        # type runs up to the gutter beside the other panel's body text
+        # a gap that reaches over the gutter (a paragraph's short last line beside an indented
+        # line leaves a gap wider than the gutter), measured against the smaller of the chars
+        # beside it: a panel's title in large type runs up to the gutter beside body text
         gaps = [((c["x0"] - prev["x1"]) / min(prev["size"], c["size"]), k)
                 for k, (prev, c) in enumerate(zip(chars, chars[1:]), start=1)
-                if prev["x1"] >= g0 - ln.size and c["x0"] <= g1 + ln.size]
+                if prev["x1"] <= g1 + ln.size and c["x0"] >= g0 - ln.size]
         gap, k = max(gaps, default=(0.0, 0))
         if gap < s.gutter_split_gap:
             out.append(ln)  # a title or a line truly across both panels

@@ -135,6 +135,10 @@ class Patterns:
                 best = (key, rest)
         return best
 
+    def is_number_head(self, text: str) -> bool:
+        """A column head over item numbers (「No.」, 「番号」)."""
+        return re.sub(r"\s+", "", normalize_text(text)) in self.tables.get("number_column", ())
+
     def is_tag_only(self, text: str) -> bool:
         """A line that is only a tag (a badge printed on its own, 「（Plan）」), or a piece of one
         wrapped off its label in a narrow column (「（Check・」 over 「Action）」)."""
