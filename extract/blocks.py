@@ -609,30 +609,45 @@ def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block
             continue
         art_col = next((j for j, x in enumerate(heads) if any(w in x for w in t["article_column"])), None)
 
+        # rows of one cell across the table naming an article (「12条 創業、…」) head the rows
+        # under them: no project of their own
+        heads_at = {i: n for i in range(h + 1, len(grid.cells)) if (n := _article_row(grid.cells[i], pats)) is not None}
+
         def article(i: int) -> int | None:
-            """The article of row i's 条文 cell; none where a page break cut that cell off too."""
-            if art_col is None or art_col >= len(grid.rows[i]) or _uncovered(grid, i, art_col, h, s):
+            """The article of row i's 条文 cell (none where a page break cut that cell off too),
+            else of the article row over it."""
+            if art_col is None:
+                return next((heads_at[k] for k in range(i, h, -1) if k in heads_at), None)
+            if art_col >= len(grid.rows[i]) or _uncovered(grid, i, art_col, h, s):
                 return None
             return _article_in(grid.rows[i][art_col], pats)
 
         cut = _cut_start(grid, name_col, h, s)
-        starts = [i for i in range(h + 1, len(grid.cells)) if i == cut or (
-            name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col])]
+        starts = [i for i in range(h + 1, len(grid.cells)) if i not in heads_at and (i == cut or (
+            name_col < len(grid.cells[i]) and grid.cells[i][name_col] is not None and grid.rows[i][name_col]))]
+        ends = sorted({*starts, *heads_at, len(grid.cells)})
         out: list[Block] = _part_labels(grid, h, pats)
 
         def part(a: int, b: int, **kw) -> TableBlock:
             return TableBlock(Grid(rows=[grid.rows[h]] + grid.rows[a:b], regions=grid.regions,
                                    cells=[grid.cells[h]] + grid.cells[a:b]), "overview", **kw)
 
-        if not starts or starts[0] > h + 1:  # rows going on from the previous page's project
+        if ends[0] > h + 1:  # rows going on from the previous page's project
             over = _strip_subsequence(heads[name_col], t["overview_name"])
-            out.append(part(h + 1, starts[0] if starts else len(grid.cells), name=normalize_text(over) or None,
-                            article=article(h + 1), continues=True))
-        for a, b in zip(starts, starts[1:] + [len(grid.cells)]):
+            out.append(part(h + 1, ends[0], name=normalize_text(over) or None, article=article(h + 1), continues=True))
+        for a in starts:
             name = "" if a == cut else _overview_name(grid.rows[a][name_col], pats)
-            out.append(part(a, b, name=name or None, article=article(a), unnamed=a == cut))
+            out.append(part(a, next(e for e in ends if e > a), name=name or None, article=article(a), unnamed=a == cut))
         return out
     return _split_at_titles(grid, pats)
+
+
+def _article_row(row: list[Cell | None], pats: Patterns) -> int | None:
+    """The article a row of one cell names (「12条 創業、経営の革新等の促進」 across the table)."""
+    filled = [c for c in row if c is not None and c.lines]
+    if len(filled) != 1 or len(row) < 2:
+        return None
+    return pats.article_heading(normalize_text(filled[0].text))
 
 
 def _part_labels(grid: Grid, h: int, pats: Patterns) -> list[Block]:

@@ -128,7 +128,7 @@ def reconcile(report: Report, ev: Evidence, pats: Patterns, s: ExtractSettings) 
     otherwise); returns the report's tally."""
     listed = listed_projects(ev, pats)
     findings = [*check_listing(report, listed, ev, s), *check_numbering(report), *check_labels(report, pats, s), *check_endings(report, s),
-                *check_pairing(report, s), *check_indicators(report, s), *check_sections(report, listed, ev, pats, s), *check_tables(report, pats),
+                *check_pairing(report, ev, pats, s), *check_indicators(report, s), *check_sections(report, listed, ev, pats, s), *check_tables(report, pats),
                 *check_unread(report, ev, pats, s)]
     for f in findings:
         (report.projects[f.project].warnings if f.project is not None else report.warnings).append(f.warning)
@@ -319,15 +319,18 @@ def _ends_sentence(text: str) -> bool:
     return t.rstrip().rstrip(CLOSE_BRACKETS).endswith(SENTENCE_END)
 
 
-def check_pairing(report: Report, s: ExtractSettings) -> list[Finding]:
+def check_pairing(report: Report, ev: Evidence, pats: Patterns, s: ExtractSettings) -> list[Finding]:
     """Where the layout pairs them (most projects with Check items have Action items), every
-    Check answered by an Action and every Action answering a Check of the same project."""
+    Check answered by an Action and every Action answering a Check of the same project.
+    Elsewhere a project's Checks with no Action at all are unanswered where an Action label
+    stands on its pages (the Actions were printed, and not read)."""
     with_check = [p for p in report.projects if p.check]
-    if not with_check or sum(1 for p in with_check if p.action) < s.pairing_share * len(with_check):
-        return []
+    paired = bool(with_check) and sum(1 for p in with_check if p.action) >= s.pairing_share * len(with_check)
     out: list[Finding] = []
     for k, p in enumerate(report.projects):
         if not p.check and not p.action:
+            continue
+        if not paired and (p.action or not _label_printed(p, "action", ev, pats)):
             continue
         counts = {"checks": len(p.check), "actions": len(p.action)}
         unanswered = [c.no for c in p.check if not p.actions_answering(c.no)]

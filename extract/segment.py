@@ -209,7 +209,7 @@ class Segmenter:
         if gaz and not self.listed(name, gaz):
             listed = self._listed_title(i, floor, gaz)
             if listed:
-                return listed, normalize_text(" ".join(blocks[k].text for k in listed))
+                return listed, self.pats.title_number.sub("", normalize_text(" ".join(blocks[k].text for k in listed)))
         return title, name
 
     def listed(self, name: str, gaz: set[str]) -> bool:
