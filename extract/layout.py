@@ -432,9 +432,9 @@ def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: Ext
         run: list = []
         for band in bands + [None]:
             segs = band[2] if band else []
-            if band is None or not segs or _prose_band(segs, x1 - x0, s):
+            if band is None or not segs or _prose_band(segs, x0, x1, s):
                 if len(run) >= max(s.band_min_rows, s.min_table_rows):
-                    table = _bands_to_table(run, x0, x1, page_no, s)
+                    table = _bands_to_table(run, x0, x1, page_no, index, s)
                     if table:
                         out.append(table)
                 run = []
@@ -454,14 +454,17 @@ def _text_rows(segs: list[Line]) -> list[list[Line]]:
     return rows
 
 
-def _prose_band(segs: list[Line], width: float, s: ExtractSettings) -> bool:
-    """A band of one wide text segment per row (a caption, an indicator name, or paragraphs
-    under a label's rule): it separates tables, it is none itself."""
+def _prose_band(segs: list[Line], x0: float, x1: float, s: ExtractSettings) -> bool:
+    """A band of one wide text segment per row, set from the rules' left end (a caption, an
+    indicator name, or paragraphs under a label's rule): it separates tables, it is none itself."""
     rows = _text_rows(segs)
-    return all(len(r) == 1 for r in rows) and any(r[0].x1 - r[0].x0 > s.band_wide_line_share * width for r in rows)
+    return all(len(r) == 1 for r in rows) and any(
+        r[0].x1 - r[0].x0 > s.band_wide_line_share * (x1 - x0) and r[0].x0 - x0 <= s.band_prose_indent_em * r[0].size
+        for r in rows)
 
 
-def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, s: ExtractSettings) -> TableRegion | None:
+def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, index: CharIndex,
+                    s: ExtractSettings) -> TableRegion | None:
     widest = max((row for b in bands for row in _text_rows(b[2])), key=len)  # columns: segments side by side
     starts = sorted(ln.x0 for ln in widest)
     if len(starts) < s.min_table_cols:
@@ -470,12 +473,29 @@ def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, s: ExtractS
     rows: list[list[Cell | None]] = []
     for top, bottom, segs in bands:
         cells = [Cell(bbox=(bounds[k], top, bounds[k + 1], bottom), lines=[]) for k in range(len(bounds) - 1)]
-        for ln in segs:
+        for ln in (piece for seg in segs for piece in _split_at_bounds(seg, bounds, index, s)):
             k = max(i for i in range(len(bounds) - 1) if bounds[i] <= ln.x0 + 1) if ln.x0 + 1 >= bounds[0] else 0
             ln.col_left, ln.col_right, ln.column = cells[k].bbox[0], cells[k].bbox[2], "cell"
             cells[k].lines.append(ln)
         rows.append(cells)
     return TableRegion(page=page_no, bbox=(x0, bands[0][0], x1, bands[-1][1]), rows=rows)
+
+
+def _split_at_bounds(ln: Line, bounds: list[float], index: CharIndex, s: ExtractSettings) -> list[Line]:
+    """A band's segment over two or more columns (cells set close, 「R2(2020) R3(2021)」): a
+    line per column, its chars parted by where their middles stand."""
+    inner = bounds[1:-1]
+    if not any(ln.x0 < b < ln.x1 for b in inner):
+        return [ln]
+    parts: dict[int, list[dict]] = {}
+    for c in _line_chars(ln, index):
+        parts.setdefault(sum(1 for b in inner if b <= middle(c["x0"], c["x1"])), []).append(c)
+    if len(parts) < 2:
+        return [ln]
+    pieces = [piece for _, chars in sorted(parts.items()) if (piece := _make_line(chars, ln.page, s)) is not None]
+    for piece in pieces:
+        piece.text = normalize_chars(piece.text)
+    return pieces
 
 
 def _is_container(t: _Grid, index: CharIndex, s: ExtractSettings) -> bool:

@@ -237,6 +237,10 @@ class ExtractSettings:
     of the rules (a caption, an indicator's name) is no row: it separates tables…"""
     band_min_rows: int = 2
     """…and a table of such bands has at least this many rows."""
+    band_prose_indent_em: float = 2.0
+    """…where that line starts within this many of its characters of the rules' left end: a
+    line further in (year heads over an empty label cell, 「R2(2020) R3(2021)」 set close) is a
+    table's row."""
     enclose_pad_pt: float = 2.0
     """A table standing in another's box grown by this many points is inside it (found twice,
     or a band of rules framing ruled tables)…"""
