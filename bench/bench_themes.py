@@ -34,6 +34,7 @@ SETS = [  # (name, labels CSV, split or "all")
     ("own FY2025-style split, never tuned on (56)", ROOT / "bench/data/themes_fy2025_heldout.csv", "all"),
     ("own FY2026-style split, never tuned on (58)", ROOT / "bench/data/themes_fy2026_heldout.csv", "all"),
     ("own FY2026-style fresh split, written after tuning (50)", ROOT / "bench/data/themes_fy2026_fresh.csv", "all"),
+    ("own FY2026-style blind split, round themes3, never tuned on (65)", ROOT / "bench/data/themes_fy2026_blind.csv", "all"),
     ("own FY2025-style probe (40, development)", ROOT / "bench/data/themes_fy2025_dev.csv", "all"),
     ("own FY2026-style probe (70, development)", ROOT / "bench/data/themes_fy2026_probe.csv", "all"),
 ]
@@ -49,7 +50,7 @@ def corpus() -> list[str]:
     texts = [c.text for c in iter_comments(Report.from_dict(d))]
     for path in (ROOT / "tests/data/themes_other_year.csv", ROOT / "bench/data/themes_fy2025_heldout.csv",
                  ROOT / "bench/data/themes_fy2026_heldout.csv", ROOT / "bench/data/themes_fy2026_probe.csv",
-                 ROOT / "bench/data/themes_fy2026_fresh.csv", RELEASED):
+                 ROOT / "bench/data/themes_fy2026_fresh.csv", ROOT / "bench/data/themes_fy2026_blind.csv", RELEASED):
         if path.exists():
             with path.open(encoding="utf-8", newline="") as f:
                 texts += [r["text"] for r in csv.DictReader(f)]
