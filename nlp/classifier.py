@@ -254,6 +254,7 @@ class Classifier:
         redirected: list[Hit] = []  # the words of another sense, for the theme that sense belongs to
         matches = [Match(theme, kind, term, a, b) for term, a, b in self.lexicon.matches(index)
                    for theme, kind in self.lexicon.entries[term]]
+        c.clauses = self.segmenter.subjects(c.clauses, text, lambda a, b: any(a <= m.start < b for m in matches))
         for m in matches:
             if o := self._other_sense(c, m, blocked[m.theme]):
                 other.setdefault((m.theme, m.term), o.why)
@@ -435,9 +436,9 @@ class Classifier:
     @staticmethod
     def _distinct(hits: list[Hit]) -> list[Hit]:
         """One signal per word: overlapping spans and repeats of a surface count once, at the
-        highest weight."""
+        highest weight (the longer word at equal weight: 呼びかける over its stem 呼びかけ)."""
         out: list[Hit] = []
-        for h in sorted(hits, key=lambda h: (-h.weight, h.start)):
+        for h in sorted(hits, key=lambda h: (-h.weight, h.start - h.end, h.start)):
             if not any(o.start < h.end and h.start < o.end or o.text == h.text for o in out):
                 out.append(h)
         return sorted(out, key=lambda h: h.start)
