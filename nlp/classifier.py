@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import pipeline
-from .clauses import BACKGROUND, MAIN, REQUEST, Clause, Segmenter, role_at, sentences
+from .clauses import BACKGROUND, MAIN, PURPOSE, REQUEST, Clause, Segmenter, role_at, sentences
 from .lexer import MAX_CHARS, POS, Tokens, clean, pattern, tokenize
 from .matcher import Lexicon, Match, TermIndex, TextIndex, longest_first
 from .taxonomy import Taxonomy, Theme
@@ -329,10 +329,11 @@ class Classifier:
         for frame in theme.phrase_frames:
             for word in frame.words:
                 for a, b in self._find(c, word):
-                    cl = role_at(c.clauses, a)
-                    if cl is None or cl.role not in MAIN or not free(theme.id, a, b):
+                    cl = role_at(c.clauses, a)  # a frame of several parts says what is asked in a purpose clause too
+                    if cl is None or cl.role not in (*MAIN, PURPOSE) or not free(theme.id, a, b):
                         continue
-                    if any(cl.start <= x < cl.end for w in frame.with_ for x, _ in self._find(c, w)):
+                    if (any(cl.start <= x < cl.end for w in frame.with_ for x, _ in self._find(c, w))
+                            or any(rx.search(c.text, cl.start, a) for rx in frame.before)):
                         out.append(self._hit(c, theme.id, "frame", a, b, self.s.frame_weight))
         return out
 
