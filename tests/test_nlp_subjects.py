@@ -112,3 +112,26 @@ def test_a_frame_needs_with_or_before(tmp_path, tax):
     f.write_text(text, encoding="utf-8")
     with pytest.raises(TaxonomyError, match="theme 'bcp' frame #1: needs words and with \\(or before\\)"):
         load_taxonomy(f)
+
+
+@pytest.mark.parametrize("text, theme, word", [
+    ("県や近隣市と足並みをそろえて、中小企業の賃上げを後押しする施策を進めてほしい。", "collaboration", "足並みをそろえ"),
+    ("金融機関と歩調を合わせて、資金繰りに苦しむ事業者を支えるべきである。", "collaboration", "歩調を合わせ"),
+])
+def test_doing_it_in_step_with_a_named_partner(text, theme, word, tax):
+    r = one(text, tax)
+    assert theme in r.themes
+    assert any(d["kind"] == "frame" and d["text"].startswith(word) for d in entries(r, theme))
+
+
+def test_subsidy_wording_with_its_object(tax):
+    r = one("大学と市内企業が共同で研究開発に取り組めるよう、試験設備の利用料を補助し、成果を広く発信してほしい。", tax)
+    assert set(r.themes) == {"collaboration", "rnd", "finance", "outreach"}
+    assert "finance" in one("企業の立地を促進するため、固定資産税の軽減措置を拡充すべきである。", tax).themes
+
+
+def test_kaizen_is_not_every_improvement(tax):
+    # Sudachi normalises カイゼン to 改善: as a term it matched 通勤環境の改善 (bench/data FY2025 split, H39)
+    r = one("工業団地の周辺では道路の渋滞や通勤の不便さが課題となっていることから、企業と連携してシャトルバスを運行するなど、"
+            "通勤環境の改善を図るべきである。", tax)
+    assert "productivity" not in r.themes and "collaboration" in r.themes
