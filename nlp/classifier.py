@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import pipeline
-from .clauses import BACKGROUND, MAIN, REQUEST, Clause, Segmenter, role_at, sentences
+from .clauses import BACKGROUND, MAIN, PURPOSE, REQUEST, Clause, Segmenter, role_at, sentences
 from .lexer import MAX_CHARS, POS, Tokens, clean, pattern, tokenize
 from .matcher import Lexicon, Match, TermIndex, TextIndex, longest_first
 from .taxonomy import Taxonomy, Theme
@@ -254,6 +254,7 @@ class Classifier:
         redirected: list[Hit] = []  # the words of another sense, for the theme that sense belongs to
         matches = [Match(theme, kind, term, a, b) for term, a, b in self.lexicon.matches(index)
                    for theme, kind in self.lexicon.entries[term]]
+        c.clauses = self.segmenter.subjects(c.clauses, text, lambda a, b: any(a <= m.start < b for m in matches))
         for m in matches:
             if o := self._other_sense(c, m, blocked[m.theme]):
                 other.setdefault((m.theme, m.term), o.why)
@@ -328,10 +329,11 @@ class Classifier:
         for frame in theme.phrase_frames:
             for word in frame.words:
                 for a, b in self._find(c, word):
-                    cl = role_at(c.clauses, a)
-                    if cl is None or cl.role not in MAIN or not free(theme.id, a, b):
+                    cl = role_at(c.clauses, a)  # a frame of several parts says what is asked in a purpose clause too
+                    if cl is None or cl.role not in (*MAIN, PURPOSE) or not free(theme.id, a, b):
                         continue
-                    if any(cl.start <= x < cl.end for w in frame.with_ for x, _ in self._find(c, w)):
+                    if (any(cl.start <= x < cl.end for w in frame.with_ for x, _ in self._find(c, w))
+                            or any(rx.search(c.text, cl.start, a) for rx in frame.before)):
                         out.append(self._hit(c, theme.id, "frame", a, b, self.s.frame_weight))
         return out
 
@@ -435,9 +437,9 @@ class Classifier:
     @staticmethod
     def _distinct(hits: list[Hit]) -> list[Hit]:
         """One signal per word: overlapping spans and repeats of a surface count once, at the
-        highest weight."""
+        highest weight (the longer word at equal weight: 呼びかける over its stem 呼びかけ)."""
         out: list[Hit] = []
-        for h in sorted(hits, key=lambda h: (-h.weight, h.start)):
+        for h in sorted(hits, key=lambda h: (-h.weight, h.start - h.end, h.start)):
             if not any(o.start < h.end and h.start < o.end or o.text == h.text for o in out):
                 out.append(h)
         return sorted(out, key=lambda h: h.start)

@@ -4,18 +4,22 @@ A sentence is cut after each clause marker that ends a clause (the marker follow
 reason markers (〜ことから、〜を背景に、〜により、…) open a *background* clause, purpose
 markers (〜よう、〜ため、〜に向けて、…) a *purpose* clause. What follows the last cut is the
 main clause: a *request* when the sentence ends in a request cue (〜てほしい, 〜べき, 〜必要,
-〜ではないか, 〜検討を…), else a *statement*. The markers are data (themes.toml [clauses]).
+〜ではないか, 〜検討を…), else a *statement*. A short request that names nothing of its own
+(「今後も続けてほしい」「対象を広げてほしい」「その立ち上げを支援してほしい」: a `bare` cue) asks
+for what the clause before it described, so that clause is the request's *subject*, not its
+background. The markers are data (themes.toml [clauses]).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-BACKGROUND, PURPOSE, REQUEST, STATEMENT = "background", "purpose", "request", "statement"
-MAIN = (REQUEST, STATEMENT)
+BACKGROUND, PURPOSE, REQUEST, STATEMENT, SUBJECT = "background", "purpose", "request", "statement", "subject"
+MAIN = (REQUEST, STATEMENT, SUBJECT)
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?\n]*")
 _COMMA = "、，,"
 REQUEST_TAIL = 16  # characters at a sentence end searched for a request cue
+BARE_MAX = 18  # a request clause this short with a `bare` cue names nothing of its own
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class Markers:
     request: tuple[str, ...] = ()
     carriers: tuple[str, ...] = ()  # predicates whose object is what is asked for: 〜を後押し, 〜につなげる
     carrier_heads: tuple[str, ...] = ()  # general nouns between such an object and its particle: 研修制度を
+    bare: tuple[str, ...] = ()  # a short request asking to go on with what was said before: 今後も続けて
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,19 @@ class Segmenter:
                     start = m.end()
             if start < s.end():
                 out.append(Clause(start, s.end(), REQUEST if self._is_request(s.group()) else STATEMENT))
+        return out
+
+    def subjects(self, clauses: list[Clause], text: str, names) -> list[Clause]:
+        """A bare request (今後も続けてほしい: short, a `bare` cue, and `names(start, end)` false —
+        no word of any theme in it) takes the background clause just before it as its subject."""
+        out = list(clauses)
+        for i in range(1, len(out)):
+            last, prev = out[i], out[i - 1]
+            if (last.role == REQUEST and prev.role == BACKGROUND and prev.end == last.start
+                    and len(text[last.start:last.end].strip()) <= BARE_MAX
+                    and any(cue in text[last.start:last.end] for cue in self.markers.bare)
+                    and not names(last.start, last.end)):
+                out[i - 1] = Clause(prev.start, prev.end, SUBJECT)
         return out
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexer import Token, Tokens, clean, pattern, synonym_groups
+from .lexer import POS, Token, Tokens, clean, pattern, synonym_groups
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,9 @@ class TextIndex:
         self.text = text
         self.toks = toks
         self.bounds = toks.boundaries()
+        # inside a verb or adjective after its first letter: a term written as a stem ends there
+        # (情報が届 in 情報が届く, 市外へ移 in 市外へ移る, 自社を変え in 自社を変える)
+        self.stem_ends = {p for t in toks.a if t.pos in (POS.VERB, POS.ADJ) for p in range(t.start + 1, t.end)}
         self._first = (self._by_norm(toks.c), self._by_norm(toks.a))
         self.first_c, self.first_a = self._first
 
@@ -40,6 +43,11 @@ class TextIndex:
         for i, t in enumerate(seq):
             out.setdefault(t.norm, []).append(i)
         return out
+
+    def ends_word(self, a: int, b: int) -> bool:
+        """A surface from a to b is a word of the text: on token boundaries, or ending inside
+        an inflected verb or adjective (a stem)."""
+        return a in self.bounds and (b in self.bounds or b in self.stem_ends)
 
     def find(self, term: str, pat: tuple[tuple[str, ...], tuple[str, ...]]) -> list[tuple[int, int]]:
         spans: set[tuple[int, int]] = set()
@@ -52,7 +60,7 @@ class TextIndex:
                     spans.add((seq[i].start, seq[j - 1].end))
         start = 0
         while (i := self.text.find(term, start)) >= 0:
-            if i in self.bounds and i + len(term) in self.bounds:
+            if self.ends_word(i, i + len(term)):
                 spans.add((i, i + len(term)))
             start = i + 1
         return sorted(spans)
@@ -95,7 +103,7 @@ class Lexicon:
         if self._rx is not None:
             for m in self._rx.finditer(index.text):
                 a, b = m.start(1), m.end(1)
-                if a in index.bounds and b in index.bounds:
+                if index.ends_word(a, b):
                     found.add((self._surface[m.group(1)], a, b))
         return sorted(found, key=lambda f: (f[1], f[2]))
 
@@ -107,7 +115,7 @@ class Lexicon:
         out = []
         for m in self._rx.finditer(index.text):
             a, b = m.start(1), m.end(1)
-            if a in index.bounds and b in index.bounds:
+            if index.ends_word(a, b):
                 continue
             word = next((t for t in index.toks.c if t.start <= a < t.end), None)
             if word is not None:

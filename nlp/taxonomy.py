@@ -50,10 +50,13 @@ class Sense:
 @dataclass(frozen=True)
 class PhraseFrame:
     """A request frame of several parts: one of `words` (a verb, verbal noun or adverb) in the
-    main clause together with one of `with_` in the same clause: 企業同士が一緒に備える."""
+    main clause together with one of `with_` in the same clause: 企業同士が一緒に備える; or with
+    `before`, patterns one of which must match the clause's text just before the word (ending
+    there): 「と[^、。]{1,20}が$」 for two named parties as the subject, 「農家と食品メーカーが一緒に」."""
 
     words: tuple[str, ...]
     with_: tuple[str, ...]
+    before: tuple[re.Pattern, ...] = ()
 
 
 @dataclass
@@ -271,9 +274,10 @@ def _phrase_frames(t: dict, lists: dict[str, list[str]], path: Path) -> list[Phr
         where = f"theme {t['id']!r} frame #{i}"
         words = _expand(_strings(frame, "words", path, where), lists, path, where)
         with_ = _expand(_strings(frame, "with", path, where), lists, path, where)
-        if not words or not with_:
-            raise TaxonomyError(f"{path}: {where}: needs words and with")
-        out.append(PhraseFrame(tuple(words), tuple(with_)))
+        before = _patterns(_strings(frame, "before", path, where), path, t["id"], "frame before")
+        if not words or not (with_ or before):
+            raise TaxonomyError(f"{path}: {where}: needs words and with (or before)")
+        out.append(PhraseFrame(tuple(words), tuple(with_), tuple(before)))
     return out
 
 

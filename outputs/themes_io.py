@@ -26,7 +26,7 @@ COL = {
     "overrides": "手動修正",
 }
 KIND_LABEL = {"check": "検証意見(Check)", "article_opinion": "条の意見"}
-CLAUSE_LABEL = {"background": "背景・理由", "purpose": "目的", "request": "要望", "statement": "叙述"}
+CLAUSE_LABEL = {"background": "背景・理由", "purpose": "目的", "request": "要望", "statement": "叙述", "subject": "要望の対象"}
 OVERRIDE_LABEL = {"+": "追加", "-": "削除"}
 # Why a word the keyword baseline would count did not count (detail "reason", nlp.classifier).
 REASON_LABEL = {"sense": "別の意味", "negated": "否定", "part": "長い語の一部", "background": "背景・理由の節のみ",

@@ -104,12 +104,13 @@ def test_a_frame_word_in_a_purpose_clause_is_not_the_request(tax):
 
 
 def test_frames_are_taxonomy_data(tmp_path, tax):
-    text = Path(tax.source).read_text(encoding="utf-8").replace('"働きかける", ', '', 1)
+    # the frame 働きかける and the term 働きかけ (a stem, which also matches 働きかける)
+    text = Path(tax.source).read_text(encoding="utf-8").replace('"働きかける", ', '', 1).replace('"働きかけ", ', '', 1)
     f = tmp_path / "themes.toml"
     f.write_text(text, encoding="utf-8")
     comment = "海外の見本市への参加を市内の中小企業に働きかけるべきである。"
     assert "outreach" in one(comment, tax).themes
-    assert "outreach" not in one(comment, load_taxonomy(f)).themes  # 働きかける is a term nowhere else
+    assert "outreach" not in one(comment, load_taxonomy(f)).themes  # 働きかけ(る) is a word nowhere else
 
 
 def test_a_word_list_given_as_a_string_is_a_clear_error(tmp_path, tax):
