@@ -645,7 +645,7 @@ def split_overview(grid: Grid, pats: Patterns, s: ExtractSettings) -> list[Block
 def _article_row(row: list[Cell | None], pats: Patterns) -> int | None:
     """The article a row of one cell names (「12条 創業、経営の革新等の促進」 across the table)."""
     filled = [c for c in row if c is not None and c.lines]
-    if len(filled) != 1 or len(row) < 2:
+    if len(filled) != 1 or len(row) <= 1:
         return None
     return pats.article_heading(normalize_text(filled[0].text))
 

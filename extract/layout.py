@@ -490,7 +490,7 @@ def _split_at_bounds(ln: Line, bounds: list[float], index: CharIndex, s: Extract
     parts: dict[int, list[dict]] = {}
     for c in _line_chars(ln, index):
         parts.setdefault(sum(1 for b in inner if b <= middle(c["x0"], c["x1"])), []).append(c)
-    if len(parts) < 2:
+    if len(parts) <= 1:
         return [ln]
     pieces = [piece for _, chars in sorted(parts.items()) if (piece := _make_line(chars, ln.page, s)) is not None]
     for piece in pieces:
