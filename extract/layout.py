@@ -432,7 +432,7 @@ def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: Ext
         run: list = []
         for band in bands + [None]:
             segs = band[2] if band else []
-            if band is None or not segs or _prose_band(segs, x0, x1, s):
+            if band is None or not segs or _prose_band(segs, x0, x1, index, s):
                 if len(run) >= max(s.band_min_rows, s.min_table_rows):
                     table = _bands_to_table(run, x0, x1, page_no, index, s)
                     if table:
@@ -454,12 +454,15 @@ def _text_rows(segs: list[Line]) -> list[list[Line]]:
     return rows
 
 
-def _prose_band(segs: list[Line], x0: float, x1: float, s: ExtractSettings) -> bool:
-    """A band of one wide text segment per row, set from the rules' left end (a caption, an
-    indicator name, or paragraphs under a label's rule): it separates tables, it is none itself."""
+def _prose_band(segs: list[Line], x0: float, x1: float, index: CharIndex, s: ExtractSettings) -> bool:
+    """A band of one wide text segment per row (a caption, an indicator name, a centred title,
+    or paragraphs under a label's rule): it separates tables, it is none itself. A segment set
+    in from the rules' left end and parted by a cell gap is cells set close (year heads over an
+    empty label cell): a row."""
     rows = _text_rows(segs)
     return all(len(r) == 1 for r in rows) and any(
-        r[0].x1 - r[0].x0 > s.band_wide_line_share * (x1 - x0) and r[0].x0 - x0 <= s.band_prose_indent_em * r[0].size
+        r[0].x1 - r[0].x0 > s.band_wide_line_share * (x1 - x0)
+        and (r[0].x0 - x0 <= s.band_prose_indent_em * r[0].size or len(_char_runs(r[0], index, s)) <= 1)
         for r in rows)
 
 
@@ -473,29 +476,48 @@ def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, index: Char
     rows: list[list[Cell | None]] = []
     for top, bottom, segs in bands:
         cells = [Cell(bbox=(bounds[k], top, bounds[k + 1], bottom), lines=[]) for k in range(len(bounds) - 1)]
-        for ln in (piece for seg in segs for piece in _split_at_bounds(seg, bounds, index, s)):
-            k = max(i for i in range(len(bounds) - 1) if bounds[i] <= ln.x0 + 1) if ln.x0 + 1 >= bounds[0] else 0
+        for ln, k in (piece for seg in segs for piece in _split_at_bounds(seg, bounds, index, s)):
+            if k is None:
+                k = max(i for i in range(len(bounds) - 1) if bounds[i] <= ln.x0 + 1) if ln.x0 + 1 >= bounds[0] else 0
             ln.col_left, ln.col_right, ln.column = cells[k].bbox[0], cells[k].bbox[2], "cell"
             cells[k].lines.append(ln)
         rows.append(cells)
     return TableRegion(page=page_no, bbox=(x0, bands[0][0], x1, bands[-1][1]), rows=rows)
 
 
-def _split_at_bounds(ln: Line, bounds: list[float], index: CharIndex, s: ExtractSettings) -> list[Line]:
-    """A band's segment over two or more columns (cells set close, 「R2(2020) R3(2021)」): a
-    line per column, its chars parted by where their middles stand."""
+def _split_at_bounds(ln: Line, bounds: list[float], index: CharIndex,
+                     s: ExtractSettings) -> list[tuple[Line, int | None]]:
+    """A band's segment over two or more columns, parted where its chars leave a gap (cells set
+    close, 「R2(2020) R3(2021)」): a line per piece, each in the column it overlaps most, the
+    next piece in a column right of the last (a head centred over a right-aligned figure may
+    overlap the bound)."""
     inner = bounds[1:-1]
     if not any(ln.x0 < b < ln.x1 for b in inner):
-        return [ln]
-    parts: dict[int, list[dict]] = {}
-    for c in _line_chars(ln, index):
-        parts.setdefault(sum(1 for b in inner if b <= middle(c["x0"], c["x1"])), []).append(c)
-    if len(parts) <= 1:
-        return [ln]
-    pieces = [piece for _, chars in sorted(parts.items()) if (piece := _make_line(chars, ln.page, s)) is not None]
-    for piece in pieces:
-        piece.text = normalize_chars(piece.text)
+        return [(ln, None)]
+    groups = _char_runs(ln, index, s)
+    if len(groups) <= 1 or len(groups) >= len(bounds):
+        return [(ln, None)]
+    pieces, last = [], -1
+    for chars in groups:
+        x0, x1 = chars[0]["x0"], chars[-1]["x1"]
+        k = max(range(len(bounds) - 1), key=lambda i: min(x1, bounds[i + 1]) - max(x0, bounds[i]))
+        last = min(max(k, last + 1), len(bounds) - 2)
+        piece = _make_line(chars, ln.page, s)
+        if piece is not None:
+            piece.text = normalize_chars(piece.text)
+            pieces.append((piece, last))
     return pieces
+
+
+def _char_runs(ln: Line, index: CharIndex, s: ExtractSettings) -> list[list[dict]]:
+    """A line's chars in runs parted by gaps of `band_cell_gap_em` or more (cells set close)."""
+    runs: list[list[dict]] = []
+    for c in _line_chars(ln, index):
+        if runs and c["x0"] - runs[-1][-1]["x1"] < s.band_cell_gap_em * min(c["size"], runs[-1][-1]["size"]):
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
 
 
 def _is_container(t: _Grid, index: CharIndex, s: ExtractSettings) -> bool:

@@ -237,6 +237,10 @@ class ExtractSettings:
     of the rules (a caption, an indicator's name) is no row: it separates tables…"""
     band_min_rows: int = 2
     """…and a table of such bands has at least this many rows."""
+    band_cell_gap_em: float = 0.5
+    """…a line of such a table running over a column bound is cells set close where a gap of at
+    least this many of its characters parts it (「R2(2020)」 and 「R3(2021)」 over two columns).
+    """
     band_prose_indent_em: float = 2.0
     """…where that line starts within this many of its characters of the rules' left end: a
     line further in (year heads over an empty label cell, 「R2(2020) R3(2021)」 set close) is a
