@@ -33,6 +33,7 @@ _TAG = re.compile(r"[（(［\[【]([A-Za-z][A-Za-z・/&]*)[）)］\]】]")  # �
 _TAG_PARTS = re.compile(r"[・/&]")
 _LABEL_MAX_CHARS = 24  # the longest section label with its tags: 「主な成果・活動指標に関する補足事項」
 _TAIL_CHARS = 12  # of an item's end, quoted in a message
+_DIGIT = re.compile(r"[0-9０-９]")  # a KPI cell with digits that did not read as a number
 _YEAR_HEAD_CHARS = len("令和10（2028）年度")  # a year heading alone, not a sentence naming a year
 _MERGED_NOTE = re.compile(r"[（(]※[0-9]*[)）]")  # 「…事業（※1）」: folded into another project
 
@@ -128,7 +129,7 @@ def reconcile(report: Report, ev: Evidence, pats: Patterns, s: ExtractSettings) 
     otherwise); returns the report's tally."""
     listed = listed_projects(ev, pats)
     findings = [*check_listing(report, listed, ev, s), *check_numbering(report), *check_labels(report, pats, s), *check_endings(report, s),
-                *check_pairing(report, ev, pats, s), *check_indicators(report, s), *check_sections(report, listed, ev, pats, s), *check_tables(report, pats),
+                *check_pairing(report, ev, pats, s), *check_indicators(report, pats, s), *check_sections(report, listed, ev, pats, s), *check_tables(report, pats),
                 *check_unread(report, ev, pats, s)]
     for f in findings:
         (report.projects[f.project].warnings if f.project is not None else report.warnings).append(f.warning)
@@ -350,9 +351,10 @@ def _ind_key(ind: Indicator) -> str:
     return _SPACE.sub("", normalize_text(ind.name))
 
 
-def check_indicators(report: Report, s: ExtractSettings) -> list[Finding]:
-    """Each indicator has values, for every year its project's grids print, not both blank;
-    its name is its own (not repeated in the project, not shared by many projects)."""
+def check_indicators(report: Report, pats: Patterns, s: ExtractSettings) -> list[Finding]:
+    """Each indicator has values, for every year its project's grids print, not both blank,
+    each with digits read as a number; its name is its own (not repeated in the project, not
+    shared by many projects, not an article's heading: a running header taken for it)."""
     shared = Counter(key for p in report.projects for key in {_ind_key(i) for i in p.indicators})
     common = _common_years(report, s)
     out: list[Finding] = []
@@ -363,6 +365,8 @@ def check_indicators(report: Report, s: ExtractSettings) -> list[Finding]:
         for ind in p.indicators:
             key, page = _ind_key(ind), ind.provenance.page if ind.provenance else _first_page(p)
             w = _indicator_warning(p, ind, years, page)
+            if w is None and pats.article_heading(ind.name) is not None:
+                w = warn("indicator_name_article", p.name, page, indicator=ind.name)
             if w:
                 out.append(Finding(w, k))
             if key in told:
@@ -396,6 +400,11 @@ def _indicator_warning(p: Project, ind: Indicator, years: set[int], page: int | 
              and v.target is None and v.actual is None]
     if blank:
         return warn("indicator_value_empty", p.name, page, indicator=ind.name, years=_numbers(blank))
+    unread = [(v.fiscal_year, text) for v in ind.values for text, number in
+              ((v.target_text, v.target), (v.actual_text, v.actual)) if number is None and _DIGIT.search(text)]
+    if unread:
+        return warn("indicator_value_unreadable", p.name, page, indicator=ind.name,
+                    years=_numbers(y for y, _ in unread), text=unread[0][1][:_TAIL_CHARS])
     return None
 
 

@@ -162,6 +162,22 @@ def test_a_kpi_year_missing_and_an_indicator_without_values():
     assert "2021年度の値がありません" in r.projects[0].warnings[0].message
 
 
+def test_a_value_with_a_label_run_into_it_and_a_running_header_for_a_name():
+    """A KPI cell whose digits did not read as a number (a label below the grid run into it),
+    and an indicator named by an article's heading (a running header) are both warned."""
+    p = project(KNIC, [15, 16])
+    cut = IndicatorValue(fiscal_year=2020, target=1520000, actual=None, target_text="1,520,000",
+                         actual_text="81,0005．主な成果・活動指標に関する補足事項")
+    p.indicators = [Indicator(name="「フェスティバルなかわさき」開催時の来場者数", values=[
+        cut, IndicatorValue(fiscal_year=2021, target=1520000, actual=90200, target_text="1,520,000", actual_text="90,200")],
+        provenance=Provenance(page=18)), kpi("第14条研究及び開発の支援", 2020, 2021)]
+    p.indicators[1].provenance = Provenance(page=18)
+    r = report(p, *clean()[1:])
+    reconcile(r, evidence(), PATS, S)
+    assert codes(r) == [("indicator_value_unreadable", KNIC, 18), ("indicator_name_article", KNIC, 18)]
+    assert "2020年度の値「81,0005．主な成果」を数値として" in r.projects[0].warnings[0].message
+
+
 def test_a_header_read_as_every_indicator_name():
     ps = clean()
     for p in ps:
