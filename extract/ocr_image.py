@@ -51,6 +51,16 @@ def ink(pixels: np.ndarray) -> np.ndarray:
     return ink
 
 
+def rule_ink(pixels: np.ndarray, dark: np.ndarray, pt: float, s: OcrSettings) -> np.ndarray:
+    """Dark pixels and faint thin ones: a pixel `rule_contrast` grey levels darker than the
+    paper around it (a median over `rule_background_pt`, which a thin line does not move) is ink.
+    Table rules are often printed grey and thin, and after blur fall above Otsu's threshold."""
+    k = max(3, int(s.rule_background_pt / pt) | 1)
+    paper = cv2.medianBlur(pixels, k)
+    faint = cv2.subtract(paper, pixels) >= s.rule_contrast
+    return np.where(faint, np.uint8(255), dark)
+
+
 def skew_angle(pixels: np.ndarray, s: OcrSettings) -> float:
     """The skew in degrees: the rotation whose row profile of ink is sharpest (text lines and
     rules then fall on whole rows). Searched on a reduced copy."""
@@ -98,6 +108,7 @@ def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[li
     bars = _solid_bars(dark, pt, s)
     bars += [b for b in _filled_bars(dark, pt, s) if not any(_overlap(b, o) for o in bars)]
     rects = [_rect(x0, top, x1, bottom, height_pt) for x0, top, x1, bottom in bars]
+    dark = rule_ink(img.pixels, dark, pt, s)
     for x0, top, x1, bottom in bars:  # a bar is no rule, nor are the dark gaps between its white letters
         dark[int(top / pt):int(bottom / pt) + 1, int(x0 / pt):int(x1 / pt) + 1] = 0
     lines: list[dict] = []
@@ -187,12 +198,19 @@ def _cell_rules(dark: np.ndarray, lines: list[dict], pt: float, height: float, s
 def _header_bar_rules(lines: list[dict], rects: list[dict], height: float, s: OcrSettings) -> list[dict]:
     """A dark bar on top of a ruled table is its shaded header row: the bar's top and bottom
     become rules, and the table's column rules that stop at the bar run on up through it (a
-    scan shows the header's borders only as the bar's edges)."""
+    scan shows the header's borders only as the bar's edges). So do column rules that start
+    at a rule across the table within `header_gap_max_pt` below the bar: under the header a
+    row spanning every column (「検証対象事業」) stays one cell."""
     out: list[dict] = []
     tol = s.bar_join_tol_pt
+    flat = [ln for ln in lines if ln["top"] == ln["bottom"]]
+
+    def spans(y: float, r: dict) -> bool:  # a rule across the bar's width at y (a row of its table)
+        return any(abs(ln["top"] - y) <= tol and ln["x0"] <= r["x0"] + tol and r["x1"] - tol <= ln["x1"] for ln in flat)
     for r in rects:
         below = [ln for ln in lines if ln["x0"] == ln["x1"] and r["x0"] - tol <= ln["x0"] <= r["x1"] + tol
-                 and abs(ln["top"] - r["bottom"]) <= tol]
+                 and (abs(ln["top"] - r["bottom"]) <= tol
+                      or (0 < ln["top"] - r["bottom"] <= s.header_gap_max_pt and spans(ln["top"], r)))]
         if not below:
             continue
         out += [_line(r["x0"], y, r["x1"], y, height) for y in (r["top"], r["bottom"])]

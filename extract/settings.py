@@ -52,6 +52,11 @@ class OcrSettings:
     """A dark run at least this long (points) is a horizontal / vertical rule (longer than any glyph stroke)."""
     rule_max_thickness_pt: float = 2.5
     """…and at most this thick; a thicker horizontal run is a bar (a filled heading band)."""
+    rule_contrast: int = 40
+    rule_background_pt: float = 6.0
+    """Rules are searched in the dark pixels and in those this many grey levels darker than the
+    paper's median around them over this many points (a thin grey rule, which Otsu's threshold
+    for the text loses once the scan is blurred)."""
     cell_rule_min_pt: float = 5.0
     cell_rule_tol_pt: float = 1.0
     """…but a shorter vertical run, down to this long, is a rule when both its ends lie within
@@ -66,6 +71,8 @@ class OcrSettings:
     """A rule inside a text line's box (by this margin) is a glyph stroke and is dropped."""
     bar_join_tol_pt: float = 3.0
     """A column rule ending within this many points of a bar's bottom joins the bar to its table."""
+    header_gap_max_pt: float = 24.0
+    """Column rules starting at a rule across the table this near below a header bar run up through the bar."""
     size_snap: float = 0.15
     """Line sizes within this share of a page's body size are read as the body size."""
     mark_reach: float = 1.3
