@@ -237,7 +237,8 @@ def dropped_mark(dark: np.ndarray, box_px: tuple[float, float, float, float], fi
     """The bullet the engine left out before a line (it drops ○, ● and ※; the detector's box
     often still holds it): the glyph-sized blot nearest left of the first glyph read, told
     apart by how much of its box it fills and by its centre. Thin rules and specks are not blots,
-    nor is text read left of `floor` (the end of the text read before it on the row)."""
+    nor is text read left of `floor` (the end of the text read before it on the row), nor ink
+    that runs out of the line's box above or below (the rounded end of a label badge beside it)."""
     from .ocr_engine import Glyph
 
     top, bottom = int(round(box_px[1])), int(round(box_px[3]))
@@ -250,7 +251,9 @@ def dropped_mark(dark: np.ndarray, box_px: tuple[float, float, float, float], fi
     n, _, stats, _ = cv2.connectedComponentsWithStats(patch, connectivity=8)
     lo, hi = s.mark_min_size * h, s.mark_max_size * h
     boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
-    blots = [(x, y, w, bh) for x, y, w, bh in boxes if lo <= w <= hi and lo <= bh <= hi]
+    ph = patch.shape[0]
+    blots = [(x, y, w, bh) for x, y, w, bh in boxes if lo <= w <= hi and lo <= bh <= hi
+             and y > 0 and y + bh < ph]  # one cut by the line's box is part of something larger (a badge's edge)
     if not blots:
         return None
     x, y, w, bh = max(blots, key=lambda b: b[0])
