@@ -40,6 +40,8 @@ class OcrPage:
     """Each text line's box and the engine's confidence in it."""
     repaired: list[tuple[BBox, str]] = field(default_factory=list)
     """Boxes of numbers whose characters were repaired, with the text after repair."""
+    labels: list[tuple[str, str]] = field(default_factory=list)
+    """Label lines read as a heading label they nearly spell (text read, label)."""
 
 
 def needs_ocr(page, s: OcrSettings) -> bool:
@@ -87,6 +89,7 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
         glyphs, repaired = clean_line(((mark,) if mark else ()) + t.glyphs)
         if not glyphs:
             continue
+        glyphs = _relabelled(glyphs, s, info)
         top, bottom = t.box[1] * pt, t.box[3] * pt
         font = BOLD_FONT if median and d >= s.heavy_ink_ratio * median else REGULAR_FONT
         line_chars = [_char(g, top, bottom, size, font, pt, height) for g in glyphs]
@@ -97,6 +100,23 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
         if repaired:
             info.repaired.append((box, "".join(g.text for g in glyphs)))
     return chars
+
+
+def _relabelled(glyphs: tuple[Glyph, ...], s: OcrSettings, info: OcrPage) -> tuple[Glyph, ...]:
+    """The line's glyphs, or the heading label it nearly spells set over the same box (ocr_labels)."""
+    from .ocr_engine import Glyph
+    from .ocr_labels import repaired_label
+    from .patterns import load_patterns
+
+    read = "".join(g.text for g in glyphs)
+    label = repaired_label(read, load_patterns(), s)
+    if label is None:
+        return glyphs
+    info.labels.append((read, label))
+    x0, top, x1, bottom = glyphs[0].box[0], glyphs[0].box[1], glyphs[-1].box[2], glyphs[-1].box[3]
+    w = (x1 - x0) / len(label)
+    conf = min(g.conf for g in glyphs)
+    return tuple(Glyph(ch, (x0 + k * w, top, x0 + (k + 1) * w, bottom), conf) for k, ch in enumerate(label))
 
 
 def _left_reach(t: TextLine, text_lines: list[TextLine]) -> float:

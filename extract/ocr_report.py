@@ -17,6 +17,7 @@ from .settings import OcrSettings
 
 LOW_CONFIDENCE = "ocr_low_confidence"  # codes; their messages are data (warnings.toml)
 NUMBER_REPAIRED = "ocr_number_repaired"
+LABEL_REPAIRED = "ocr_label_repaired"
 
 BBox = tuple[float, float, float, float]
 
@@ -57,6 +58,8 @@ def mark_ocr(report: Report, pages: list[OcrPage], s: OcrSettings) -> None:
             prov.ocr = OcrRead(engine=by_page[prov.page].engine, confidence=round(_confidence(prov, by_page[prov.page]), 3))
     for project in report.projects:
         project.warnings += _project_warnings(project, by_page, s)
+    report.warnings += [warn(LABEL_REPAIRED, None, p.page, read=read, label=label)
+                        for p in pages for read, label in p.labels]
 
 
 def _project_warnings(project: Project, by_page: dict[int, OcrPage], s: OcrSettings) -> list[ReadWarning]:

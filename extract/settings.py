@@ -24,7 +24,7 @@ def check_numbers(settings: object, shares: tuple[str, ...]) -> None:
 OCR_MODES = ("auto", "force", "off")
 """auto: OCR the pages without text; force: every page; off: none."""
 OCR_SHARES = ("size_snap", "mark_min_size", "mark_max_size", "mark_solid_fill", "mark_hollow_centre", "size_per_box",
-              "low_confidence", "name_match_min", "name_warn_below")
+              "low_confidence", "name_match_min", "name_warn_below", "label_match_min")
 """OcrSettings that are shares or ratios."""
 
 
@@ -102,6 +102,12 @@ class OcrSettings:
     name_warn_below: float = 0.95
     """…and is warned when less near than this (a character or two apart in a long name is the
     list confirming the name; more is a guess)."""
+    label_match_min: float = 0.85
+    label_min_chars: int = 5
+    label_max_edits: int = 2
+    """An OCR line that is no heading but this near (difflib ratio) to a label word of
+    headings.toml at least this long, and at most this many characters longer or shorter,
+    is read as that label (「主な成果活動指標」: its ・ dropped)."""
     kpi_years_back: int = 6
     kpi_years_ahead: int = 1
     """A KPI year read by OCR more than this many years before / after the report's fiscal year is doubted."""
