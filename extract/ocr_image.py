@@ -16,6 +16,7 @@ from .settings import OcrSettings
 
 POINTS_PER_INCH = 72.0
 INK = 255.0  # the value of a dark pixel in an `ink` mask
+THROUGH_BAR = "ocr_through_bar"  # marks a column rule run up through a header bar (ocr.py drops one that cuts text)
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,21 @@ def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[li
     bars = _solid_bars(dark, pt, s)
     bars += [b for b in _filled_bars(dark, pt, s) if not any(_overlap(b, o) for o in bars)]
     rects = [_rect(x0, top, x1, bottom, height_pt) for x0, top, x1, bottom in bars]
-    dark = rule_ink(img.pixels, dark, pt, s)
     for x0, top, x1, bottom in bars:  # a bar is no rule, nor are the dark gaps between its white letters
         dark[int(top / pt):int(bottom / pt) + 1, int(x0 / pt):int(x1 / pt) + 1] = 0
+    lines = _rules(dark, pt, height_pt, s)
+    faint = _rules(rule_ink(img.pixels, dark, pt, s), pt, height_pt, s)  # (the dark rules keep their own ends)
+    lines += [ln for ln in faint if not any(_collinear(ln, o, s.bar_join_tol_pt) for o in lines)]
+    lines += _shaded_cell_rules(lines, rects, height_pt, s)
+    lines += _cell_rules(dark, lines, pt, height_pt, s)
+    return lines + _header_bar_rules(lines, rects, height_pt, s), rects
+
+
+def _rules(mask: np.ndarray, pt: float, height_pt: float, s: OcrSettings) -> list[dict]:
+    """Long thin runs of `mask` as line objects along their middles."""
     lines: list[dict] = []
     for horizontal, min_len in ((True, s.rule_min_h_pt), (False, s.rule_min_v_pt)):
-        for x, y, w, h in _components(_runs(dark, max(2, int(min_len / pt)), horizontal)):
+        for x, y, w, h in _components(_runs(mask, max(2, int(min_len / pt)), horizontal)):
             if (h if horizontal else w) * pt > s.rule_max_thickness_pt:
                 continue
             x0, top, x1, bottom = x * pt, y * pt, (x + w) * pt, (y + h) * pt
@@ -121,9 +131,16 @@ def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[li
                 lines.append(_line(x0, (top + bottom) / 2, x1, (top + bottom) / 2, height_pt))
             else:
                 lines.append(_line((x0 + x1) / 2, top, (x0 + x1) / 2, bottom, height_pt))
-    lines += _shaded_cell_rules(lines, rects, height_pt, s)
-    lines += _cell_rules(dark, lines, pt, height_pt, s)
-    return lines + _header_bar_rules(lines, rects, height_pt, s), rects
+    return lines
+
+
+def _collinear(a: dict, b: dict, tol: float) -> bool:
+    """Two rules of one orientation on one line (within `tol`) whose extents overlap."""
+    if (a["top"] == a["bottom"]) != (b["top"] == b["bottom"]):
+        return False
+    if a["top"] == a["bottom"]:
+        return abs(a["top"] - b["top"]) <= tol and a["x0"] < b["x1"] and b["x0"] < a["x1"]
+    return abs(a["x0"] - b["x0"]) <= tol and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -214,7 +231,7 @@ def _header_bar_rules(lines: list[dict], rects: list[dict], height: float, s: Oc
         if not below:
             continue
         out += [_line(r["x0"], y, r["x1"], y, height) for y in (r["top"], r["bottom"])]
-        out += [_line(ln["x0"], r["top"], ln["x0"], r["bottom"], height) for ln in below]
+        out += [{**_line(ln["x0"], r["top"], ln["x0"], r["bottom"], height), THROUGH_BAR: True} for ln in below]
     return out
 
 

@@ -108,6 +108,8 @@ class OcrSettings:
     """An OCR line that is no heading but this near (difflib ratio) to a label word of
     headings.toml at least this long, and at most this many characters longer or shorter,
     is read as that label (「主な成果活動指標」: its ・ dropped)."""
+    label_wrap_gap: float = 0.5
+    """A label wrapped in its cell goes on on the line under it, this × the line's height below at most."""
     kpi_years_back: int = 6
     kpi_years_ahead: int = 1
     """A KPI year read by OCR more than this many years before / after the report's fiscal year is doubted."""
