@@ -258,3 +258,18 @@ def test_scanned_acceptance_portrait_and_calc_score(tmp_path, monkeypatch, stem,
                           str(tmp_path / "out" / stem / "report.json")], capture_output=True, text=True)
     score = float(re.search(r"([0-9.]+)%", out.stdout.strip().splitlines()[-1]).group(1))
     assert score >= floor, out.stdout
+
+
+def test_a_rule_run_up_through_a_bar_is_dropped_where_text_on_the_bar_crosses_it():
+    """A shaded title row spanning a grid's columns keeps one cell: the column rules the header-bar
+    rule runs up through it are dropped where one text line on the bar runs across them."""
+    from hokoku.extract.ocr import _without_bar_rules_through_text
+    from hokoku.extract.ocr_image import THROUGH_BAR, _line
+
+    title = (40.0, 58.0, 300.0, 74.0)  # one text line on the bar, x 40–300
+    crossed = {**_line(103, 55, 103, 77, 800), THROUGH_BAR: True}
+    beside = {**_line(544, 55, 544, 77, 800), THROUGH_BAR: True}
+    found = _line(103, 77, 103, 480, 800)  # a rule found in the image is never dropped here
+    kept = _without_bar_rules_through_text([crossed, beside, found], [title], 1.5)
+    assert [(ln["x0"], ln["top"]) for ln in kept] == [(544, 55), (103, 77)]
+    assert not any(THROUGH_BAR in ln for ln in kept)
