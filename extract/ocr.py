@@ -40,6 +40,8 @@ class OcrPage:
     """Each text line's box and the engine's confidence in it."""
     repaired: list[tuple[BBox, str]] = field(default_factory=list)
     """Boxes of numbers whose characters were repaired, with the text after repair."""
+    labels: list[tuple[str, str]] = field(default_factory=list)
+    """Label lines read as a heading label they nearly spell (text read, label)."""
 
 
 def needs_ocr(page, s: OcrSettings) -> bool:
@@ -64,6 +66,7 @@ def ocr_page(page, page_no: int, s: OcrSettings) -> OcrPage:
     info = OcrPage(page=page_no, engine=ENGINE, skew_deg=angle)
     chars = _chars(text_lines, img, height, s, info)
     lines = _without_glyph_strokes(lines, [b for b, _ in info.lines], s.stroke_tol_pt)
+    lines = _without_bar_rules_through_text(lines, [b for b, _ in info.lines], s.stroke_tol_pt)
     for obj in (*chars, *lines, *rects):
         obj["page_number"] = page.page_number
     page._objects = {"char": chars, "line": lines, "rect": rects}
@@ -81,12 +84,14 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
     pt = img.pt
     sizes = _snapped_sizes([_type_size(t, pt, s) for t in text_lines], [len(t.glyphs) for t in text_lines], s.size_snap)
     chars: list[dict] = []
+    text_lines = _wrapped_labels(text_lines, s, info)
     for t, d, size in zip(text_lines, density, sizes):
         mark = dropped_mark(dark, t.box, t.glyphs[0].box[0], _left_reach(t, text_lines), s) \
             if t.glyphs and t.glyphs[0].text not in MARKS else None
         glyphs, repaired = clean_line(((mark,) if mark else ()) + t.glyphs)
         if not glyphs:
             continue
+        glyphs = _relabelled(glyphs, s, info)
         top, bottom = t.box[1] * pt, t.box[3] * pt
         font = BOLD_FONT if median and d >= s.heavy_ink_ratio * median else REGULAR_FONT
         line_chars = [_char(g, top, bottom, size, font, pt, height) for g in glyphs]
@@ -97,6 +102,55 @@ def _chars(text_lines: list[TextLine], img: PageImage, height: float, s: OcrSett
         if repaired:
             info.repaired.append((box, "".join(g.text for g in glyphs)))
     return chars
+
+
+def _wrapped_labels(text_lines: list[TextLine], s: OcrSettings, info: OcrPage) -> list[TextLine]:
+    """A label wrapped in its cell (「主な成果・」 over 「活動指標」) loses the mark at the break: the
+    engine drops a ・ ending a line. A line with the line under it (starting within a line's
+    height of its left edge, no further below than `label_wrap_gap` × its height) that together
+    spell a heading label but for characters at the break gets them back at its end."""
+    from .ocr_engine import Glyph, TextLine
+    from .ocr_labels import label_words, repaired_label
+    from .patterns import load_patterns
+
+    longest = max((len(w) for w in label_words()), default=0)
+    out = list(text_lines)
+    for k, a in enumerate(out):
+        h = a.box[3] - a.box[1]
+        text = "".join(g.text for g in a.glyphs)
+        below = [b for b in out if b is not a and b.glyphs and 0 < b.box[1] - a.box[1]
+                 and b.box[1] - a.box[3] <= s.label_wrap_gap * h and abs(b.box[0] - a.box[0]) <= h]
+        if not a.glyphs or len(text) >= longest or not below:
+            continue
+        b = min(below, key=lambda o: o.box[1])
+        rest = "".join(g.text for g in b.glyphs)
+        label = repaired_label(text + rest, load_patterns(), s)
+        if not label or not (label.startswith(text) and label.endswith(rest)) or len(label) <= len(text) + len(rest):
+            continue
+        x0, top, x1, bottom = a.glyphs[-1].box
+        missing = label[len(text):len(label) - len(rest)]
+        added = tuple(Glyph(ch, (x1 + j * (x1 - x0), top, x1 + (j + 1) * (x1 - x0), bottom), a.conf)
+                      for j, ch in enumerate(missing))
+        out[k] = TextLine(a.glyphs + added, a.box, a.conf)
+        info.labels.append((f"{text}／{rest}", label))
+    return out
+
+
+def _relabelled(glyphs: tuple[Glyph, ...], s: OcrSettings, info: OcrPage) -> tuple[Glyph, ...]:
+    """The line's glyphs, or the heading label it nearly spells set over the same box (ocr_labels)."""
+    from .ocr_engine import Glyph
+    from .ocr_labels import repaired_label
+    from .patterns import load_patterns
+
+    read = "".join(g.text for g in glyphs)
+    label = repaired_label(read, load_patterns(), s)
+    if label is None:
+        return glyphs
+    info.labels.append((read, label))
+    x0, top, x1, bottom = glyphs[0].box[0], glyphs[0].box[1], glyphs[-1].box[2], glyphs[-1].box[3]
+    w = (x1 - x0) / len(label)
+    conf = min(g.conf for g in glyphs)
+    return tuple(Glyph(ch, (x0 + k * w, top, x0 + (k + 1) * w, bottom), conf) for k, ch in enumerate(label))
 
 
 def _left_reach(t: TextLine, text_lines: list[TextLine]) -> float:
@@ -149,6 +203,18 @@ def _without_glyph_strokes(lines: list[dict], boxes: list[BBox], tol: float) -> 
         return any(x0 + tol <= ln["x0"] and ln["x1"] <= x1 - tol and top - tol <= ln["top"] and ln["bottom"] <= bottom + tol
                    for x0, top, x1, bottom in boxes)
     return [ln for ln in lines if not inside(ln)]
+
+
+def _without_bar_rules_through_text(lines: list[dict], boxes: list[BBox], tol: float) -> list[dict]:
+    """A column rule run up through a dark bar is dropped where one text line on the bar runs
+    across it: that bar is a title row spanning the columns (「その他の事業（第12条から第18条）」),
+    not a header row cut into them."""
+    from .ocr_image import THROUGH_BAR
+
+    def cuts(ln: dict) -> bool:
+        return any(x0 + tol < ln["x0"] < x1 - tol and ln["top"] - tol <= top and bottom <= ln["bottom"] + tol
+                   for x0, top, x1, bottom in boxes)
+    return [{k: v for k, v in ln.items() if k != THROUGH_BAR} for ln in lines if not (ln.get(THROUGH_BAR) and cuts(ln))]
 
 
 def _glue(chars: list[dict], reach: float) -> None:

@@ -16,6 +16,7 @@ from .settings import OcrSettings
 
 POINTS_PER_INCH = 72.0
 INK = 255.0  # the value of a dark pixel in an `ink` mask
+THROUGH_BAR = "ocr_through_bar"  # marks a column rule run up through a header bar (ocr.py drops one that cuts text)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,16 @@ def ink(pixels: np.ndarray) -> np.ndarray:
     """Dark pixels as 255 (Otsu's threshold copes with uneven exposure well enough for rules)."""
     _, ink = cv2.threshold(pixels, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     return ink
+
+
+def rule_ink(pixels: np.ndarray, dark: np.ndarray, pt: float, s: OcrSettings) -> np.ndarray:
+    """Dark pixels and faint thin ones: a pixel `rule_contrast` grey levels darker than the
+    paper around it (a median over `rule_background_pt`, which a thin line does not move) is ink.
+    Table rules are often printed grey and thin, and after blur fall above Otsu's threshold."""
+    k = max(3, int(s.rule_background_pt / pt) | 1)
+    paper = cv2.medianBlur(pixels, k)
+    faint = cv2.subtract(paper, pixels) >= s.rule_contrast
+    return np.where(faint, np.uint8(255), dark)
 
 
 def skew_angle(pixels: np.ndarray, s: OcrSettings) -> float:
@@ -100,9 +111,19 @@ def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[li
     rects = [_rect(x0, top, x1, bottom, height_pt) for x0, top, x1, bottom in bars]
     for x0, top, x1, bottom in bars:  # a bar is no rule, nor are the dark gaps between its white letters
         dark[int(top / pt):int(bottom / pt) + 1, int(x0 / pt):int(x1 / pt) + 1] = 0
+    lines = _rules(dark, pt, height_pt, s)
+    faint = _rules(rule_ink(img.pixels, dark, pt, s), pt, height_pt, s)  # (the dark rules keep their own ends)
+    lines += [ln for ln in faint if not any(_collinear(ln, o, s.bar_join_tol_pt) for o in lines)]
+    lines += _shaded_cell_rules(lines, rects, height_pt, s)
+    lines += _cell_rules(dark, lines, pt, height_pt, s)
+    return lines + _header_bar_rules(lines, rects, height_pt, s), rects
+
+
+def _rules(mask: np.ndarray, pt: float, height_pt: float, s: OcrSettings) -> list[dict]:
+    """Long thin runs of `mask` as line objects along their middles."""
     lines: list[dict] = []
     for horizontal, min_len in ((True, s.rule_min_h_pt), (False, s.rule_min_v_pt)):
-        for x, y, w, h in _components(_runs(dark, max(2, int(min_len / pt)), horizontal)):
+        for x, y, w, h in _components(_runs(mask, max(2, int(min_len / pt)), horizontal)):
             if (h if horizontal else w) * pt > s.rule_max_thickness_pt:
                 continue
             x0, top, x1, bottom = x * pt, y * pt, (x + w) * pt, (y + h) * pt
@@ -110,9 +131,16 @@ def ruling_objects(img: PageImage, height_pt: float, s: OcrSettings) -> tuple[li
                 lines.append(_line(x0, (top + bottom) / 2, x1, (top + bottom) / 2, height_pt))
             else:
                 lines.append(_line((x0 + x1) / 2, top, (x0 + x1) / 2, bottom, height_pt))
-    lines += _shaded_cell_rules(lines, rects, height_pt, s)
-    lines += _cell_rules(dark, lines, pt, height_pt, s)
-    return lines + _header_bar_rules(lines, rects, height_pt, s), rects
+    return lines
+
+
+def _collinear(a: dict, b: dict, tol: float) -> bool:
+    """Two rules of one orientation on one line (within `tol`) whose extents overlap."""
+    if (a["top"] == a["bottom"]) != (b["top"] == b["bottom"]):
+        return False
+    if a["top"] == a["bottom"]:
+        return abs(a["top"] - b["top"]) <= tol and a["x0"] < b["x1"] and b["x0"] < a["x1"]
+    return abs(a["x0"] - b["x0"]) <= tol and a["top"] < b["bottom"] and b["top"] < a["bottom"]
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
@@ -187,16 +215,23 @@ def _cell_rules(dark: np.ndarray, lines: list[dict], pt: float, height: float, s
 def _header_bar_rules(lines: list[dict], rects: list[dict], height: float, s: OcrSettings) -> list[dict]:
     """A dark bar on top of a ruled table is its shaded header row: the bar's top and bottom
     become rules, and the table's column rules that stop at the bar run on up through it (a
-    scan shows the header's borders only as the bar's edges)."""
+    scan shows the header's borders only as the bar's edges). So do column rules that start
+    at a rule across the table within `header_gap_max_pt` below the bar: under the header a
+    row spanning every column (「検証対象事業」) stays one cell."""
     out: list[dict] = []
     tol = s.bar_join_tol_pt
+    flat = [ln for ln in lines if ln["top"] == ln["bottom"]]
+
+    def spans(y: float, r: dict) -> bool:  # a rule across the bar's width at y (a row of its table)
+        return any(abs(ln["top"] - y) <= tol and ln["x0"] <= r["x0"] + tol and r["x1"] - tol <= ln["x1"] for ln in flat)
     for r in rects:
         below = [ln for ln in lines if ln["x0"] == ln["x1"] and r["x0"] - tol <= ln["x0"] <= r["x1"] + tol
-                 and abs(ln["top"] - r["bottom"]) <= tol]
+                 and (abs(ln["top"] - r["bottom"]) <= tol
+                      or (0 < ln["top"] - r["bottom"] <= s.header_gap_max_pt and spans(ln["top"], r)))]
         if not below:
             continue
         out += [_line(r["x0"], y, r["x1"], y, height) for y in (r["top"], r["bottom"])]
-        out += [_line(ln["x0"], r["top"], ln["x0"], r["bottom"], height) for ln in below]
+        out += [{**_line(ln["x0"], r["top"], ln["x0"], r["bottom"], height), THROUGH_BAR: True} for ln in below]
     return out
 
 
@@ -219,7 +254,8 @@ def dropped_mark(dark: np.ndarray, box_px: tuple[float, float, float, float], fi
     """The bullet the engine left out before a line (it drops ○, ● and ※; the detector's box
     often still holds it): the glyph-sized blot nearest left of the first glyph read, told
     apart by how much of its box it fills and by its centre. Thin rules and specks are not blots,
-    nor is text read left of `floor` (the end of the text read before it on the row)."""
+    nor is text read left of `floor` (the end of the text read before it on the row), nor ink
+    that runs out of the line's box above or below (the rounded end of a label badge beside it)."""
     from .ocr_engine import Glyph
 
     top, bottom = int(round(box_px[1])), int(round(box_px[3]))
@@ -232,7 +268,9 @@ def dropped_mark(dark: np.ndarray, box_px: tuple[float, float, float, float], fi
     n, _, stats, _ = cv2.connectedComponentsWithStats(patch, connectivity=8)
     lo, hi = s.mark_min_size * h, s.mark_max_size * h
     boxes = [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
-    blots = [(x, y, w, bh) for x, y, w, bh in boxes if lo <= w <= hi and lo <= bh <= hi]
+    ph = patch.shape[0]
+    blots = [(x, y, w, bh) for x, y, w, bh in boxes if lo <= w <= hi and lo <= bh <= hi
+             and y > 0 and y + bh < ph]  # one cut by the line's box is part of something larger (a badge's edge)
     if not blots:
         return None
     x, y, w, bh = max(blots, key=lambda b: b[0])

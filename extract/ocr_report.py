@@ -12,12 +12,12 @@ from typing import Iterator
 
 from .model import OcrRead, Project, Provenance, ReadWarning, Report
 from .ocr import OcrPage
+from .reconcile import warn
 from .settings import OcrSettings
 
-LOW_CONFIDENCE = "ocr_low_confidence"
+LOW_CONFIDENCE = "ocr_low_confidence"  # codes; their messages are data (warnings.toml)
 NUMBER_REPAIRED = "ocr_number_repaired"
-LOW_MESSAGE = "「{name}」 p. {page}: text read by OCR with confidence {conf:.2f} (below {limit:.2f}): check it against the scan"
-REPAIR_MESSAGE = "「{name}」 p. {page}: a number read by OCR was repaired to 「{text}」: check it against the scan"
+LABEL_REPAIRED = "ocr_label_repaired"
 
 BBox = tuple[float, float, float, float]
 
@@ -58,6 +58,8 @@ def mark_ocr(report: Report, pages: list[OcrPage], s: OcrSettings) -> None:
             prov.ocr = OcrRead(engine=by_page[prov.page].engine, confidence=round(_confidence(prov, by_page[prov.page]), 3))
     for project in report.projects:
         project.warnings += _project_warnings(project, by_page, s)
+    report.warnings += [warn(LABEL_REPAIRED, None, p.page, read=read, label=label)
+                        for p in pages for read, label in p.labels]
 
 
 def _project_warnings(project: Project, by_page: dict[int, OcrPage], s: OcrSettings) -> list[ReadWarning]:
@@ -74,8 +76,7 @@ def _project_warnings(project: Project, by_page: dict[int, OcrPage], s: OcrSetti
         hit = next((t for b, t in by_page[prov.page].repaired if box and _overlaps(b, box)), None)
         if hit and prov.page not in repaired:
             repaired[prov.page] = hit
-    out = [ReadWarning(LOW_CONFIDENCE, LOW_MESSAGE.format(name=project.name, page=pg, conf=c, limit=s.low_confidence),
-                       page=pg, project=project.name) for pg, c in sorted(low.items())]
-    out += [ReadWarning(NUMBER_REPAIRED, REPAIR_MESSAGE.format(name=project.name, page=pg, text=t),
-                        page=pg, project=project.name) for pg, t in sorted(repaired.items())]
+    out = [warn(LOW_CONFIDENCE, project.name, pg, conf=f"{c:.2f}", limit=f"{s.low_confidence:.2f}")
+           for pg, c in sorted(low.items())]
+    out += [warn(NUMBER_REPAIRED, project.name, pg, text=t) for pg, t in sorted(repaired.items())]
     return out

@@ -24,7 +24,7 @@ def check_numbers(settings: object, shares: tuple[str, ...]) -> None:
 OCR_MODES = ("auto", "force", "off")
 """auto: OCR the pages without text; force: every page; off: none."""
 OCR_SHARES = ("size_snap", "mark_min_size", "mark_max_size", "mark_solid_fill", "mark_hollow_centre", "size_per_box",
-              "low_confidence", "name_match_min", "name_warn_below")
+              "low_confidence", "name_match_min", "name_warn_below", "label_match_min")
 """OcrSettings that are shares or ratios."""
 
 
@@ -52,6 +52,11 @@ class OcrSettings:
     """A dark run at least this long (points) is a horizontal / vertical rule (longer than any glyph stroke)."""
     rule_max_thickness_pt: float = 2.5
     """…and at most this thick; a thicker horizontal run is a bar (a filled heading band)."""
+    rule_contrast: int = 40
+    rule_background_pt: float = 6.0
+    """Rules are searched in the dark pixels and in those this many grey levels darker than the
+    paper's median around them over this many points (a thin grey rule, which Otsu's threshold
+    for the text loses once the scan is blurred)."""
     cell_rule_min_pt: float = 5.0
     cell_rule_tol_pt: float = 1.0
     """…but a shorter vertical run, down to this long, is a rule when both its ends lie within
@@ -66,6 +71,8 @@ class OcrSettings:
     """A rule inside a text line's box (by this margin) is a glyph stroke and is dropped."""
     bar_join_tol_pt: float = 3.0
     """A column rule ending within this many points of a bar's bottom joins the bar to its table."""
+    header_gap_max_pt: float = 24.0
+    """Column rules starting at a rule across the table this near below a header bar run up through the bar."""
     size_snap: float = 0.15
     """Line sizes within this share of a page's body size are read as the body size."""
     mark_reach: float = 1.3
@@ -95,6 +102,14 @@ class OcrSettings:
     name_warn_below: float = 0.95
     """…and is warned when less near than this (a character or two apart in a long name is the
     list confirming the name; more is a guess)."""
+    label_match_min: float = 0.85
+    label_min_chars: int = 5
+    label_max_edits: int = 2
+    """An OCR line that is no heading but this near (difflib ratio) to a label word of
+    headings.toml at least this long, and at most this many characters longer or shorter,
+    is read as that label (「主な成果活動指標」: its ・ dropped)."""
+    label_wrap_gap: float = 0.5
+    """A label wrapped in its cell goes on on the line under it, this × the line's height below at most."""
     kpi_years_back: int = 6
     kpi_years_ahead: int = 1
     """A KPI year read by OCR more than this many years before / after the report's fiscal year is doubted."""

@@ -180,3 +180,96 @@ def test_scanned_acceptance_landscape_scores(tmp_path, monkeypatch):
     names = [p["name"] for p in report["projects"]]
     assert names[0] == "起業化総合支援事業"  # its 施策一覧 read as a list: the header row's column rules found
     assert "新川崎・創造のもり推進事業 ①新産業創造支援事業" in names  # repaired from the list
+
+
+def test_a_label_misread_by_a_character_takes_the_heading_label():
+    from hokoku.extract.ocr_labels import repaired_label
+
+    pats, s = load_patterns(None), OcrSettings()
+    assert repaired_label("主な成果活動指標", pats, s) == "主な成果・活動指標"  # its ・ dropped
+    assert repaired_label("施策における日標", pats, s) == "施策における目標"
+    assert repaired_label("主な成果・活動指標", pats, s) is None  # a heading as read
+    assert repaired_label("主な成果・活動指標に", pats, s) is None  # the start of a longer text
+    assert repaired_label("中小企業活性化施策一覧", pats, s) is None
+    assert repaired_label("川崎市創業支援事業計画全体での創業実績件数", pats, s) is None
+
+
+def test_ocr_warnings_are_worded_for_the_staff_in_japanese():
+    from hokoku.extract.reconcile import warn
+
+    low = warn("ocr_low_confidence", NAME, 3, conf="0.52", limit="0.60").message
+    assert low.startswith(f"「{NAME}」の3ページ") and "確信度0.52" in low
+    assert "「実績10回」に補正" in warn("ocr_number_repaired", NAME, 3, text="実績10回").message
+    assert "「主な成果・活動指標」と読み替え" in warn("ocr_label_repaired", None, 9, read="主な成果活動指標",
+                                                   label="主な成果・活動指標").message
+
+
+def test_faint_grey_rules_are_found():
+    """A thin grey rule (a table's frame printed light) falls above Otsu's threshold once blurred;
+    it is found as darker than the paper around it. Black text beside it keeps Otsu's threshold dark."""
+    import numpy as np
+    from hokoku.extract.ocr_image import PageImage, ruling_objects
+
+    px = np.full((600, 600), 232, np.uint8)
+    px[100:500, 300:302] = 168  # faint vertical rule
+    px[100:102, 100:500] = 40  # black horizontal rule
+    px[200:230, 50:60] = 20  # black ink so Otsu's threshold sits low
+    lines, _ = ruling_objects(PageImage(px, 200.0), 216.0, OcrSettings())
+    upright = [ln for ln in lines if ln["x0"] == ln["x1"]]
+    assert any(abs(ln["x0"] - 301 * 72 / 200) < 1 and ln["bottom"] - ln["top"] > 100 for ln in upright)
+
+
+PORTRAIT = ROOT.parent / "shared" / "acceptance" / "fy2021_web_portrait.pdf"
+
+
+@pytest.mark.skipif(not PORTRAIT.exists(), reason="acceptance PDFs not here")
+def test_scanned_portrait_pages_read_the_list_and_a_project(tmp_path, monkeypatch):
+    """Two pages of the web portrait scanned: its 施策一覧 (light grey rules, a dark header bar
+    over a spanning 検証対象事業 row) is read as one grid, and the project page after it reads
+    its name, goal and KPI values."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from fixtures.scan import Degradation, scan_pdf
+
+    scan = scan_pdf(PORTRAIT, tmp_path / "portrait_2p.pdf", pages=[14, 18], d=Degradation(dpi=200), seed=7)
+    r = parse_report(scan)
+    p = next(p for p in r.projects if p.name == NAME)
+    assert p.goal == "次代を支える産業を創出するため、市内での起業を盛んにする"
+    got = {(i.name, v.fiscal_year): (v.target, v.actual) for i in p.indicators for v in i.values}
+    assert got[("川崎市創業支援事業計画全体での創業実績件数", 2021)] == (100, 183)
+    assert got[("かわさき起業家オーディション等の開催回数", 2020)] == (8, 8)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem, floor", [("fy2021_web_portrait", 86.0), ("fy2021_calc_sheets", 95.0)])
+def test_scanned_acceptance_portrait_and_calc_score(tmp_path, monkeypatch, stem, floor):
+    """The other two released renderings scanned as the landscape is (200 dpi, seed 7), held to
+    what they read today (86.3 % and 95.8 %; the issue's goal is 95 %: bench/ocr.md says what
+    is still lost)."""
+    monkeypatch.syspath_prepend(str(ROOT))
+    from fixtures.scan import Degradation, scan_pdf
+
+    src = ROOT.parent / "shared" / "acceptance" / f"{stem}.pdf"
+    if not src.exists():
+        pytest.skip("acceptance PDFs not here")
+    scan = scan_pdf(src, tmp_path / f"{stem}.pdf", d=Degradation(dpi=200), seed=7)
+    subprocess.run([sys.executable, "-m", "hokoku", "-q", "ingest", str(scan), "-o", str(tmp_path / "out"), "--jobs", "2"],
+                   check=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, str(src.parent / "score.py"), "--report",
+                          str(tmp_path / "out" / stem / "report.json")], capture_output=True, text=True)
+    score = float(re.search(r"([0-9.]+)%", out.stdout.strip().splitlines()[-1]).group(1))
+    assert score >= floor, out.stdout
+
+
+def test_a_rule_run_up_through_a_bar_is_dropped_where_text_on_the_bar_crosses_it():
+    """A shaded title row spanning a grid's columns keeps one cell: the column rules the header-bar
+    rule runs up through it are dropped where one text line on the bar runs across them."""
+    from hokoku.extract.ocr import _without_bar_rules_through_text
+    from hokoku.extract.ocr_image import THROUGH_BAR, _line
+
+    title = (40.0, 58.0, 300.0, 74.0)  # one text line on the bar, x 40–300
+    crossed = {**_line(103, 55, 103, 77, 800), THROUGH_BAR: True}
+    beside = {**_line(544, 55, 544, 77, 800), THROUGH_BAR: True}
+    found = _line(103, 77, 103, 480, 800)  # a rule found in the image is never dropped here
+    kept = _without_bar_rules_through_text([crossed, beside, found], [title], 1.5)
+    assert [(ln["x0"], ln["top"]) for ln in kept] == [(544, 55), (103, 77)]
+    assert not any(THROUGH_BAR in ln for ln in kept)
