@@ -237,9 +237,9 @@ def open_table(grid: Grid, pats: Patterns, s: ExtractSettings, carry: ColumnHead
         if i < skip_to:
             continue
         keys, filled, labelled = _row_labels(row, pats)
-        if len(labelled) > 1 and len(labelled) + len(_number_heads(row, keys, pats)) == len(filled):
+        if len(labelled) > 1 and len(labelled) + len(numbers := _number_heads(row, keys, pats)) == len(filled):
             flush()
-            columns, carried = _open_columns(row, keys, labelled, carry, grid, pats), False
+            columns, carried = _open_columns(row, keys, labelled, numbers, carry, grid), False
             continue
         if labelled:
             flush()
@@ -282,12 +282,12 @@ def _row_labels(row: list[Cell | None], pats: Patterns) -> tuple[list[str | None
     return keys, filled, [j for j in filled if keys[j]]
 
 
-def _open_columns(row: list[Cell | None], keys: list[str | None], labelled: list[int], carry: ColumnHeads,
-                  grid: Grid, pats: Patterns) -> dict[int, Label]:
+def _open_columns(row: list[Cell | None], keys: list[str | None], labelled: list[int], numbers: list[int],
+                  carry: ColumnHeads, grid: Grid) -> dict[int, Label]:
     """A row of labels only heads columns (beside, maybe, a head over item numbers): their
     labels by column, kept in `carry` too (the columns may go on past a page break)."""
     columns = {j: _label(row[j], keys[j]) for j in labelled}
-    columns |= {j: _label(row[j], NUMBER_COLUMN) for j in _number_heads(row, keys, pats)}
+    columns |= {j: _label(row[j], NUMBER_COLUMN) for j in numbers}
     carry.labels, carry.page = list(columns.values()), grid.regions[-1].page
     return columns
 

@@ -502,11 +502,18 @@ def _split_at_bounds(ln: Line, bounds: list[float], index: CharIndex,
         x0, x1 = chars[0]["x0"], chars[-1]["x1"]
         k = max(range(len(bounds) - 1), key=lambda i: min(x1, bounds[i + 1]) - max(x0, bounds[i]))
         last = min(max(k, last + 1), len(bounds) - 2)
-        piece = _make_line(chars, ln.page, s)
+        piece = _piece(chars, ln.page, s)
         if piece is not None:
-            piece.text = normalize_chars(piece.text)
             pieces.append((piece, last))
     return pieces
+
+
+def _piece(chars: list[dict], page_no: int, s: ExtractSettings) -> Line | None:
+    """A line made of part of another line's chars, its text normalised as the page's lines are."""
+    piece = _make_line(chars, page_no, s)
+    if piece is not None:
+        piece.text = normalize_chars(piece.text)
+    return piece
 
 
 def _char_runs(ln: Line, index: CharIndex, s: ExtractSettings) -> list[list[dict]]:
@@ -834,9 +841,8 @@ def _split_at_gutter(lines: list[Line], gutter: tuple[float, float], index: Char
             out.append(ln)  # a title or a line truly across both panels
             continue
         for part in (chars[:k], chars[k:]):
-            piece = _make_line(part, ln.page, s)
+            piece = _piece(part, ln.page, s)
             if piece is not None:
-                piece.text = normalize_chars(piece.text)
                 out.append(piece)
     return out
 

@@ -205,12 +205,16 @@ class Segmenter:
         if not title and j >= floor and isinstance(blocks[j], Para) and self.article_of(blocks[j]) is None \
                 and len(blocks[j].lines) == 1 and len(blocks[j].text) <= self.s.title_max_chars:
             title = [j]
-        name = self.pats.title_number.sub("", normalize_text(" ".join(blocks[k].text for k in title)))
+        name = self._title_name(title)
         if gaz and not self.listed(name, gaz):
             listed = self._listed_title(i, floor, gaz)
             if listed:
-                return listed, self.pats.title_number.sub("", normalize_text(" ".join(blocks[k].text for k in listed)))
+                return listed, self._title_name(listed)
         return title, name
+
+    def _title_name(self, title: list[int]) -> str:
+        """The name title blocks print, without a numbering, mark or name label before it."""
+        return self.pats.title_number.sub("", normalize_text(" ".join(self.blocks[k].text for k in title)))
 
     def listed(self, name: str, gaz: set[str]) -> bool:
         """The report's project list names `name`: as one entry, or as a group and one of its
