@@ -141,8 +141,11 @@ class Patterns:
 
     def is_tag_only(self, text: str) -> bool:
         """A line that is only a tag (a badge printed on its own, 「（Plan）」), or a piece of one
-        wrapped off its label in a narrow column (「（Check・」 over 「Action）」)."""
-        return _TAG_DECOR.sub("", re.sub(r"\s+", "", normalize_text(text))).strip(_TAG_JOINERS) in self.all_tags
+        wrapped off its label in a narrow column (「（Check・」 over 「Action）」), or tags joined
+        (「[C・A]」: the badge of a section that holds two)."""
+        t = _TAG_DECOR.sub("", re.sub(r"\s+", "", normalize_text(text))).strip(_TAG_JOINERS)
+        pieces = re.split(f"[{re.escape(_TAG_JOINERS)}]", t)
+        return t in self.all_tags or all(x in self.all_tags for x in pieces) and len(pieces) > 1
 
 
 def load_patterns(path: str | Path | None = None) -> Patterns:

@@ -62,7 +62,7 @@ def to_grid(regions: list[TableRegion], s: ExtractSettings, pats: Patterns) -> G
         while n and k < len(body) and k < len(rows) and _row_text(body[k]) == _row_text(rows[k]):
             k += 1  # header rows repeated on the new page
         body = body[k:]
-        if n and rows and body and not k and _is_split_row(rows[-1], body[0], s, pats):
+        if n and rows and body and _is_split_row(rows[-1], body[0], s, pats):
             rows[-1] = _merge_rows(rows[-1], body[0])
             body = body[1:]
         rows.extend(body)
@@ -74,25 +74,41 @@ def to_grid(regions: list[TableRegion], s: ExtractSettings, pats: Patterns) -> G
 
 
 def _is_split_row(last: list[Cell | None], row: list[Cell | None], s: ExtractSettings, pats: Patterns) -> bool:
-    """The first row on a new page continues the last row of the previous page when its first
-    cell is empty, or when a cell's text runs on: the cell above ended on a full line and this
-    one does not open a new item. A row whose first cell is a section label is a row of its own."""
+    """The first row on a new page continues the last row of the previous page when its cells'
+    text runs on from the cells above (`_runs_on`) and none of them opens anew, or when its
+    first cell is empty and none opens anew. A row whose first cell is a section label, or a
+    short key of its own (「16条」, 「目標」), is a row of its own."""
     if not row:
         return False
-    if (row[0] is None or not row[0].lines) and any(c and c.lines for c in row[1:]):
-        return True
     key_above, key_below = (last[0].text if last and last[0] else ""), (row[0].text if row[0] else "")
     if key_below and pats.heading(normalize_text(key_below)):
         return False
     if key_below and len(key_below) <= s.row_key_chars and (not key_above or len(key_above) <= s.row_key_chars):
-        return False  # a short key in the first column (「16条」, 「目標」 under a heading row) opens a row of its own
-    for above, below in zip(last, row):
-        if not (above and len(above.lines) > 1 and below and below.lines):
-            continue  # a one-line cell shows no right edge to judge by
-        end = above.lines[-1]
-        if end.x1 >= max(ln.x1 for ln in above.lines) - s.line_end_slack * end.size and not starts_item(below.lines[0].text):
-            return True
-    return False
+        return False
+    verdicts = [_runs_on(above, below, s) for above, below in zip(last, row)
+                if above is not None and above.lines and below is not None and below.lines]
+    if False in verdicts:
+        return False
+    keyless = (row[0] is None or not row[0].lines) and bool(key_above)
+    return True in verdicts or (keyless and any(c and c.lines for c in row[1:]))
+
+
+def _runs_on(above: Cell, below: Cell, s: ExtractSettings) -> bool | None:
+    """Whether `below` goes on with the text of `above` (True), opens anew (False) or cannot be
+    told (None). It goes on where the cell above ended on a line as wide as the column's text
+    (the widest line of either piece) and `below` opens no item; it opens anew where that line
+    ended short. A `below` opening an item (a break between two items looks the same), two
+    one-line pieces (no edge to judge by) and a cell printed again (its first line repeated: a
+    key over the break) tell nothing."""
+    first, end = below.lines[0].text, above.lines[-1]
+    if first == above.lines[0].text:
+        return None
+    if starts_item(first):
+        return None  # (a break between two items of one cell looks the same)
+    if len(above.lines) == 1 and len(below.lines) == 1:
+        return None
+    edge = max(ln.x1 for ln in [*above.lines, *below.lines])
+    return end.x1 >= edge - s.line_end_slack * end.size
 
 
 def _merge_rows(a: list[Cell | None], b: list[Cell | None]) -> list[Cell | None]:

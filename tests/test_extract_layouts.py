@@ -544,6 +544,7 @@ def test_tag_pieces_wrapped_off_their_label_are_no_content():
     were joined into the Action item the page break cut (「…駅周辺の（Check・Action）観光資源…」)."""
     assert PATS.is_tag_only("（Check・") and PATS.is_tag_only("Action）") and PATS.is_tag_only("（Plan）")
     assert not PATS.is_tag_only("Action plan") and not PATS.is_tag_only("（参考）")
+    assert PATS.is_tag_only("[C・A]") and PATS.heading("(6) 検証・改善 [C・A]") == "check" and not PATS.is_tag_only("C・参考")
     blocks = _blocks_across("zoo/zoo_00202.pdf", 57, 57)
     assert not any("Check・" in b.text or b.text == "Action）" for b in blocks if not isinstance(b, (Label, TableBlock)))
 
