@@ -144,8 +144,7 @@ class Patterns:
         wrapped off its label in a narrow column (「（Check・」 over 「Action）」), or tags joined
         (「[C・A]」: the badge of a section that holds two)."""
         t = _TAG_DECOR.sub("", re.sub(r"\s+", "", normalize_text(text))).strip(_TAG_JOINERS)
-        pieces = re.split(f"[{re.escape(_TAG_JOINERS)}]", t)
-        return t in self.all_tags or all(x in self.all_tags for x in pieces) and len(pieces) > 1
+        return all(x in self.all_tags for x in re.split(f"[{re.escape(_TAG_JOINERS)}]", t))
 
 
 def load_patterns(path: str | Path | None = None) -> Patterns:
