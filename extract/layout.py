@@ -468,9 +468,10 @@ def _prose_band(segs: list[Line], x0: float, x1: float, index: CharIndex, s: Ext
 
 def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, index: CharIndex,
                     s: ExtractSettings) -> TableRegion | None:
-    widest = max((row for b in bands for row in _text_rows(b[2])), key=len)  # columns: segments side by side
+    text_rows = [row for b in bands for row in _text_rows(b[2])]
+    widest = max(text_rows, key=len)  # columns: segments side by side
     starts = sorted(ln.x0 for ln in widest)
-    if len(starts) < s.min_table_cols:
+    if len(starts) < s.min_table_cols or sum(1 for row in text_rows if len(row) > 1) < s.band_min_cell_rows:
         return None
     bounds = [x0] + [(a + b) / 2 for a, b in zip([ln.x1 for ln in sorted(widest, key=lambda l: l.x0)], starts[1:])] + [x1]
     rows: list[list[Cell | None]] = []

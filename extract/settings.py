@@ -251,7 +251,10 @@ class ExtractSettings:
     """In a table drawn with horizontal rules only, a band holding one line wider than this share
     of the rules (a caption, an indicator's name) is no row: it separates tables…"""
     band_min_rows: int = 2
-    """…and a table of such bands has at least this many rows."""
+    """…and a table of such bands has at least this many rows…"""
+    band_min_cell_rows: int = 2
+    """…of which at least this many print text side by side (cells): under rules with one such
+    row, it is a label with its tag set at the line's end (「〈事業計画〉 … Plan」), not a table."""
     band_cell_gap_em: float = 0.5
     """…a line of such a table running over a column bound is cells set close where a gap of at
     least this many of its characters parts it (「R2(2020)」 and 「R3(2021)」 over two columns).

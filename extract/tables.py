@@ -62,7 +62,9 @@ def to_grid(regions: list[TableRegion], s: ExtractSettings, pats: Patterns) -> G
         while n and k < len(body) and k < len(rows) and _row_text(body[k]) == _row_text(rows[k]):
             k += 1  # header rows repeated on the new page
         body = body[k:]
-        if n and rows and body and _is_split_row(rows[-1], body[0], s, pats):
+        # a header row printed again on the new page was printed whole: it is no cut row (a
+        # grid whose header alone stood at the foot of the page before)
+        if n and len(rows) > k and body and _is_split_row(rows[-1], body[0], s, pats):
             rows[-1] = _merge_rows(rows[-1], body[0])
             body = body[1:]
         rows.extend(body)

@@ -10,12 +10,14 @@ import re
 from dataclasses import dataclass
 
 from .blocks import Block
+from .geometry import Line
 from .normalize import normalize_text
 from .paragraphs import Para
 from .patterns import Patterns
 from .settings import ExtractSettings
 
 LEADERS = re.compile(r"[.．·・…‥─—-]{3,}")
+LEADERS_END = re.compile(r"\s*[.．·・…‥─—-]{3,}\s*$")  # leaders before a page number set apart
 ENTRY = re.compile(r"^(?P<title>.+?)\s*(?:[.．·・…‥─—-]{3,}|\s{2,})\s*(?P<page>[0-9]{1,3})$")
 PAGE_NO = re.compile(r"^[0-9]{1,3}$")
 
@@ -29,8 +31,10 @@ class TocEntry:
     top_level: bool = False
 
 
-def _one_line(b: Block) -> Para | None:
-    return b if isinstance(b, Para) and len(b.lines) == 1 else None
+def _lines(blocks: list[Block]) -> list[Line]:
+    """The paragraphs' lines: entries printed full width to their page number run on into one
+    paragraph (「1 はじめに……1」 over 「2 市内産業の現状……2」), so each line is read on its own."""
+    return [ln for b in blocks if isinstance(b, Para) for ln in b.lines]
 
 
 def toc_pages(blocks: list[Block], pats: Patterns) -> set[int]:
@@ -41,18 +45,19 @@ def toc_pages(blocks: list[Block], pats: Patterns) -> set[int]:
 
 def _entries_on(blocks: list[Block], s: ExtractSettings) -> list[TocEntry]:
     out: list[TocEntry] = []
-    for i, b in enumerate(blocks):
-        p = _one_line(b)
-        if p is None or PAGE_NO.match(p.text.strip()):
+    lines = _lines(blocks)
+    for i, ln in enumerate(lines):
+        text = ln.text.strip()
+        if PAGE_NO.match(text):
             continue
-        m = ENTRY.match(p.text.strip())
+        m = ENTRY.match(text)
         if m:
-            out.append(TocEntry(normalize_text(m.group("title")), int(m.group("page")), p.bbox[0], p.page))
+            out.append(TocEntry(normalize_text(m.group("title")), int(m.group("page")), ln.x0, ln.page))
             continue
-        nxt = _one_line(blocks[i + 1]) if i + 1 < len(blocks) else None
-        if nxt is not None and nxt.page == p.page and PAGE_NO.match(nxt.text.strip()) \
-                and abs(nxt.bbox[1] - p.bbox[1]) <= s.toc_row_tol_pt and nxt.bbox[0] > p.bbox[2]:
-            out.append(TocEntry(normalize_text(p.text), int(nxt.text.strip()), p.bbox[0], p.page))
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if nxt is not None and nxt.page == ln.page and PAGE_NO.match(nxt.text.strip()) \
+                and abs(nxt.top - ln.top) <= s.toc_row_tol_pt and nxt.x0 > ln.x1:
+            out.append(TocEntry(normalize_text(LEADERS_END.sub("", text)), int(nxt.text.strip()), ln.x0, ln.page))
     return out
 
 
@@ -61,8 +66,8 @@ def read_toc(blocks: list[Block], pats: Patterns, s: ExtractSettings) -> tuple[l
     目次 heading, lines with leaders anywhere are entries (a contents page without a title)."""
     pages = toc_pages(blocks, pats)
     if not pages:
-        entries = [TocEntry(normalize_text(m.group("title")), int(m.group("page")), p.bbox[0], p.page)
-                   for b in blocks if (p := _one_line(b)) and LEADERS.search(p.text) and (m := ENTRY.match(p.text.strip()))]
+        entries = [TocEntry(normalize_text(m.group("title")), int(m.group("page")), ln.x0, ln.page)
+                   for ln in _lines(blocks) if LEADERS.search(ln.text) and (m := ENTRY.match(ln.text.strip()))]
         return _levels(entries, s), {e.read_on for e in entries}
     entries: list[TocEntry] = []
     page = min(pages)

@@ -822,3 +822,24 @@ def test_merged_action_cell_cut_open_by_the_page_foot_is_closed_there():
     rows = next(it.rows for it in page.items if isinstance(it, TableRegion) and it.bbox[0] > 400
                 and "主な検証意見" in it.rows[0][0].text)
     assert rows[1][1] is not None and rows[1][1].text.startswith("①②③様々なツールの取組事例の紹介などを")
+
+
+def test_a_header_row_alone_at_a_pages_foot_is_no_cut_row():
+    """fpdf2 dev look (other=article_grid, portrait): an article's その他 grid opens at a page's
+    foot with its header row only, printed again over the rows on the next page. The header was
+    taken for a row the break cut and the first project's name joined to it
+    (「事務事業名農環境保全・活用事業」), so that project was lost."""
+    def cell(x0: float, x1: float, top: float, *texts: str) -> Cell:
+        lines = [Line(text=t, x0=x0 + 4, top=top + 4 + 12 * k, x1=x1 - 4, bottom=top + 13 + 12 * k, size=8.0, heavy=False,
+                      page=80, col_left=x0, col_right=x1, column="cell") for k, t in enumerate(texts)]
+        return Cell(bbox=(x0, top, x1, top + 20 + 12 * len(texts)), lines=lines)
+
+    head = ["事務事業名", "令和4年度の概要", "令和3年度の実績"]
+    foot = [cell(45, 108, 232, head[0]), cell(108, 218, 232, head[1]), cell(218, 329, 232, head[2])]
+    top = [cell(45, 108, 45, head[0]), cell(108, 218, 45, head[1]), cell(218, 329, 45, head[2])]
+    row = [cell(45, 108, 65, "農環境保全・活", "用事業"), cell(108, 218, 65, "(1) 生産緑地地区指定推進事業", "・生産緑地地区の新規指定等を行います。"),
+           cell(218, 329, 65, "(1) 生産緑地地区指定推進事業", "・生産緑地地区の新規指定等を行いました。")]
+    grid = to_grid([TableRegion(page=80, bbox=(45, 232, 329, 252), rows=[foot]),
+                    TableRegion(page=81, bbox=(45, 45, 329, 400), rows=[top, row])], ExtractSettings(), PATS)
+    assert [c.text for c in grid.cells[0]] == head
+    assert len(grid.rows) == 2 and grid.cells[1][0].text.startswith("農環境保全")
