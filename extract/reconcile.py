@@ -128,7 +128,8 @@ def reconcile(report: Report, ev: Evidence, pats: Patterns, s: ExtractSettings) 
     """Run every check and file each warning (project-level on its project, report-level
     otherwise); returns the report's tally."""
     listed = listed_projects(ev, pats)
-    findings = [*check_listing(report, listed, ev, s), *check_numbering(report), *check_labels(report, pats, s), *check_endings(report, s),
+    findings = [*check_listing(report, listed, ev, s), *check_names(report, pats, s), *check_numbering(report),
+                *check_labels(report, pats, s), *check_endings(report, s),
                 *check_pairing(report, ev, pats, s), *check_indicators(report, pats, s), *check_sections(report, listed, ev, pats, s), *check_tables(report, pats),
                 *check_unread(report, ev, pats, s)]
     for f in findings:
@@ -232,6 +233,25 @@ def _numbers(numbers: Iterable[int]) -> str:
     return "・".join(str(n) for n in numbers)
 
 
+def check_names(report: Report, pats: Patterns, s: ExtractSettings) -> list[Finding]:
+    """A project name that reads as other text: too long, a sentence, or an article's heading
+    (its table's rows were filed under it)."""
+    reasons = _texts()["name_reasons"]
+    out: list[Finding] = []
+    for k, p in enumerate(report.projects):
+        name = normalize_text(p.name)
+        if len(name) > s.name_doubt_chars:
+            reason = reasons["long"].format(chars=len(name))
+        elif any(e in name for e in SENTENCE_END):
+            reason = reasons["sentence"]
+        elif pats.article.match(name):
+            reason = reasons["article"]
+        else:
+            continue
+        out.append(Finding(warn("name_doubtful", p.name, _first_page(p), reason=reason), k))
+    return out
+
+
 def check_numbering(report: Report) -> list[Finding]:
     """Check items numbered 1, 2, 3 …; the Check numbers the Action items answer likewise."""
     out: list[Finding] = []
@@ -264,11 +284,30 @@ def label_fragment(text: str, pats: Patterns, s: ExtractSettings) -> str | None:
     for w in sorted(pats.label_words, key=len, reverse=True):
         if len(w) >= s.label_fragment_min_chars and head.startswith(w) and pats.heading(w):
             return w
+    return enclosed_label(t, pats)
+
+
+def enclosed_label(text: str, pats: Patterns) -> str | None:
+    """A section label set in brackets anywhere in a text (「…盛んにする〈事業計画〉Plan・…」): a
+    heading the reader did not see as one, so the next section ran into this one."""
+    t = _SPACE.sub("", normalize_text(text))
+    for i, ch in enumerate(t):
+        m = pats.enclosed.match(t[i:]) if ch in _OPEN_BRACKETS else None
+        if m and pats.heading(m.group("label")):
+            return m.group(0)
     return None
 
 
+_OPEN_BRACKETS = "【〈《［[〔＜<"
+_PROSE_FIELDS = ("plan", "activities", "supplement", "results", "achievements", "challenges", "next_plan")
+"""The list fields whose items are checked for a bracketed label run into them (Check and Action
+items are checked for any label, `label_fragment`)."""
+
+
 def check_labels(report: Report, pats: Patterns, s: ExtractSettings) -> list[Finding]:
-    """No Check or Action item holds a section label: a label that ran into its text."""
+    """No item holds a section label: a label that ran into its text. Check and Action items
+    are tested for any label word at their ends; the goal and the other prose fields for a
+    label set in brackets anywhere."""
     out: list[Finding] = []
     for k, p in enumerate(report.projects):
         for key, items in (("check", p.check), ("action", p.action)):
@@ -278,6 +317,13 @@ def check_labels(report: Report, pats: Patterns, s: ExtractSettings) -> list[Fin
                     page = it.provenance.page if it.provenance else _first_page(p)
                     out.append(Finding(warn("item_has_label", p.name, page, section=section_name(key), no=it.no,
                                             label=label), k))
+        prose = [("goal", [p.goal or ""])] + [(key, getattr(p, key)) for key in _PROSE_FIELDS]
+        for key, texts in prose:
+            for no, text in enumerate(texts, 1):
+                label = enclosed_label(text, pats)
+                if label:
+                    out.append(Finding(warn("item_has_label", p.name, _first_page(p), section=section_name(key),
+                                            no=no, label=label), k))
     return out
 
 

@@ -372,6 +372,9 @@ class ExtractSettings:
     listed_page_slack: int = 2
     """A listed project read more than this many pages outside the pages the project list
     (施策一覧) gives it is warned (listed_project_elsewhere)."""
+    name_doubt_chars: int = 50
+    """A project name longer than this, holding a sentence's end (。) or read as an article's
+    heading (「16条 地域の活性化の促進」) is text taken for a name (name_doubtful)."""
     label_fragment_min_chars: int = 2
     label_fragment_max_chars: int = 8
     """Text of this length after a Check/Action item's last sentence that begins a section

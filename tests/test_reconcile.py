@@ -152,6 +152,20 @@ def test_an_item_cut_short_and_one_run_on_into_a_print_title():
     assert "事業計画（Plan）の1番目の項目が文の途中（「…ェクトチームづくりや開発」）で終わって" in r.projects[0].warnings[0].message
 
 
+def test_text_taken_for_a_project_name():
+    """An article's heading over a grid whose header row a break cut off (fpdf2 dev look,
+    article_grid) and a grid cell's text were read as その他 projects."""
+    heading = Project(name="16条 地域の活性化の促進", kind="other", pages=[20])
+    cell = Project(name="(5)観光農園情報発信事業・新型コロナウイルス感染症により、収入が減少した市内観光農園の経営継続を支援する。",
+                   kind="other", pages=[20])
+    r = report(*clean(), heading, cell, Project(name="医工連携等推進事業", kind="other", pages=[20]))
+    reconcile(r, evidence(), PATS, S)
+    assert [(w.code, w.project) for p in r.projects[3:] for w in p.warnings if w.code == "name_doubtful"] == [
+        ("name_doubtful", heading.name), ("name_doubtful", cell.name)]
+    assert "条の見出しの形である" in r.projects[3].warnings[0].message
+    assert "文字と長い" in r.projects[4].warnings[0].message
+
+
 def test_a_kpi_year_missing_and_an_indicator_without_values():
     p = project(KNIC, [15, 16])
     p.indicators = [kpi("川崎市創業支援事業計画全体での創業実績件数", 2020, 2021), kpi("かわさき起業家オーディション等の開催回数", 2020),
