@@ -185,7 +185,7 @@ def find_table_regions(page, page_no: int, s: ExtractSettings, pats: "Patterns |
         found.extend(inner or [t])
     bboxes = [t.bbox for t in found]
     # a band of rules around ruled tables is a panel's frame, not a table of its own
-    regions = [r for r in _rule_tables(page, page_no, bboxes, index, s)
+    regions = [r for r in _rule_tables(page, page_no, bboxes, index, s, pats)
                if not any(_encloses(r.bbox, b, s.enclose_pad_pt) for b in bboxes)]
     top = [t for t in found if not any(o is not t and _encloses(o.bbox, t.bbox, s.nested_table_pad_pt) for o in found)]
     for t in top:
@@ -406,7 +406,8 @@ def _region(index: CharIndex, page_no: int, t: _Grid, others: list[_Grid], s: Ex
     return None
 
 
-def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: ExtractSettings) -> list[TableRegion]:
+def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: ExtractSettings,
+                 pats: "Patterns | None" = None) -> list[TableRegion]:
     """Tables drawn with horizontal rules only. Rules of one extent stacked down the page
     bound row bands; a band holding a single wide text segment (a caption or an indicator
     name between two tables) separates tables; columns come from where the segments of the
@@ -434,7 +435,7 @@ def _rule_tables(page, page_no: int, taken: list[BBox], index: CharIndex, s: Ext
             segs = band[2] if band else []
             if band is None or not segs or _prose_band(segs, x0, x1, index, s):
                 if len(run) >= max(s.band_min_rows, s.min_table_rows):
-                    table = _bands_to_table(run, x0, x1, page_no, index, s)
+                    table = _bands_to_table(run, x0, x1, page_no, index, s, pats)
                     if table:
                         out.append(table)
                 run = []
@@ -467,11 +468,13 @@ def _prose_band(segs: list[Line], x0: float, x1: float, index: CharIndex, s: Ext
 
 
 def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, index: CharIndex,
-                    s: ExtractSettings) -> TableRegion | None:
-    text_rows = [row for b in bands for row in _text_rows(b[2])]
-    widest = max(text_rows, key=len)  # columns: segments side by side
+                    s: ExtractSettings, pats: "Patterns | None" = None) -> TableRegion | None:
+    cell_rows = [row for b in bands for row in _text_rows(b[2]) if len(row) > 1 and not _tagged_label(row, pats)]
+    if len(cell_rows) < s.band_min_cell_rows:
+        return None
+    widest = max(cell_rows, key=len)  # columns: segments side by side
     starts = sorted(ln.x0 for ln in widest)
-    if len(starts) < s.min_table_cols or sum(1 for row in text_rows if len(row) > 1) < s.band_min_cell_rows:
+    if len(starts) < s.min_table_cols:
         return None
     bounds = [x0] + [(a + b) / 2 for a, b in zip([ln.x1 for ln in sorted(widest, key=lambda l: l.x0)], starts[1:])] + [x1]
     rows: list[list[Cell | None]] = []
@@ -484,6 +487,12 @@ def _bands_to_table(bands: list, x0: float, x1: float, page_no: int, index: Char
             cells[k].lines.append(ln)
         rows.append(cells)
     return TableRegion(page=page_no, bbox=(x0, bands[0][0], x1, bands[-1][1]), rows=rows)
+
+
+def _tagged_label(row: list[Line], pats: "Patterns | None") -> bool:
+    """A row of a label and its PDCA tag set apart (「〈事業計画〉 … Plan」): one line, not cells."""
+    row = sorted(row, key=lambda ln: ln.x0)
+    return pats is not None and all(pats.is_tag_only(ln.text) for ln in row[1:])
 
 
 def _split_at_bounds(ln: Line, bounds: list[float], index: CharIndex,
@@ -909,22 +918,32 @@ def _margin_key(text: str) -> str:
     return re.sub(r"[0-9０-９\s]+", "", text)
 
 
+def _printed_beside(ln: Line, others: list[Line], s: ExtractSettings) -> bool:
+    """The line's words (digits aside) stand at the same place (to `margin_place_tol_pt`) among
+    `others`, the margin lines of the pages before and after."""
+    key, tol = _margin_key(ln.text), s.margin_place_tol_pt
+    return bool(key) and any(_margin_key(o.text) == key and abs(o.x0 - ln.x0) <= tol and abs(o.top - ln.top) <= tol
+                             for o in others)
+
+
 def mark_margins(pages: list[PageLayout], s: ExtractSettings) -> None:
-    """Read printed page numbers; find running headers/footers repeated across pages."""
+    """Read printed page numbers; find running headers/footers: repeated across pages, or at the
+    same place on the page before or after (a header naming the chapter or article)."""
     counts: Counter[str] = Counter()
     for p in pages:
         for key in {_margin_key(ln.text) for ln in p.margin_lines if _margin_key(ln.text)}:
             counts[key] += 1
     need = max(s.repeat_min_pages, int(s.repeat_share * len(pages)))
-    for p in pages:
+    for k, p in enumerate(pages):
         numbers = []
+        beside = [ln for q in pages[max(0, k - 1):k] + pages[k + 1:k + 2] for ln in q.margin_lines]  # pages before and after
         content: list[Line] = []
         for ln in p.margin_lines:
             m = PAGE_NUMBER.match(ln.text)
             if m:
                 numbers.append((ln.top, int(normalize_chars(m.group(1)))))
-            elif counts[_margin_key(ln.text)] >= need or len(pages) < s.repeat_min_pages:
-                p.running.append(ln.text)
+            elif counts[_margin_key(ln.text)] >= need or len(pages) < s.repeat_min_pages or _printed_beside(ln, beside, s):
+                p.running.append(ln.text)  # (a header naming the chapter or article repeats on its own pages only)
             else:
                 content.append(ln)  # a margin line that does not repeat is content (e.g. a title near the top)
         if content:  # read in its panel, as the page's own lines are

@@ -66,7 +66,7 @@ def _leading_word_width(ln: Line) -> float:
     return sum(ASCII_WIDTH if c < "\u0080" else 1.0 for c in m.group()) * ln.size
 
 
-def _opening_width(ln: Line) -> float:
+def opening_width(ln: Line) -> float:
     """Estimated width of what the line opens with that the wrap could not have left on the
     line above: an unbreakable run, or the first character with the punctuation after it that
     may not open a line (「し、」)."""
@@ -83,7 +83,7 @@ def _opening_width(ln: Line) -> float:
 def _sentence_ended_short(prev: Line, cur: Line, right: float, s: ExtractSettings) -> bool:
     """`prev` closes a sentence and `cur` would have had room to open on it: a paragraph ended."""
     return (prev.text.rstrip().endswith(SENTENCE_END)
-            and right - prev.x1 > _opening_width(cur) + s.sentence_fit_tol * prev.size)
+            and right - prev.x1 > opening_width(cur) + s.sentence_fit_tol * prev.size)
 
 
 def line_pitch(stream: list, s: ExtractSettings) -> dict[float | None, float]:

@@ -52,12 +52,14 @@ class ChapterUnit:
     start: int
     end: int
     position: str
+    repeats: list[int] = field(default_factory=list)  # blocks printing its title again (a running header)
 
 
 @dataclass
 class Segments:
     units: list[Unit]
     chapters: list[ChapterUnit]
+    toc_pages: set[int] = field(default_factory=set)  # PDF pages of the 目次 (its entries name articles too)
 
 
 def name_key(text: str) -> str:
@@ -133,7 +135,7 @@ class Segmenter:
                 own = u.article  # read where its rows go on
             u.article = own if own is not None else (prior[-1] if prior else None)
         toc, pages = read_toc(blocks, self.pats, self.s)
-        return Segments(units=units, chapters=self._chapters(units, toc, pages, back_start))
+        return Segments(units=units, chapters=self._chapters(units, toc, pages, back_start), toc_pages=pages)
 
     def _verified(self, lo: int, hi: int, gaz: set[str]) -> list[Unit]:
         blocks = self.blocks
@@ -389,6 +391,9 @@ class Segmenter:
             cur: ChapterUnit | None = None
             for i in range(lo, hi):
                 h = is_heading(blocks[i])
+                if h and cur and name_key(h) == name_key(cur.title):
+                    cur.repeats.append(i)  # the chapter's title at the top of its next page: it goes on
+                    continue
                 if h and not (cur and cur.start == i):
                     if cur:
                         cur.end = i

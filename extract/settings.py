@@ -170,6 +170,10 @@ class ExtractSettings:
     repeat_share: float = 0.25
     """A margin line (digits ignored) repeated on this share of pages is a running header/footer."""
     repeat_min_pages: int = 3
+    margin_place_tol_pt: float = 4.0
+    """A margin line with the words of one at the same place (to this many points) on the page
+    before or after is a running header too, however few pages print it (「第14条 …」 on its
+    article's pages)."""
     title_row_zone: float = 0.15
     title_row_tol: float = 2.0
     """A line in this top share of the page, with the same words at the same height (within
@@ -190,6 +194,10 @@ class ExtractSettings:
     """A line closing a sentence (「。」) that stops short of the right edge by more than what opens
     the next line, plus this × font size, ends its paragraph: a wrap falls short only by what did
     not fit, so there the writer broke the line."""
+    cut_fit_tol: float = 0.1
+    """A cell piece at a page's foot ran on into the piece below (a row the break cut) only where
+    what the piece below opens with would not have fitted in the room its last line left, by this
+    × font size: a name ending one character short of a narrow column had room, so it ended."""
     para_gap: float = 1.0
     """A vertical gap larger than this × font size between lines ends a paragraph."""
     para_overlap: float = 0.5
@@ -253,8 +261,9 @@ class ExtractSettings:
     band_min_rows: int = 2
     """…and a table of such bands has at least this many rows…"""
     band_min_cell_rows: int = 2
-    """…of which at least this many print text side by side (cells): under rules with one such
-    row, it is a label with its tag set at the line's end (「〈事業計画〉 … Plan」), not a table."""
+    """…of which at least this many print text side by side (cells), a label with its PDCA tag
+    set at the line's end (「〈事業計画〉 … Plan」) aside: under rules with one such row, it is no
+    table."""
     band_cell_gap_em: float = 0.5
     """…a line of such a table running over a column bound is cells set close where a gap of at
     least this many of its characters parts it (「R2(2020)」 and 「R3(2021)」 over two columns).

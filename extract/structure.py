@@ -619,8 +619,11 @@ class _Filler:
         first = self.blocks[c.start]
         ch.provenance = Provenance(page=first.page, bbox=_bbox(first), raw=c.title)
         pages: list[int] = []
-        for b in self.blocks[c.start + 1:c.end]:
+        for i in range(c.start + 1, c.end):
+            b = self.blocks[i]
             self._on_pages(pages, b)
+            if i in c.repeats:
+                continue
             if isinstance(b, TableBlock):
                 ch.tables.append(to_table(b.grid, None, b.kind))
             else:  # a paragraph, or a label's words (outside a project they are text)
@@ -853,7 +856,7 @@ def build_structure(pages: list[PageLayout], pats: Patterns, s: ExtractSettings,
         info=read_info(pages, pats),
         projects=projects,
         article_opinions=_article_opinions(blocks, pats) or _listed_opinions(
-            blocks[: seg.units[0].start if seg.units else len(blocks)], pats),
+            [b for b in blocks[: seg.units[0].start if seg.units else len(blocks)] if b.page not in seg.toc_pages], pats),
         chapters=[filler.chapter(c) for c in seg.chapters],
         project_list=listing,
         list_pages={r.page for b in blocks if isinstance(b, TableBlock) and b.kind == "project_list" for r in b.grid.regions},

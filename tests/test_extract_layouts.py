@@ -843,3 +843,67 @@ def test_a_header_row_alone_at_a_pages_foot_is_no_cut_row():
                     TableRegion(page=81, bbox=(45, 45, 329, 400), rows=[top, row])], ExtractSettings(), PATS)
     assert [c.text for c in grid.cells[0]] == head
     assert len(grid.rows) == 2 and grid.cells[1][0].text.startswith("農環境保全")
+
+
+def test_labels_with_their_tags_set_apart_under_rules_are_no_table(tmp_path):
+    """fpdf2 dev looks (angle labels; the name boxed or ruled): each label's line under a rule
+    prints its PDCA tag flush right (「〈事業計画〉 … Plan」, 「〈事業の実施状況〉 … Do」). Two such
+    rows gave the rules a table of two columns, the name and the plan label became one cell and
+    the project was lost (「受注機会の増大等」 of 19条)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    path = tmp_path / "labels.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    h = A4[1]
+
+    def text(x: float, top: float, s: str, size: float = 9.0) -> None:
+        c.setFont("HeiseiKakuGo-W5", size)
+        c.drawString(x, h - top - size, s)
+
+    for y in (62, 122, 179, 240):  # (the last closes an empty band: a page has rules enough)
+        c.line(51, h - y, 544, h - y)
+    text(254, 80, "受注機会の増大等", 11)
+    text(51, 110, "〈事業計画〉")
+    text(526, 110, "Plan")
+    text(51, 127, "・市が工事・委託・物品の契約の相手方を選定する際には、原則として市内に本社があることを条件とする。", 8)
+    text(51, 151, "・可能な限り分離・分割発注を行うとともに、市内中小企業の地域貢献をしん酌するよう努める。", 8)
+    text(51, 167, "〈事業の実施状況〉")
+    text(532, 167, "Do")
+    c.save()
+    with pdfplumber.open(path) as pdf:
+        assert find_table_regions(pdf.pages[0], 1, ExtractSettings(), PATS) == []
+        assert find_table_regions(pdf.pages[0], 1, ExtractSettings(), None)  # without the patterns: two columns
+
+
+def _column(x0: float, x1s: list[tuple[str, float]], top: float, size: float) -> Cell:
+    lines = [Line(text=t, x0=x0, top=top + 14 * k, x1=x1, bottom=top + 14 * k + size, size=size, heavy=False,
+                  page=1, col_left=x0, col_right=x0 + 60, column="cell") for k, (t, x1) in enumerate(x1s)]
+    return Cell(bbox=(x0 - 4, top - 4, max(x1 for _, x1 in x1s) + 4, top + 14 * len(x1s)), lines=lines)
+
+
+def test_a_name_one_character_short_of_a_narrow_column_ended():
+    """fpdf2 dev look (one grid, landscape, 10.5 pt): 「運営事業」 ends one character short of a
+    five-character name column at a page's foot; the next page's first name 「科学技術基盤の強化・
+    連携事業」 was joined to it (a 2 em slack took it for a name the break cut)."""
+    from hokoku.extract.tables import _runs_on
+
+    above = _column(64, [("川崎市コン", 116.5), ("ベンション", 116.5), ("ホール管理", 116.5), ("運営事業", 106.0)], 700, 10.5)
+    below = _column(64, [("科学技術基", 116.5), ("盤の強化・", 116.5), ("連携事業", 106.0)], 80, 10.5)
+    assert _runs_on(above, below, ExtractSettings()) is False
+    cut = _column(64, [("川崎市コン", 116.5), ("ベンション", 116.5), ("ホール管理", 116.5)], 700, 10.5)
+    rest = _column(64, [("運営事業", 106.0), ("※令和4年度", 116.5)], 80, 10.5)
+    assert _runs_on(cut, rest, ExtractSettings()) is True  # a full line before the break: the name goes on
+
+
+def test_a_full_line_is_judged_against_the_edge_without_hanging_punctuation():
+    """typst_a4 p67-68: the last line of a paragraph closes with 「。」 hung past the column's edge
+    (Typst's overhang); taken for the edge, it made a full line before the break look short."""
+    from hokoku.extract.tables import _runs_on
+
+    above = _column(166, [("・先端産業創出支援制度による助成金の交", 338.0), ("もって終了しましたが、引き続き操業環", 338.0)], 730, 8.5)
+    below = _column(166, [("境保全対策事業において、先端産業を含", 338.0), ("めた産業立地の誘導を図ってまいります。", 347.0)], 70, 8.5)
+    assert _runs_on(above, below, ExtractSettings()) is True
