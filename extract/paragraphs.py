@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from .geometry import Line, TableRegion
 from .normalize import NOTE_MARK, join_lines
-from .patterns import CLOSE_BRACKETS, LINE_MARKERS, NO_LINE_START, OPEN_BRACKETS, SENTENCE_END, Patterns
+from .patterns import CLOSE_BRACKETS, LINE_MARKERS, NO_LINE_START, OPEN_BRACKETS, SENTENCE_END, WORD_DOT, Patterns
 from .settings import ExtractSettings
 from .trace import decided, snippet
 
@@ -257,7 +257,9 @@ def _side_by_side_runs(stream: list, s: ExtractSettings) -> tuple[list, set[int]
 
 
 def cell_line_groups(lines: list[Line], s: ExtractSettings) -> list[list[Line]]:
-    """The lines of each paragraph inside one table cell (bullets and wrapped lines)."""
+    """The lines of each paragraph inside one table cell (bullets and wrapped lines): a line goes
+    on where the one before it filled the cell, or opened a bracket it did not close (a wrap
+    before 「下、GIC）」 that the typesetter kept whole)."""
     if not lines:
         return []
     lines, joined = side_by_side(lines, s)
@@ -269,8 +271,8 @@ def cell_line_groups(lines: list[Line], s: ExtractSettings) -> list[list[Line]]:
     for ln in lines:
         right = rights[round(prev.col_left)] if prev is not None else 0.0
         if prev is not None and (id(ln) in joined or (
-            not starts_item(ln.text)
-            and prev.x1 >= right - s.line_end_slack * prev.size - _leading_word_width(ln)
+            (not starts_item(ln.text) or _wrapped_word_dot(prev, ln, right))
+            and (prev.x1 >= right - s.line_end_slack * prev.size - _leading_word_width(ln) or _opens_bracket(prev.text))
             and not _sentence_ended_short(prev, ln, right, s)
             and abs(prev.size - ln.size) <= s.same_size_tol
             and (ln.page != prev.page or ln.top - prev.bottom <= pitch + s.cell_para_gap * ln.size)
@@ -280,6 +282,14 @@ def cell_line_groups(lines: list[Line], s: ExtractSettings) -> list[list[Line]]:
             paras.append([ln])
         prev = ln
     return [p for p in paras if join_lines([ln.text for ln in p])]
+
+
+def _wrapped_word_dot(prev: Line, ln: Line, right: float) -> bool:
+    """`ln` opens with the dot between two words (「機械」 over 「・施設等を…」), not a bullet: the
+    line before it is full to within a character and ends neither a sentence nor a bracket."""
+    end = prev.text.rstrip()
+    return (ln.text.lstrip().startswith(WORD_DOT) and prev.x1 >= right - prev.size
+            and not end.endswith(SENTENCE_END) and not end.endswith(tuple(CLOSE_BRACKETS)))
 
 
 def _full_line_ends(lines: list[Line], s: ExtractSettings) -> dict[int, float]:

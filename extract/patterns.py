@@ -17,6 +17,7 @@ LINE_MARKERS = re.compile(
 
 SENTENCE_END = ("。", "！", "？")  # what closes a Japanese sentence
 OPEN_BRACKETS, CLOSE_BRACKETS = "（(「『【〔", "）)」』】〕"  # a text opening more than it closes goes on
+WORD_DOT = "・"  # 中黒: a bullet at an item's start, or the dot between two words (「機械・施設」)
 NO_LINE_START = "、。，．）」』】〕〉》・ー！？：；ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞ"
 """Characters a line may not open with (kinsoku): a wrap carries the character before them over too."""
 

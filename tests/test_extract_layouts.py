@@ -907,3 +907,36 @@ def test_a_full_line_is_judged_against_the_edge_without_hanging_punctuation():
     above = _column(166, [("・先端産業創出支援制度による助成金の交", 338.0), ("もって終了しましたが、引き続き操業環", 338.0)], 730, 8.5)
     below = _column(166, [("境保全対策事業において、先端産業を含", 338.0), ("めた産業立地の誘導を図ってまいります。", 347.0)], 70, 8.5)
     assert _runs_on(above, below, ExtractSettings()) is True
+
+
+def _cell_line(text: str, x0: float, x1: float, top: float) -> Line:
+    return Line(text=text, x0=x0, top=top, x1=x1, bottom=top + 8.5, size=8.5, heavy=True, page=48,
+                col_left=x0 - 1, col_right=561.8, column="cell")
+
+
+def test_a_cell_line_opening_a_bracket_it_does_not_close_goes_on():
+    """Released Calc sheets, p48: LibreOffice wrapped 「…クラスター（以」 four characters short of the
+    cell's edge, keeping 「下、GIC）」 whole; the plan item was read as two (and the first warned as
+    unfinished)."""
+    lines = [_cell_line("○本市の特徴・強みである環境技術・産業を活かした持続可能な社会の創造を目指すグリーンイノベーションの取", 122.0, 557.9, 157.0),
+             _cell_line("組の強化に向けて、平成27（2015）年度に設立した「かわさきグリーンイノベーションクラスター（以", 122.0, 522.0, 165.5),
+             _cell_line("下、GIC）」において、会員企業のシーズ・ニーズの情報共有や取組の情報発信を行うとともに、JCMなど国補助", 122.0, 556.2, 174.0),
+             _cell_line("事業も活用しながら、環境関連プロジェクトの創出等に取り組む。", 122.0, 378.0, 182.5)]
+    paras = cell_paragraphs(lines, ExtractSettings())
+    assert len(paras) == 1 and "クラスター（以下、GIC）」において" in paras[0]
+
+
+def test_a_word_dot_wrapped_to_a_cells_line_start_is_no_bullet():
+    """Released Calc sheets, p58: 「…とともに、機械」 fills its line and 「・施設等を設置する…」 opens the
+    next: the dot between two words, not a bullet, so the item goes on; a 「・」 after a line that
+    ends a sentence, or stops short, opens an item."""
+    s = ExtractSettings()
+    lines = [_cell_line("・国の「新規就農者育成総合対策」を活用し、認定新規就農者に対", 545.0, 801.0, 364.0),
+             _cell_line("して、経営開始直後の経営確立に資する支援をするとともに、機械", 545.0, 801.0, 372.5),
+             _cell_line("・施設等を設置する経営発展のための取組を支援します。", 545.0, 767.0, 381.0)]
+    paras = cell_paragraphs(lines, s)
+    assert len(paras) == 1 and "とともに、機械・施設等を設置する" in paras[0]
+    ended = lines[:1] + [_cell_line("して、経営開始直後の経営確立に資する支援をするとともに、進める。", 545.0, 801.0, 372.5), lines[2]]
+    assert len(cell_paragraphs(ended, s)) == 2
+    short = lines[:1] + [_cell_line("して、経営開始直後の経営確立に資する支援", 545.0, 700.0, 372.5), lines[2]]
+    assert len(cell_paragraphs(short, s)) == 2
