@@ -467,10 +467,13 @@ class _Filler:
 
     def _over_note(self, j: int) -> int:
         """Block j, or the name printed right above it when j is a note on it, in brackets or
-        after ※ (「・…の回数」 over 「（…の回数）」, 「○…の人数」 over 「※年(1-12月)集計」)."""
+        after ※ (「・…の回数」 over 「（…の回数）」, 「○…の人数」 over 「※年(1-12月)集計」), or a
+        description wrapped under its bullet (「○…の支援件数」 over 「商店街等が実施する…事業数」)."""
         note, up = self.blocks[j], self.blocks[j - 1] if j else None
-        if not note.text.startswith((*NOTE_OPENERS, NOTE_MARK)) or not isinstance(up, Para) or j - 1 in self.kpi_heads \
-                or not self._name_like(j - 1):
+        if not isinstance(up, Para) or not isinstance(note, Para) or j - 1 in self.kpi_heads or not self._name_like(j - 1):
+            return j
+        described = len(note.lines) > 1 and self._names(up, note)  # (a one-line name under a heading is a name)
+        if not note.text.startswith((*NOTE_OPENERS, NOTE_MARK)) and not described:
             return j
         a, b = up.lines[-1], note.lines[0]
         stacked = a.page == b.page and a.column == b.column and 0 <= b.top - a.bottom <= self.s.kpi_name_gap * b.size

@@ -95,3 +95,17 @@ def test_the_self_check_warns_where_the_plan_label_ran_into_the_goal(tmp_path):
     assert len(misread) >= 15
     for p in misread:
         assert any(w.code == "item_has_label" and "〈事業計画〉" in w.message for w in p.warnings), p.name
+
+
+def test_an_indicator_named_over_its_description_before_a_panel_break():
+    """fpdf_dev_panels p45: 「○イベント事業等への支援件数」 over its description wrapped on two lines
+    (「商店街等が実施するイベント、…支援を実」 「施した事業数」) ends the left panel, the grid opens the
+    right one; the description was taken for the name."""
+    rep = parse_report(FIXTURES / "fpdf_dev" / "fpdf_dev_panels.pdf").to_dict()
+    chiiki = next(p for p in rep["projects"] if p["name"].endswith("③地域連携事業"))
+    ind = next(i for i in chiiki["indicators"] if i["name"] == "イベント事業等への支援件数")
+    assert [(v["fiscal_year"], v["target"], v["actual"]) for v in ind["values"]] == [(2020, 25, 2), (2021, 25, 11)]
+    metrics = {m.label: m.value for m in scoring.score(json.loads(TRUTH.read_text(encoding="utf-8")), rep)}
+    # 起業化総合支援事業's Action ③④ stacked under ② read as one (warned: Check ③④ unanswered)
+    assert metrics.pop("Action items F1") >= 95.0
+    assert all(v == 100.0 for v in metrics.values()), metrics
