@@ -271,7 +271,7 @@ def cell_line_groups(lines: list[Line], s: ExtractSettings) -> list[list[Line]]:
     for ln in lines:
         right = rights[round(prev.col_left)] if prev is not None else 0.0
         if prev is not None and (id(ln) in joined or (
-            (not starts_item(ln.text) or _wrapped_word_dot(prev, ln, right))
+            (not starts_item(ln.text) or _wrapped_word_dot(prev, ln, right, s))
             and (prev.x1 >= right - s.line_end_slack * prev.size - _leading_word_width(ln) or _opens_bracket(prev.text))
             and not _sentence_ended_short(prev, ln, right, s)
             and abs(prev.size - ln.size) <= s.same_size_tol
@@ -284,11 +284,11 @@ def cell_line_groups(lines: list[Line], s: ExtractSettings) -> list[list[Line]]:
     return [p for p in paras if join_lines([ln.text for ln in p])]
 
 
-def _wrapped_word_dot(prev: Line, ln: Line, right: float) -> bool:
+def _wrapped_word_dot(prev: Line, ln: Line, right: float, s: ExtractSettings) -> bool:
     """`ln` opens with the dot between two words (「機械」 over 「・施設等を…」), not a bullet: the
-    line before it is full to within a character and ends neither a sentence nor a bracket."""
+    line before it is full (to `word_dot_full_em`) and ends neither a sentence nor a bracket."""
     end = prev.text.rstrip()
-    return (ln.text.lstrip().startswith(WORD_DOT) and prev.x1 >= right - prev.size
+    return (ln.text.lstrip().startswith(WORD_DOT) and prev.x1 >= right - s.word_dot_full_em * prev.size
             and not end.endswith(SENTENCE_END) and not end.endswith(tuple(CLOSE_BRACKETS)))
 
 

@@ -17,6 +17,7 @@ LINE_MARKERS = re.compile(
 
 SENTENCE_END = ("。", "！", "？")  # what closes a Japanese sentence
 OPEN_BRACKETS, CLOSE_BRACKETS = "（(「『【〔", "）)」』】〕"  # a text opening more than it closes goes on
+HANGING_PUNCT = ("、", "。", "，", "．")  # punctuation a typesetter may hang past the column's edge
 WORD_DOT = "・"  # 中黒: a bullet at an item's start, or the dot between two words (「機械・施設」)
 NO_LINE_START = "、。，．）」』】〕〉》・ー！？：；ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々ゝゞ"
 """Characters a line may not open with (kinsoku): a wrap carries the character before them over too."""
@@ -52,6 +53,7 @@ class Patterns:
     continued: re.Pattern
     heading_mark: re.Pattern  # a mark before a heading: 「▼ 12条 …」
     enclosed: re.Pattern  # a label set in brackets: 「【事業計画】」, 「〈事業計画〉 Plan」
+    enclosed_within: re.Pattern  # the same, anywhere in a text (the pattern without its anchor)
     kpi_value_remark: re.Pattern
     null_values: frozenset[str]
     tables: dict[str, list[str]]
@@ -199,6 +201,7 @@ def _compile(d: dict) -> Patterns:
         numbering=re.compile(d.get("numbering", {}).get("prefix", r"(?!)")),
         continued=re.compile(d.get("numbering", {}).get("continued", r"(?!)")),
         enclosed=re.compile(d.get("numbering", {}).get("enclosed", r"(?!)")),
+        enclosed_within=re.compile(d.get("numbering", {}).get("enclosed", r"(?!)").removeprefix("^")),
         heading_mark=re.compile(d.get("numbering", {}).get("mark", r"(?!)")),
         kpi_value_remark=re.compile(k.get("value_remark", r"(?!)")),
         null_values=frozenset(k["null_values"]),

@@ -290,15 +290,12 @@ def label_fragment(text: str, pats: Patterns, s: ExtractSettings) -> str | None:
 def enclosed_label(text: str, pats: Patterns) -> str | None:
     """A section label set in brackets anywhere in a text (「…盛んにする〈事業計画〉Plan・…」): a
     heading the reader did not see as one, so the next section ran into this one."""
-    t = _SPACE.sub("", normalize_text(text))
-    for i, ch in enumerate(t):
-        m = pats.enclosed.match(t[i:]) if ch in _OPEN_BRACKETS else None
-        if m and pats.heading(m.group("label")):
+    for m in pats.enclosed_within.finditer(_SPACE.sub("", normalize_text(text))):
+        if pats.heading(m.group("label")):
             return m.group(0)
     return None
 
 
-_OPEN_BRACKETS = "【〈《［[〔＜<"
 _PROSE_FIELDS = ("plan", "activities", "supplement", "results", "achievements", "challenges", "next_plan")
 """The list fields whose items are checked for a bracketed label run into them (Check and Action
 items are checked for any label, `label_fragment`)."""

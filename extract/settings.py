@@ -194,6 +194,9 @@ class ExtractSettings:
     """A line closing a sentence (「。」) that stops short of the right edge by more than what opens
     the next line, plus this × font size, ends its paragraph: a wrap falls short only by what did
     not fit, so there the writer broke the line."""
+    word_dot_full_em: float = 1.0
+    """A 「・」 opening a cell's line is the dot between two words, not a bullet, after a line
+    ending within this × font size of the cell's full lines (and ending no sentence)."""
     cut_fit_tol: float = 0.1
     """A cell piece at a page's foot ran on into the piece below (a row the break cut) only where
     what the piece below opens with would not have fitted in the room its last line left, by this

@@ -9,7 +9,7 @@ from .geometry import Cell, TableRegion
 from .model import Indicator, IndicatorValue, Provenance, Table
 from .normalize import normalize_text, strip_bullet
 from .paragraphs import cell_paragraphs, opening_width, starts_item
-from .patterns import Patterns
+from .patterns import HANGING_PUNCT, Patterns
 from .settings import ExtractSettings
 
 
@@ -99,10 +99,10 @@ def _runs_on(above: Cell, below: Cell, s: ExtractSettings) -> bool | None:
     """Whether `below` goes on with the text of `above` (True), opens anew (False) or cannot be
     told (None). It goes on where the cell above ended on a line as wide as the column's text
     (the widest line of either piece) but for what `below` opens with (the wrap could not have
-    left that there) and `below` opens no item; it opens anew where that line ended shorter
-    (in a narrow name column one character short is a name that ended). A `below` opening an item (a break between two items looks the same), two
-    one-line pieces (no edge to judge by) and a cell printed again (its first line repeated: a
-    key over the break) tell nothing."""
+    left that there) and `below` opens no item; it opens anew where that line ended shorter (in
+    a narrow name column one character short is a name that ended). A `below` opening an item
+    (a break between two items looks the same), two one-line pieces (no edge to judge by) and a
+    cell printed again (its first line repeated: a key over the break) tell nothing."""
     first, end = below.lines[0].text, above.lines[-1]
     if first == above.lines[0].text:
         return None
@@ -114,13 +114,11 @@ def _runs_on(above: Cell, below: Cell, s: ExtractSettings) -> bool | None:
     return edge - end.x1 < opening_width(below.lines[0]) - s.cut_fit_tol * end.size
 
 
-_HANGING = ("、", "。", "，", "．")  # punctuation a typesetter may hang past the column's edge
-
 
 def _text_edge(lines: list) -> float:
     """The right edge of a column's text: its widest line, but for a line whose closing
     punctuation hangs past the edge (Typst's overhang), when another line marks it."""
-    flush = [ln.x1 for ln in lines if not ln.text.rstrip().endswith(_HANGING)]
+    flush = [ln.x1 for ln in lines if not ln.text.rstrip().endswith(HANGING_PUNCT)]
     return max(flush or [ln.x1 for ln in lines])
 
 
